@@ -1,0 +1,3 @@
+module gouv
+
+go 1.26

@@ -1,0 +1,16 @@
+/* gouv implements the interface of libuv 1.44.2; these macros describe that
+ * interface, so code that checks UV_VERSION_HEX sees the version it expects.
+ * uv_version_string() at run time adds a suffix naming gouv. */
+#ifndef GOUV_UV_VERSION_H
+#define GOUV_UV_VERSION_H
+
+#define UV_VERSION_MAJOR 1
+#define UV_VERSION_MINOR 44
+#define UV_VERSION_PATCH 2
+#define UV_VERSION_IS_RELEASE 1
+#define UV_VERSION_SUFFIX ""
+
+#define UV_VERSION_HEX \
+  ((UV_VERSION_MAJOR << 16) | (UV_VERSION_MINOR << 8) | (UV_VERSION_PATCH))
+
+#endif /* GOUV_UV_VERSION_H */
