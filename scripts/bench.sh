@@ -1,0 +1,235 @@
+#!/usr/bin/env bash
+# Run gouv's C benchmarks (cbindings_test/bench/bench_*.c) against gouv and
+# against the system libuv, alternately, and print a table of the medians and
+# the ratio gouv/libuv (throughput terms: > 1 means gouv is faster).
+#
+# Usage: scripts/bench.sh [--rounds N] [filter]
+#   --rounds N   runs per benchmark and implementation (default 3)
+#   filter       only benchmarks whose name contains this substring
+#
+# Trees: build/ (gouv; configured with
+#   cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release) and build/ref
+# (the same sources with -DGOUV_REFERENCE=ON, linked to the system libuv).
+# Both are built (or brought up to date) first. Overrides, for people who
+# build elsewhere: GOUV_BENCH_BUILD_DIR, GOUV_BENCH_REF_BUILD_DIR, and
+# GOUV_BENCH_TIMEOUT (seconds per run, default 300).
+#
+# If gouv does not build, or a gouv benchmark crashes, times out or reports
+# ENOSYS, its rows show "n/a" and the script carries on. Only the table goes
+# to stdout; progress and diagnostics go to stderr.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+GOUV_BUILD=${GOUV_BENCH_BUILD_DIR:-$ROOT/build}
+REF_BUILD=${GOUV_BENCH_REF_BUILD_DIR:-$ROOT/build/ref}
+RUN_TIMEOUT=${GOUV_BENCH_TIMEOUT:-300}
+ROUNDS=3
+FILTER=""
+
+usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; }
+
+while (($#)); do
+  case $1 in
+    --rounds) [[ $# -ge 2 ]] || { usage >&2; exit 2; }; ROUNDS=$2; shift 2 ;;
+    --rounds=*) ROUNDS=${1#--rounds=}; shift ;;
+    -h|--help) usage; exit 0 ;;
+    -*) echo "bench.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
+    *) [[ -z $FILTER ]] || { echo "bench.sh: only one filter" >&2; exit 2; }
+       FILTER=$1; shift ;;
+  esac
+done
+[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: --rounds wants a positive integer" >&2; exit 2; }
+
+log() { echo "bench.sh: $*" >&2; }
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/gouv-bench.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+
+# The benchmarks, from their sources.
+BENCHES=()
+for src in "$ROOT"/cbindings_test/bench/bench_*.c; do
+  [[ -e $src ]] || continue
+  name=$(basename "$src" .c)
+  [[ -z $FILTER || $name == *"$FILTER"* ]] && BENCHES+=("$name")
+done
+if ((${#BENCHES[@]} == 0)); then
+  log "no benchmark matches '${FILTER}'"
+  exit 1
+fi
+
+# build_tree DIR REFERENCE(ON|OFF) LABEL: configure if needed, build all;
+# if the full build fails, build each benchmark on its own and mark those
+# that fail. Returns non-zero if no benchmark could be built.
+build_tree() {
+  local dir=$1 ref=$2 label=$3 blog="$TMP/build-$3.log" cached=""
+  local -a gen=(-G Ninja)
+  if [[ -f $dir/CMakeCache.txt ]]; then
+    gen=()   # keep the generator the tree was made with
+    cached=$(sed -n 's/^GOUV_REFERENCE:BOOL=//p' "$dir/CMakeCache.txt")
+  fi
+  if [[ ! -f $dir/CMakeCache.txt || ! -f $dir/build.ninja && ! -f $dir/Makefile ||
+        ${cached^^} != "$ref" ]]; then
+    log "configuring $label in $dir"
+    cmake -S "$ROOT" -B "$dir" "${gen[@]}" -DCMAKE_BUILD_TYPE=Release \
+      -DGOUV_REFERENCE="$ref" >>"$blog" 2>&1 || { tail -n 30 "$blog" >&2; return 1; }
+  fi
+  log "building $label ($dir)"
+  if cmake --build "$dir" >>"$blog" 2>&1; then return 0; fi
+  log "full $label build failed; trying the benchmark targets one by one"
+  tail -n 30 "$blog" >&2
+  local b built=0
+  for b in "${BENCHES[@]}"; do
+    if cmake --build "$dir" --target "$b" >>"$TMP/build-$label-$b.log" 2>&1; then
+      built=1
+    else
+      log "$b ($label) does not build:"
+      grep -E 'error|undefined reference' "$TMP/build-$label-$b.log" | head -n 5 >&2 || true
+      FAILED[$label.$b]=1
+    fi
+  done
+  ((built))
+}
+
+bench_path() { echo "$1/cbindings_test/bench/$2"; }
+
+# resolved_lib BIN SONAME: where the dynamic loader finds SONAME for BIN
+# (empty if not linked), with LD_LIBRARY_PATH unset as in the runs.
+resolved_lib() {
+  env -u LD_LIBRARY_PATH ldd "$1" 2>/dev/null |
+    awk -v so="$2" '$1 == so && $2 == "=>" { print $3; exit }'
+}
+
+# FAILED[impl.bench]=1: that implementation's rows for that benchmark are n/a.
+declare -A FAILED=()
+GOUV_OK=1
+REF_OK=1
+build_tree "$GOUV_BUILD" OFF gouv || { GOUV_OK=0; log "gouv build failed: gouv column is n/a"; }
+build_tree "$REF_BUILD" ON libuv || { REF_OK=0; log "reference build failed: libuv column is n/a"; }
+
+# usable IMPL BENCH: the binary exists and loads the intended library.
+check_binary() {
+  local impl=$1 b=$2 bin lib want
+  if [[ $impl == gouv ]]; then
+    ((GOUV_OK)) || return 1
+    bin=$(bench_path "$GOUV_BUILD" "$b")
+    [[ -x $bin ]] || { log "$bin missing"; return 1; }
+    lib=$(resolved_lib "$bin" libgouv.so.1)
+    want=$(readlink -f "$GOUV_BUILD/lib/libgouv.so.1" 2>/dev/null || true)
+    if [[ -z $lib || $(readlink -f "$lib") != "$want" ]]; then
+      log "$bin loads libgouv.so.1 from '${lib:-nowhere}', not $want"
+      return 1
+    fi
+    if [[ -n $(resolved_lib "$bin" libuv.so.1) ]]; then
+      log "$bin also loads a libuv.so.1"
+      return 1
+    fi
+  else
+    ((REF_OK)) || return 1
+    bin=$(bench_path "$REF_BUILD" "$b")
+    [[ -x $bin ]] || { log "$bin missing"; return 1; }
+    lib=$(resolved_lib "$bin" libuv.so.1)
+    if [[ -z $lib || -n $(resolved_lib "$bin" libgouv.so.1) ||
+          $(readlink -f "$lib") == "$ROOT"/* ]]; then
+      log "$bin loads libuv.so.1 from '${lib:-nowhere}', not the system's"
+      return 1
+    fi
+  fi
+  return 0
+}
+
+for b in "${BENCHES[@]}"; do
+  for impl in gouv libuv; do
+    [[ -n ${FAILED[$impl.$b]:-} ]] || check_binary "$impl" "$b" || FAILED[$impl.$b]=1
+  done
+done
+
+# run_one IMPL BENCH ROUND: run once, append its RESULT lines to
+# $TMP/results (as: bench impl name value unit), or mark IMPL.BENCH failed.
+RESULTS=$TMP/results
+: >"$RESULTS"
+run_one() {
+  local impl=$1 b=$2 round=$3 dir bin out err rc=0
+  [[ -z ${FAILED[$impl.$b]:-} ]] || return 0
+  if [[ $impl == gouv ]]; then dir=$GOUV_BUILD; else dir=$REF_BUILD; fi
+  bin=$(bench_path "$dir" "$b")
+  out="$TMP/$b.$impl.$round.out"
+  err="$TMP/$b.$impl.$round.err"
+  log "round $round/$ROUNDS: $b ($impl)"
+  env -u LD_LIBRARY_PATH timeout -k 10 "$RUN_TIMEOUT" "$bin" >"$out" 2>"$err" || rc=$?
+  if ((rc != 0)) || grep -q ENOSYS "$err"; then
+    if ((rc == 124 || rc == 137)); then log "$b ($impl) timed out after ${RUN_TIMEOUT}s"
+    elif ((rc == 0)); then log "$b ($impl) reported ENOSYS"
+    else log "$b ($impl) failed (exit $rc)"; fi
+    tail -n 20 "$err" >&2
+    FAILED[$impl.$b]=1
+    return 0
+  fi
+  if grep -qv '^RESULT ' "$out"; then
+    log "$b ($impl) printed non-RESULT lines on stdout (ignored):"
+    grep -v '^RESULT ' "$out" | head -n 5 >&2
+  fi
+  awk -v b="$b" -v impl="$impl" \
+    '$1 == "RESULT" && NF == 4 { print b, impl, $2, $3, $4 }' "$out" >>"$RESULTS"
+}
+
+for b in "${BENCHES[@]}"; do
+  for ((r = 1; r <= ROUNDS; r++)); do
+    run_one gouv "$b" "$r"
+    run_one libuv "$b" "$r"
+  done
+done
+
+# The table. A result belongs to a row if either implementation printed it;
+# an implementation that failed a benchmark shows n/a on all its rows.
+FAILED_LIST=$TMP/failed
+: >"$FAILED_LIST"
+for k in "${!FAILED[@]}"; do echo "$k" >>"$FAILED_LIST"; done
+
+awk -v rounds="$ROUNDS" -v failed_file="$FAILED_LIST" '
+  function median(key,   n, i, j, t, v) {
+    n = cnt[key]
+    if (n == 0) return ""
+    for (i = 1; i <= n; i++) v[i] = vals[key, i]
+    for (i = 2; i <= n; i++) {            # insertion sort, n is small
+      t = v[i]
+      for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]
+      v[j + 1] = t
+    }
+    return (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+  }
+  function human(x,   a, s) {
+    if (x == "") return "n/a"
+    a = x < 0 ? -x : x
+    if (a >= 1e9) return sprintf("%.3gG", x / 1e9)
+    if (a >= 1e6) return sprintf("%.3gM", x / 1e6)
+    if (a >= 1e3) return sprintf("%.3gk", x / 1e3)
+    return sprintf("%.3g", x)
+  }
+  BEGIN { while ((getline line < failed_file) > 0) failed[line] = 1 }
+  {
+    b = $1; impl = $2; name = $3
+    if (!(name in seen)) { seen[name] = 1; order[++nrows] = name; bench[name] = b }
+    if (!(name in unit) || impl == "libuv") unit[name] = $5
+    key = impl SUBSEP name
+    vals[key, ++cnt[key]] = $4 + 0
+  }
+  END {
+    fmt = "%-24s %12s %12s %11s  %s\n"
+    printf "# medians of %d round(s); ratio = gouv/libuv, > 1 means gouv is faster\n", rounds
+    printf fmt, "benchmark", "gouv", "libuv", "gouv/libuv", "unit"
+    for (i = 1; i <= nrows; i++) {
+      name = order[i]; b = bench[name]
+      g = (("gouv." b) in failed) ? "" : median("gouv" SUBSEP name)
+      l = (("libuv." b) in failed) ? "" : median("libuv" SUBSEP name)
+      ratio = (g != "" && l != "" && l > 0) ? sprintf("%.2f", g / l) : "n/a"
+      printf fmt, name, human(g), human(l), ratio, unit[name]
+    }
+  }' "$RESULTS" >"$TMP/table"
+
+# Benchmarks that produced no result at all (both sides failed) still get a row.
+for b in "${BENCHES[@]}"; do
+  if ! awk -v b="$b" '$1 == b { found = 1 } END { exit !found }' "$RESULTS"; then
+    printf '%-24s %12s %12s %11s  %s\n' "${b#bench_}" n/a n/a n/a "" >>"$TMP/table"
+  fi
+done
+cat "$TMP/table"
