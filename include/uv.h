@@ -1339,7 +1339,7 @@ UV_EXTERN int uv_random(uv_loop_t* loop,
                         uv_random_t* req,
                         void* buf,
                         size_t buflen,
-                        unsigned flags, /* reserved, must be 0 */
+                        unsigned flags, /* must be 0 */
                         uv_random_cb cb);
 
 #if defined(IF_NAMESIZE)

@@ -1,0 +1,22 @@
+/* Private declarations shared by capi's Go and C files. */
+#ifndef GOUV_CAPI_H
+#define GOUV_CAPI_H
+
+#include <uv.h>
+
+/* Tag stored in uv_handle_t.gouv_gen while a handle is initialised, so a
+ * never-initialised (zeroed) or finished handle is told apart. */
+#define GOUV_HANDLE_TAG 0x676f7576u
+
+/* Trampolines: Go cannot call a C function pointer, so it calls these. */
+void gouv_call_handle(void* fn, void* handle);
+void gouv_call_walk(void* fn, void* handle, void* arg);
+
+/* Reports a function that is not implemented yet: UV_ENOSYS, and a line on
+ * stderr under GOUV_DEBUG=1. */
+int gouv_enosys(const char* function);
+
+/* The default loop's storage lives in C (loop.c). */
+void gouv_forget_default_loop(uv_loop_t* loop);
+
+#endif

@@ -1,0 +1,147 @@
+package main
+
+// #include "capi.h"
+import "C"
+
+import (
+	"unsafe"
+
+	"gouv/loop"
+)
+
+// The loop's words live in the C struct (see loop.Words): the host reads
+// active_handles, active_reqs.count, stop_flag and time there directly.
+func wordsOf(cl *C.uv_loop_t) *loop.Words {
+	return &loop.Words{
+		ActiveHandles: (*uint32)(unsafe.Pointer(&cl.active_handles)),
+		ActiveReqs:    (*uint32)(unsafe.Pointer(&cl.active_reqs)),
+		StopFlag:      (*uint32)(unsafe.Pointer(&cl.stop_flag)),
+		Time:          (*uint64)(unsafe.Pointer(&cl.time)),
+		Wakeup:        (*uint32)(unsafe.Pointer(&cl.gouv_wakeup)),
+	}
+}
+
+//export gouv_loop_init
+func gouv_loop_init(cl *C.uv_loop_t) C.int {
+	if cl == nil {
+		return C.UV_EINVAL
+	}
+	l, err := loop.New(wordsOf(cl))
+	if err != nil {
+		return errno(err)
+	}
+	s := &loopState{l: l, c: cl}
+	if !registerLoop(s) {
+		l.Close()
+		return C.UV_ENOMEM
+	}
+	l.User = unsafe.Pointer(cl)
+	cl.backend_fd = C.int(l.BackendFD())
+	cl.gouv_wakeup_fd = C.int(l.WakeupFD())
+	cl.gouv_id = C.uint32_t(s.id)
+	return 0
+}
+
+//export gouv_loop_close
+func gouv_loop_close(cl *C.uv_loop_t) C.int {
+	s := stateOf(cl)
+	if s == nil {
+		debugf("uv_loop_close: loop %s is not an open loop", ptr(unsafe.Pointer(cl)))
+		return C.UV_EINVAL
+	}
+	switch err := s.l.Close(); err {
+	case nil:
+	case loop.ErrBusy:
+		return C.UV_EBUSY
+	default:
+		debugf("uv_loop_close: loop %s: %v", ptr(unsafe.Pointer(cl)), err)
+		if err == loop.ErrRunning {
+			return C.UV_EBUSY
+		}
+		return C.UV_EINVAL
+	}
+	for _, fn := range s.extra {
+		fn()
+	}
+	unregisterLoop(s)
+	cl.gouv_id = 0
+	cl.backend_fd = -1
+	cl.gouv_wakeup_fd = -1
+	return 0
+}
+
+//export uv_run
+func uv_run(cl *C.uv_loop_t, mode C.uv_run_mode) C.int {
+	s := stateOf(cl)
+	if s == nil {
+		debugf("uv_run: loop %s is not an open loop", ptr(unsafe.Pointer(cl)))
+		return C.UV_EINVAL
+	}
+	alive, err := s.l.Run(loop.RunMode(mode))
+	if err != nil {
+		debugf("uv_run: loop %s: %v", ptr(unsafe.Pointer(cl)), err)
+		return C.UV_EINVAL
+	}
+	if alive {
+		return 1
+	}
+	return 0
+}
+
+//export gouv_loop_alive
+func gouv_loop_alive(cl *C.uv_loop_t) C.int {
+	s := stateOf(cl)
+	if s == nil || !s.l.Alive() {
+		return 0
+	}
+	return 1
+}
+
+//export gouv_backend_timeout
+func gouv_backend_timeout(cl *C.uv_loop_t) C.int {
+	s := stateOf(cl)
+	if s == nil {
+		return 0
+	}
+	return C.int(s.l.BackendTimeout())
+}
+
+//export gouv_loop_configure
+func gouv_loop_configure(cl *C.uv_loop_t, option C.uv_loop_option, arg C.int) C.int {
+	s := stateOf(cl)
+	if s == nil {
+		return C.UV_EINVAL
+	}
+	switch option {
+	case C.UV_METRICS_IDLE_TIME:
+		s.l.EnableIdleMetrics()
+		return 0
+	case C.UV_LOOP_BLOCK_SIGNAL:
+		if arg != C.SIGPROF {
+			return C.UV_EINVAL
+		}
+		s.l.BlockSIGPROF()
+		return 0
+	}
+	return C.UV_ENOSYS
+}
+
+//export uv_metrics_idle_time
+func uv_metrics_idle_time(cl *C.uv_loop_t) C.uint64_t {
+	s := stateOf(cl)
+	if s == nil {
+		return 0
+	}
+	return C.uint64_t(s.l.IdleTime())
+}
+
+//export uv_walk
+func uv_walk(cl *C.uv_loop_t, cb C.uv_walk_cb, arg unsafe.Pointer) {
+	s := stateOf(cl)
+	if s == nil || cb == nil {
+		return
+	}
+	s.l.Walk(func(h *loop.Handle) {
+		C.gouv_call_walk(unsafe.Pointer(cb), h.User, arg)
+	})
+}

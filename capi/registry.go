@@ -1,0 +1,157 @@
+package main
+
+// #include "capi.h"
+import "C"
+
+import (
+	"sync"
+	"sync/atomic"
+	"unsafe"
+
+	"gouv/loop"
+)
+
+// A C uv_loop_t finds its Go state through the index in its gouv_id
+// field: loops is a fixed table of atomic pointers, so any thread can look
+// a loop up without a lock (loops are created and closed on many threads,
+// one per Node worker). Index 0 is never used, so zeroed memory is no loop.
+const maxLoops = 1 << 16
+
+var (
+	loops     [maxLoops]atomic.Pointer[loopState]
+	loopsMu   sync.Mutex
+	loopsFree []uint32
+	loopsNext uint32 = 1
+)
+
+// handleObj is what every Go handle type embedding loop.Handle provides.
+type handleObj interface {
+	Base() *loop.Handle
+}
+
+// loopState is the Go side of one C loop: the loop itself and the table of
+// its handles by slot. Only the loop's own thread touches the table.
+type loopState struct {
+	l     *loop.Loop
+	c     *C.uv_loop_t
+	id    uint32
+	objs  []handleObj
+	free  []uint32
+	extra []func() // run at close: release what capi added to the loop
+}
+
+func registerLoop(s *loopState) bool {
+	loopsMu.Lock()
+	defer loopsMu.Unlock()
+	var id uint32
+	if n := len(loopsFree); n > 0 {
+		id = loopsFree[n-1]
+		loopsFree = loopsFree[:n-1]
+	} else {
+		if loopsNext >= maxLoops {
+			return false
+		}
+		id = loopsNext
+		loopsNext++
+	}
+	s.id = id
+	loops[id].Store(s)
+	return true
+}
+
+func unregisterLoop(s *loopState) {
+	loopsMu.Lock()
+	defer loopsMu.Unlock()
+	loops[s.id].Store(nil)
+	loopsFree = append(loopsFree, s.id)
+}
+
+// stateOf returns the Go state of a C loop, or nil if it is not an open
+// gouv loop.
+func stateOf(cl *C.uv_loop_t) *loopState {
+	if cl == nil {
+		return nil
+	}
+	id := uint32(cl.gouv_id)
+	if id == 0 || id >= maxLoops {
+		return nil
+	}
+	s := loops[id].Load()
+	if s == nil || s.c != cl {
+		return nil
+	}
+	return s
+}
+
+// add gives obj a slot in the loop's table and stamps the C handle.
+func (s *loopState) add(ch *C.uv_handle_t, obj handleObj) {
+	var slot uint32
+	if n := len(s.free); n > 0 {
+		slot = s.free[n-1]
+		s.free = s.free[:n-1]
+		s.objs[slot] = obj
+	} else {
+		slot = uint32(len(s.objs))
+		s.objs = append(s.objs, obj)
+	}
+	ch.gouv_slot = C.uint32_t(slot)
+	ch.gouv_gen = C.GOUV_HANDLE_TAG
+	obj.Base().User = unsafe.Pointer(ch)
+}
+
+// remove frees the slot of a handle whose close has finished.
+func (s *loopState) remove(ch *C.uv_handle_t) {
+	slot := uint32(ch.gouv_slot)
+	s.objs[slot] = nil
+	s.free = append(s.free, slot)
+	ch.gouv_gen = 0
+}
+
+// handleOf returns the Go object of an initialised, not yet closed C
+// handle, or nil.
+func handleOf(hp unsafe.Pointer) (handleObj, *loopState) {
+	ch := (*C.uv_handle_t)(hp)
+	if ch == nil || ch.gouv_gen != C.GOUV_HANDLE_TAG {
+		return nil, nil
+	}
+	s := stateOf(ch.loop)
+	if s == nil {
+		return nil, nil
+	}
+	slot := int(ch.gouv_slot)
+	if slot >= len(s.objs) {
+		return nil, nil
+	}
+	obj := s.objs[slot]
+	if obj == nil || obj.Base().User != hp {
+		return nil, nil
+	}
+	return obj, s
+}
+
+// lookup returns the Go object of type T behind a C handle, or the zero T
+// (and false) if the handle is not an open handle of that type.
+func lookup[T handleObj](hp unsafe.Pointer) (T, bool) {
+	obj, _ := handleOf(hp)
+	t, ok := obj.(T)
+	return t, ok
+}
+
+// closeDone is every handle's close callback on the Go side: the slot is
+// freed and the tag cleared first, because the host may free the handle
+// from its close_cb.
+func closeDone(h *loop.Handle) {
+	ch := (*C.uv_handle_t)(h.User)
+	if s := stateOf(ch.loop); s != nil {
+		s.remove(ch)
+	}
+	if cb := ch.close_cb; cb != nil {
+		C.gouv_call_handle(unsafe.Pointer(cb), unsafe.Pointer(ch))
+	}
+}
+
+// callHandleCb calls the host's callback kept in h.UserFn with the C
+// handle: the shape of timer, idle, prepare, check and async callbacks.
+func callHandleCb(h *loop.Handle) {
+	C.gouv_call_handle(h.UserFn, h.User)
+}

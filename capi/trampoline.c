@@ -1,0 +1,13 @@
+/* Trampolines through which Go calls the host's callbacks. Each costs one
+ * Go-to-C crossing; the indirect call itself is nearly free. */
+#include "capi.h"
+
+/* Every callback that takes only its handle (close, timer, idle, prepare,
+ * check, async) has the same C signature, so one trampoline serves all. */
+void gouv_call_handle(void* fn, void* handle) {
+  ((void (*)(void*))fn)(handle);
+}
+
+void gouv_call_walk(void* fn, void* handle, void* arg) {
+  ((uv_walk_cb)fn)((uv_handle_t*)handle, arg);
+}

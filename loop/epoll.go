@@ -1,0 +1,312 @@
+package loop
+
+import (
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// I/O events a watcher can ask for, as epoll spells them.
+const (
+	EventRead     = unix.EPOLLIN
+	EventWrite    = unix.EPOLLOUT
+	EventPri      = unix.EPOLLPRI
+	EventRDHup    = unix.EPOLLRDHUP
+	EventError    = unix.EPOLLERR
+	EventHup      = unix.EPOLLHUP
+	EventFeed     = 1 << 30 // not from epoll: the watcher was fed (IOFeed)
+	eventsMaxWant = EventRead | EventWrite | EventPri | EventRDHup
+)
+
+// IO watches one file descriptor for readiness. The callback runs on the
+// loop thread with the events that occurred (epoll's bits), or EventFeed
+// when the watcher was queued with IOFeed.
+type IO struct {
+	fd      int
+	cb      func(w *IO, events uint32)
+	want    uint32 // events the owner asked for
+	have    uint32 // events registered with epoll (0: not registered)
+	changed bool   // in the loop's change list
+	fed     bool   // in the pending queue
+	nextFed *IO
+
+	// User belongs to the code that embeds the watcher.
+	User unsafe.Pointer
+}
+
+// InitIO prepares w to watch fd with cb. It registers nothing yet.
+func (l *Loop) InitIO(w *IO, fd int, cb func(w *IO, events uint32)) {
+	*w = IO{fd: fd, cb: cb}
+}
+
+// FD returns the watched descriptor.
+func (w *IO) FD() int { return w.fd }
+
+// Active reports whether any of events is being watched.
+func (w *IO) Active(events uint32) bool { return w.want&events != 0 }
+
+// IOStart adds events to what w watches. The epoll change is made before
+// the next poll, together with the iteration's other changes.
+func (l *Loop) IOStart(w *IO, events uint32) {
+	if w.fd < 0 {
+		return
+	}
+	w.want |= events & eventsMaxWant
+	l.ioChanged(w)
+}
+
+// IOStop removes events from what w watches.
+func (l *Loop) IOStop(w *IO, events uint32) {
+	if w.fd < 0 {
+		return
+	}
+	w.want &^= events
+	l.ioChanged(w)
+}
+
+func (l *Loop) ioChanged(w *IO) {
+	if w.fd >= len(l.fds) {
+		grown := make([]*IO, max(2*len(l.fds), w.fd+1, 64))
+		copy(grown, l.fds)
+		l.fds = grown
+	}
+	l.fds[w.fd] = w
+	if !w.changed {
+		w.changed = true
+		l.changes = append(l.changes, w)
+	}
+}
+
+// IOClose stops w at once (the descriptor is about to be closed, so the
+// epoll registration must go now, not at the next poll) and forgets any
+// feed.
+func (l *Loop) IOClose(w *IO) {
+	if w.fd < 0 {
+		return
+	}
+	w.want = 0
+	if w.have != 0 {
+		unix.EpollCtl(l.epfd, unix.EPOLL_CTL_DEL, w.fd, nil)
+		w.have = 0
+		l.nfds--
+	}
+	if w.changed {
+		for i, c := range l.changes {
+			if c == w {
+				l.changes[i] = nil
+			}
+		}
+		w.changed = false
+	}
+	if w.fd < len(l.fds) && l.fds[w.fd] == w {
+		l.fds[w.fd] = nil
+	}
+	if w.fed {
+		l.unfeed(w)
+	}
+	w.fd = -1
+}
+
+// IOFeed queues w's callback for the pending phase of this or the next
+// iteration, with EventFeed (libuv's uv__io_feed).
+func (l *Loop) IOFeed(w *IO) {
+	if w.fed {
+		return
+	}
+	w.fed = true
+	w.nextFed = nil
+	if l.fedTail != nil {
+		l.fedTail.nextFed = w
+	} else {
+		l.fedHead = w
+	}
+	l.fedTail = w
+}
+
+func (l *Loop) unfeed(w *IO) {
+	var prev *IO
+	for c := l.fedHead; c != nil; prev, c = c, c.nextFed {
+		if c == w {
+			if prev != nil {
+				prev.nextFed = c.nextFed
+			} else {
+				l.fedHead = c.nextFed
+			}
+			if l.fedTail == c {
+				l.fedTail = prev
+			}
+			break
+		}
+	}
+	w.fed = false
+	w.nextFed = nil
+}
+
+// runPending runs the callbacks queued with IOFeed before this call and
+// reports whether there were any. Feeds made by those callbacks wait.
+func (l *Loop) runPending() bool {
+	w := l.fedHead
+	if w == nil {
+		return false
+	}
+	l.fedHead, l.fedTail = nil, nil
+	for w != nil {
+		next := w.nextFed
+		w.fed = false
+		w.nextFed = nil
+		w.cb(w, EventFeed)
+		w = next
+	}
+	return true
+}
+
+// applyChanges makes the epoll set match what the watchers want.
+func (l *Loop) applyChanges() {
+	for i, w := range l.changes {
+		l.changes[i] = nil
+		if w == nil || !w.changed {
+			continue
+		}
+		w.changed = false
+		if w.fd < 0 || w.want == w.have {
+			continue
+		}
+		if w.want == 0 {
+			unix.EpollCtl(l.epfd, unix.EPOLL_CTL_DEL, w.fd, nil)
+			w.have = 0
+			l.nfds--
+			continue
+		}
+		ev := unix.EpollEvent{Events: w.want, Fd: int32(w.fd)}
+		op := unix.EPOLL_CTL_MOD
+		if w.have == 0 {
+			op = unix.EPOLL_CTL_ADD
+		}
+		err := unix.EpollCtl(l.epfd, op, w.fd, &ev)
+		if err == unix.EEXIST && op == unix.EPOLL_CTL_ADD {
+			err = unix.EpollCtl(l.epfd, unix.EPOLL_CTL_MOD, w.fd, &ev)
+		}
+		if err != nil {
+			// The descriptor cannot be watched (closed under us, or a
+			// regular file): report it to the owner as an error event.
+			w.want = 0
+			l.IOFeedError(w)
+			continue
+		}
+		if w.have == 0 {
+			l.nfds++
+		}
+		w.have = w.want
+	}
+	l.changes = l.changes[:0]
+}
+
+// IOFeedError is used when epoll refuses a descriptor: the owner hears
+// EventError from the pending phase instead of waiting forever.
+func (l *Loop) IOFeedError(w *IO) {
+	l.ioErrs = append(l.ioErrs, w)
+}
+
+// poll waits up to timeout milliseconds (-1: no limit) for I/O and runs
+// the callbacks of the descriptors that became ready.
+func (l *Loop) poll(timeout int) {
+	if len(l.changes) > 0 {
+		l.applyChanges()
+	}
+	if len(l.ioErrs) > 0 {
+		errs := l.ioErrs
+		l.ioErrs = nil
+		for _, w := range errs {
+			if w.fd >= 0 {
+				w.cb(w, EventError)
+			}
+		}
+		timeout = 0
+	}
+	// Nothing but the wakeup descriptor is registered and we must not
+	// block: its word tells us all that epoll_wait could, without the
+	// system call.
+	if timeout == 0 && l.nfds == 0 {
+		if *l.w.Wakeup != 0 {
+			l.woken()
+		}
+		return
+	}
+
+	l.pollStart = *l.w.Time
+	var start uint64
+	measure := l.metricsIdle && timeout != 0
+	if measure {
+		start = Hrtime()
+	}
+	for {
+		n, err := l.epollWait(timeout)
+		if measure {
+			l.idleTime += Hrtime() - start
+			measure = false
+		}
+		if err == unix.EINTR {
+			// The Go runtime preempts with SIGURG; a signal is not an
+			// event. Retry with what is left of the timeout.
+			if timeout > 0 {
+				l.UpdateTime()
+				timeout = l.timeoutLeft(timeout)
+			}
+			if timeout == 0 {
+				return
+			}
+			continue
+		}
+		if err != nil || n <= 0 {
+			return
+		}
+		l.dispatch(n)
+		return
+	}
+}
+
+func (l *Loop) epollWait(timeout int) (int, error) {
+	if l.blockSIGPROF {
+		return epollPwaitNoProf(l.epfd, l.events, timeout)
+	}
+	return unix.EpollWait(l.epfd, l.events, timeout)
+}
+
+// timeoutLeft recomputes a poll timeout after an interruption.
+func (l *Loop) timeoutLeft(orig int) int {
+	elapsed := *l.w.Time - l.pollStart
+	if elapsed >= uint64(orig) {
+		return 0
+	}
+	return orig - int(elapsed)
+}
+
+// dispatch runs the callbacks for n ready events.
+func (l *Loop) dispatch(n int) {
+	for i := 0; i < n; i++ {
+		ev := &l.events[i]
+		fd := int(ev.Fd)
+		if fd == l.wakefd {
+			l.woken()
+			continue
+		}
+		var w *IO
+		if fd < len(l.fds) {
+			w = l.fds[fd]
+		}
+		if w == nil || w.have == 0 {
+			// A stale event for a descriptor nobody watches any more.
+			continue
+		}
+		events := ev.Events
+		// Errors and hang-ups are reported to whoever reads or writes,
+		// as libuv does, so that they notice the condition.
+		if events&(unix.EPOLLERR|unix.EPOLLHUP) != 0 {
+			events |= w.want & (unix.EPOLLIN | unix.EPOLLOUT)
+		}
+		events &= w.want | unix.EPOLLERR | unix.EPOLLHUP
+		if events != 0 {
+			w.cb(w, events)
+		}
+	}
+}

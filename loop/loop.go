@@ -1,0 +1,265 @@
+package loop
+
+import (
+	"errors"
+	"runtime"
+	"sync/atomic"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// RunMode selects how long Run runs (uv_run_mode).
+type RunMode int
+
+// Run modes, at libuv's values.
+const (
+	RunDefault RunMode = 0 // until nothing keeps the loop alive, or Stop
+	RunOnce    RunMode = 1 // one iteration, blocking for I/O if needed
+	RunNoWait  RunMode = 2 // one iteration, without blocking
+)
+
+// Errors of the loop itself.
+var (
+	ErrBusy    = errors.New("loop: handles or requests still open")
+	ErrRunning = errors.New("loop: already running")
+	ErrClosed  = errors.New("loop: closed")
+)
+
+// maxEvents is how many epoll events one poll takes, as libuv (1024).
+const maxEvents = 1024
+
+// Loop is one event loop. Create it with New, run it with Run, and close
+// it with Close once every handle is closed.
+type Loop struct {
+	w   Words
+	own ownWords
+
+	epfd   int
+	wakefd int
+	events []unix.EpollEvent
+	fds    []*IO // watcher by descriptor
+	nfds   int   // descriptors registered besides the wakeup one
+
+	changes []*IO
+	ioErrs  []*IO
+	fedHead *IO
+	fedTail *IO
+
+	timers   timerHeap
+	timerSeq uint64
+
+	watchers    [3]watcherList
+	watcherPass [3]watcherList
+
+	asyncHead, asyncTail *Async
+	asyncScratch         []*Async
+	wakeHandlers         []func()
+
+	handlesHead, handlesTail *Handle
+	walkScratch              []*Handle
+	closing                  *Handle
+
+	running      bool
+	closed       bool
+	blockSIGPROF bool
+	metricsIdle  bool
+	idleTime     uint64 // nanoseconds spent blocked in poll
+	pollStart    uint64
+
+	// User belongs to the code that embeds the loop.
+	User unsafe.Pointer
+}
+
+// New creates a loop. w, if not nil, says where the loop keeps the words a
+// host reads directly (all of its pointers must be set); with nil the loop
+// keeps them itself.
+func New(w *Words) (*Loop, error) {
+	l := &Loop{}
+	if w != nil {
+		l.w = *w
+	} else {
+		l.w = l.own.words()
+	}
+	*l.w.ActiveHandles = 0
+	*l.w.ActiveReqs = 0
+	*l.w.StopFlag = 0
+	atomic.StoreUint32(l.w.Wakeup, 0)
+	for i := range l.watchers {
+		l.watchers[i].init()
+		l.watcherPass[i].init()
+	}
+	var err error
+	l.epfd, err = unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+	if err != nil {
+		return nil, err
+	}
+	l.wakefd, err = unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
+	if err != nil {
+		unix.Close(l.epfd)
+		return nil, err
+	}
+	ev := unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(l.wakefd)}
+	if err = unix.EpollCtl(l.epfd, unix.EPOLL_CTL_ADD, l.wakefd, &ev); err != nil {
+		unix.Close(l.wakefd)
+		unix.Close(l.epfd)
+		return nil, err
+	}
+	l.events = make([]unix.EpollEvent, maxEvents)
+	l.UpdateTime()
+	return l, nil
+}
+
+// BackendFD returns the epoll descriptor (uv_backend_fd).
+func (l *Loop) BackendFD() int { return l.epfd }
+
+// WakeupFD returns the eventfd that Wake writes; C senders write it too.
+func (l *Loop) WakeupFD() int { return l.wakefd }
+
+func (l *Loop) writeWakeup() {
+	var one = [8]byte{1}
+	for {
+		_, err := unix.Write(l.wakefd, one[:])
+		if err != unix.EINTR {
+			return
+		}
+	}
+}
+
+func (l *Loop) drainWakeup() {
+	var buf [8]byte
+	for {
+		_, err := unix.Read(l.wakefd, buf[:])
+		if err != unix.EINTR {
+			return
+		}
+	}
+}
+
+// Alive reports whether anything keeps the loop running: an active
+// referenced handle, a request in flight, or a handle waiting to close.
+func (l *Loop) Alive() bool {
+	return *l.w.ActiveHandles > 0 || *l.w.ActiveReqs > 0 || l.closing != nil
+}
+
+// Stop makes Run return at the end of the current iteration.
+func (l *Loop) Stop() { *l.w.StopFlag = 1 }
+
+// ReqStart and ReqDone count requests in flight, which keep the loop
+// alive.
+func (l *Loop) ReqStart() { *l.w.ActiveReqs++ }
+
+// ReqDone ends a request started with ReqStart.
+func (l *Loop) ReqDone() { *l.w.ActiveReqs-- }
+
+// BackendTimeout returns how long the next poll would block in
+// milliseconds, -1 for no limit (uv_backend_timeout).
+func (l *Loop) BackendTimeout() int {
+	if *l.w.StopFlag != 0 {
+		return 0
+	}
+	if *l.w.ActiveHandles == 0 && *l.w.ActiveReqs == 0 {
+		return 0
+	}
+	if !l.watchers[PhaseIdle].empty() || l.fedHead != nil || l.closing != nil {
+		return 0
+	}
+	return l.nextTimeout()
+}
+
+// Run runs the loop (uv_run). It returns true if the loop is still alive
+// when it returns: always false in RunDefault unless stopped.
+func (l *Loop) Run(mode RunMode) (bool, error) {
+	if l.closed {
+		return false, ErrClosed
+	}
+	if l.running {
+		return false, ErrRunning
+	}
+	l.running = true
+	defer func() { l.running = false }()
+
+	alive := l.Alive()
+	if !alive {
+		l.UpdateTime()
+	}
+	for alive && *l.w.StopFlag == 0 {
+		l.UpdateTime()
+		l.runTimers()
+		ranPending := l.runPending()
+		l.runWatchers(PhaseIdle)
+		l.runWatchers(PhasePrepare)
+
+		timeout := 0
+		if (mode == RunOnce && !ranPending) || mode == RunDefault {
+			timeout = l.BackendTimeout()
+		}
+		l.poll(timeout)
+
+		// Callbacks queued by I/O (write completions and the like) run
+		// now, a bounded number of rounds so I/O cannot starve the rest.
+		for i := 0; i < 8 && l.fedHead != nil; i++ {
+			l.runPending()
+		}
+
+		l.runWatchers(PhaseCheck)
+		l.runClosing()
+
+		if mode == RunOnce {
+			// The poll may have blocked until a timer was due: run it
+			// now, as the caller of RunOnce expects progress.
+			l.UpdateTime()
+			l.runTimers()
+		}
+		alive = l.Alive()
+		if mode == RunOnce || mode == RunNoWait {
+			break
+		}
+	}
+	if *l.w.StopFlag != 0 {
+		*l.w.StopFlag = 0
+	}
+	return alive, nil
+}
+
+// Running reports whether Run is on the stack.
+func (l *Loop) Running() bool { return l.running }
+
+// Close releases the loop's descriptors (uv_loop_close). It fails with
+// ErrBusy while requests are in flight or any handle that is not internal
+// is open; internal handles must be closed by their owner first.
+func (l *Loop) Close() error {
+	if l.closed {
+		return ErrClosed
+	}
+	if l.running {
+		return ErrRunning
+	}
+	if *l.w.ActiveReqs > 0 || l.HasUserHandles() {
+		return ErrBusy
+	}
+	l.closed = true
+	unix.Close(l.wakefd)
+	unix.Close(l.epfd)
+	l.wakefd, l.epfd = -1, -1
+	l.timers.a = nil
+	l.fds = nil
+	l.events = nil
+	runtime.KeepAlive(l)
+	return nil
+}
+
+// Closed reports whether Close succeeded.
+func (l *Loop) Closed() bool { return l.closed }
+
+// BlockSIGPROF makes polls block SIGPROF while they wait, so profilers
+// do not cut them short (UV_LOOP_BLOCK_SIGNAL).
+func (l *Loop) BlockSIGPROF() { l.blockSIGPROF = true }
+
+// EnableIdleMetrics starts counting the time spent blocked in poll
+// (UV_METRICS_IDLE_TIME).
+func (l *Loop) EnableIdleMetrics() { l.metricsIdle = true }
+
+// IdleTime returns the nanoseconds spent blocked in poll since
+// EnableIdleMetrics.
+func (l *Loop) IdleTime() uint64 { return l.idleTime }
