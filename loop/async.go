@@ -139,6 +139,7 @@ func (l *Loop) AddWakeHandler(fn func()) {
 func (l *Loop) woken() {
 	atomic.StoreUint32(l.w.Wakeup, 0)
 	l.drainWakeup()
+	l.runPosted()
 	for _, fn := range l.wakeHandlers {
 		fn()
 	}

@@ -55,6 +55,7 @@ type Loop struct {
 	asyncHead, asyncTail *Async
 	asyncScratch         []*Async
 	wakeHandlers         []func()
+	posted               postQueue
 
 	handlesHead, handlesTail *Handle
 	walkScratch              []*Handle

@@ -31,6 +31,9 @@ func (t *Timer) Start(cb func(t *Timer), timeout, repeat uint64) error {
 	if cb == nil {
 		return ErrNoCallback
 	}
+	if t.IsClosing() {
+		return ErrClosing
+	}
 	l := t.loop
 	if t.index >= 0 {
 		l.timers.remove(t)

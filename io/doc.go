@@ -1,0 +1,11 @@
+// Package uvio holds gouv's I/O handles in pure Go, on top of package
+// loop: streams (TCP, pipes, TTYs), UDP, poll handles, signals, processes,
+// file system operations and watchers, and DNS.
+//
+// The folder is io/, as the project's layout has it, but the package is
+// named uvio so that it never shadows the standard library's io in a file
+// that needs both.
+//
+// It must never import "C": capi/ adapts these types to the C API, and Go
+// programs may use them directly.
+package uvio

@@ -1,0 +1,201 @@
+// Package pool is gouv's thread pool: process-wide workers that run
+// blocking work (file system calls, DNS lookups, the host's uv_queue_work
+// callbacks) off the loop thread, and hand each result back to the loop
+// that submitted it, where its Done callback runs.
+//
+// The pool starts on first use with UV_THREADPOOL_SIZE workers (default 4,
+// at most 1024). Slow I/O (DNS) may occupy at most half of them, so that
+// file work is never starved by a slow resolver. It never calls back into
+// a loop from a worker: completions travel through loop.Post.
+package pool
+
+import (
+	"errors"
+	"os"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+
+	"gouv/loop"
+)
+
+// Kind tells the pool how a piece of work behaves.
+type Kind int
+
+const (
+	CPU    Kind = iota // computation (uv_queue_work, random)
+	FastIO             // file system calls
+	SlowIO             // name resolution: capped at half the pool
+)
+
+// ErrCanceled is the status of work cancelled before it started.
+var ErrCanceled = errors.New("pool: canceled")
+
+// Work states.
+const (
+	stateIdle int32 = iota
+	stateQueued
+	stateRunning
+	stateCanceled
+	stateDone
+)
+
+// Work is one job. Run executes on a pool worker; Done executes on the
+// submitting loop's thread with nil, or ErrCanceled if Cancel won.
+type Work struct {
+	post  loop.Posted
+	Run   func(w *Work)
+	Done  func(w *Work, err error)
+	l     *loop.Loop
+	kind  Kind
+	state atomic.Int32
+	err   error
+	next  *Work // in the pool's queue
+
+	// User belongs to the code that submits the work.
+	User unsafe.Pointer
+}
+
+type pool struct {
+	mu          sync.Mutex
+	cond        *sync.Cond
+	head, tail  *Work // fast work
+	slowHead    *Work
+	slowTail    *Work
+	slowRunning int
+	size        int
+	idle        int
+}
+
+var (
+	thePool  pool
+	start    sync.Once
+	poolSize int
+)
+
+// Size returns the number of workers (after the first Submit).
+func Size() int { return poolSize }
+
+func startPool() {
+	n := 4
+	if v, err := strconv.Atoi(os.Getenv("UV_THREADPOOL_SIZE")); err == nil {
+		n = v
+	}
+	n = max(1, min(n, 1024))
+	poolSize = n
+	thePool.size = n
+	thePool.cond = sync.NewCond(&thePool.mu)
+	for i := 0; i < n; i++ {
+		go thePool.worker()
+	}
+}
+
+// Submit queues w on behalf of loop l; it counts as a request that keeps
+// l alive until Done has run. It must be called on l's thread.
+func Submit(l *loop.Loop, w *Work, kind Kind) {
+	start.Do(startPool)
+	w.l = l
+	w.kind = kind
+	w.err = nil
+	w.next = nil
+	w.post.Fn = completed
+	w.state.Store(stateQueued)
+	l.ReqStart()
+	p := &thePool
+	p.mu.Lock()
+	if kind == SlowIO {
+		if p.slowTail != nil {
+			p.slowTail.next = w
+		} else {
+			p.slowHead = w
+		}
+		p.slowTail = w
+	} else {
+		if p.tail != nil {
+			p.tail.next = w
+		} else {
+			p.head = w
+		}
+		p.tail = w
+	}
+	wake := p.idle > 0
+	p.mu.Unlock()
+	if wake {
+		p.cond.Signal()
+	}
+}
+
+// Cancel cancels w if no worker has started it: its Done then runs with
+// ErrCanceled on the next loop iteration. It reports whether it did.
+func Cancel(w *Work) bool {
+	if !w.state.CompareAndSwap(stateQueued, stateCanceled) {
+		return false
+	}
+	w.err = ErrCanceled
+	// The worker that dequeues it will skip it; the loop hears now.
+	w.l.Post(&w.post)
+	return true
+}
+
+// completed runs on the loop thread.
+func completed(p *loop.Posted) {
+	w := (*Work)(unsafe.Pointer(p)) // post is Work's first field
+	w.l.ReqDone()
+	w.state.Store(stateDone)
+	if w.Done != nil {
+		w.Done(w, w.err)
+	}
+}
+
+// take removes the next runnable item; the caller holds p.mu.
+func (p *pool) take() *Work {
+	if p.head != nil {
+		w := p.head
+		p.head = w.next
+		if p.head == nil {
+			p.tail = nil
+		}
+		return w
+	}
+	if p.slowHead != nil && p.slowRunning < (p.size+1)/2 {
+		w := p.slowHead
+		p.slowHead = w.next
+		if p.slowHead == nil {
+			p.slowTail = nil
+		}
+		p.slowRunning++
+		return w
+	}
+	return nil
+}
+
+func (p *pool) worker() {
+	for {
+		p.mu.Lock()
+		w := p.take()
+		for w == nil {
+			p.idle++
+			p.cond.Wait()
+			p.idle--
+			w = p.take()
+		}
+		p.mu.Unlock()
+		w.next = nil
+		if w.state.CompareAndSwap(stateQueued, stateRunning) {
+			if w.Run != nil {
+				w.Run(w)
+			}
+			w.l.Post(&w.post)
+		}
+		if w.kind == SlowIO {
+			p.mu.Lock()
+			p.slowRunning--
+			more := p.slowHead != nil
+			p.mu.Unlock()
+			if more {
+				p.cond.Signal()
+			}
+		}
+	}
+}

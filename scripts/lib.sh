@@ -1,0 +1,39 @@
+# Shared by the scripts: where the repository is, and a PATH with Go.
+# Sourced, not run.
+GOUV_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export PATH="$PATH:/usr/local/go/bin"
+GOUV_BUILD=${GOUV_BUILD:-$GOUV_ROOT/build}
+GOUV_REF_BUILD=${GOUV_REF_BUILD:-$GOUV_BUILD/ref}
+
+# gouv_deps installs what a fresh Debian machine lacks (as root), quietly.
+gouv_deps() {
+  local missing=()
+  command -v cmake >/dev/null || missing+=(cmake)
+  command -v ninja >/dev/null || missing+=(ninja-build)
+  command -v pkg-config >/dev/null || missing+=(pkg-config)
+  command -v gcc >/dev/null || missing+=(gcc)
+  command -v g++ >/dev/null || missing+=(g++)
+  [ -f /usr/include/uv.h ] || missing+=(libuv1-dev)
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" != 0 ]; then
+      echo "missing: ${missing[*]} (run as root, or apt-get install them)" >&2
+      return 1
+    fi
+    echo "installing: ${missing[*]}" >&2
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+# gouv_build builds the library, the demo, tests and benchmarks in build/.
+gouv_build() {
+  cmake -S "$GOUV_ROOT" -B "$GOUV_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$GOUV_BUILD"
+}
+
+# gouv_build_ref builds the same tests and benchmarks against the system
+# libuv in build/ref.
+gouv_build_ref() {
+  cmake -S "$GOUV_ROOT" -B "$GOUV_REF_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGOUV_REFERENCE=ON >/dev/null
+  cmake --build "$GOUV_REF_BUILD"
+}

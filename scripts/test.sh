@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Runs every test of gouv and ends with one line: "N passed, M failed".
+#
+#   format and vet  gofmt -l, go vet
+#   go              go test -race for loop/, io/, pool/
+#   abi             our uv.h against the system's libuv 1.44 header
+#   exports         our dynamic symbols against the system libuv.so.1
+#   ctest gouv      the C tests against gouv (build/)
+#   ctest libuv     the same C tests against the system libuv (build/ref)
+#
+# A C test that needs an area not implemented yet is listed, with the
+# area, in cbindings_test/waiting.txt: it still runs (and must pass) in
+# reference mode, and is skipped against gouv until the area lands.
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$GOUV_ROOT"
+
+passed=0
+failed=0
+failures=()
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+
+ok() { passed=$((passed + $1)); }
+bad() { failed=$((failed + $1)); failures+=("$2"); }
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "dependencies"
+gouv_deps || exit 1
+
+step "build (gouv and reference)"
+if ! gouv_build >"$log/build" 2>&1; then
+  tail -40 "$log/build"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+if ! gouv_build_ref >"$log/build-ref" 2>&1; then
+  tail -40 "$log/build-ref"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+echo "ok"
+
+step "gofmt and go vet"
+unformatted=$(gofmt -l capi loop io pool examples 2>/dev/null)
+if [ -n "$unformatted" ]; then
+  echo "gofmt would change: $unformatted"
+  bad 1 gofmt
+else
+  ok 1
+fi
+if go vet ./... 2>"$log/vet"; then ok 1; else cat "$log/vet"; bad 1 "go vet"; fi
+
+step "go test -race"
+go test -race -count=1 -v ./loop/... ./io/... ./pool/... >"$log/gotest" 2>&1
+gp=$(grep -c -- '^\s*--- PASS' "$log/gotest")
+gf=$(grep -c -- '^\s*--- FAIL' "$log/gotest")
+if grep -q '^FAIL' "$log/gotest" && [ "$gf" = 0 ]; then gf=1; fi
+grep -E '^(ok|FAIL|---)' "$log/gotest" | grep -v -- '--- PASS' | tail -30
+ok "$gp"
+[ "$gf" -gt 0 ] && bad "$gf" "go test"
+
+step "ABI"
+if scripts/abi_check.sh >"$log/abi" 2>&1; then ok 1; tail -1 "$log/abi"; else cat "$log/abi" | tail -40; bad 1 abi; fi
+
+step "exports"
+if scripts/export_check.sh "$GOUV_BUILD/lib/libgouv.so.1" >"$log/exports" 2>&1; then
+  ok 1; tail -1 "$log/exports"
+else
+  cat "$log/exports"; bad 1 exports
+fi
+
+# ctest_mode DIR LABEL [EXCLUDE-REGEX]
+ctest_mode() {
+  local dir=$1 label=$2 exclude=${3:-}
+  local args=(--test-dir "$dir" --output-on-failure -j2 --timeout 120)
+  [ -n "$exclude" ] && args+=(-E "$exclude")
+  ctest "${args[@]}" >"$log/ctest-$label" 2>&1
+  local line
+  line=$(grep -E 'tests passed, [0-9]+ tests failed out of' "$log/ctest-$label" | tail -1)
+  local total fail
+  total=$(echo "$line" | sed -E 's/.*out of ([0-9]+).*/\1/')
+  fail=$(echo "$line" | sed -E 's/.* ([0-9]+) tests failed.*/\1/')
+  if [ -z "$line" ]; then
+    tail -30 "$log/ctest-$label"; bad 1 "ctest $label"; return
+  fi
+  echo "$line"
+  ok $((total - fail))
+  if [ "$fail" -gt 0 ]; then
+    sed -n '/The following tests FAILED/,$p' "$log/ctest-$label"
+    grep -B2 -A12 -E '(Failed|Subprocess aborted|Timeout)' "$log/ctest-$label" | head -80
+    bad "$fail" "ctest $label"
+  fi
+}
+
+waiting=$(grep -v '^#' cbindings_test/waiting.txt 2>/dev/null | awk 'NF {print $1}' | paste -sd'|')
+step "C tests against gouv"
+if [ -n "$waiting" ]; then ctest_mode "$GOUV_BUILD" gouv "^($waiting)\$"; else ctest_mode "$GOUV_BUILD" gouv; fi
+step "C tests against the system libuv (reference)"
+ctest_mode "$GOUV_REF_BUILD" libuv
+
+step "not implemented yet"
+enosys=$(grep -ho 'gouv_enosys(__func__)' -B0 capi/enosys_*.c 2>/dev/null | wc -l)
+for f in capi/enosys_*.c; do
+  [ -f "$f" ] || continue
+  names=$(grep -oE '^[a-z_ ]*[ *](uv_[a-z0-9_]+)\(' "$f" | sed -E 's/.*(uv_[a-z0-9_]+)\(/\1/' | paste -sd' ')
+  n=$(echo "$names" | wc -w)
+  [ "$n" -gt 0 ] && echo "$(basename "$f" .c | sed 's/enosys_//'): $n: $names" | fold -s -w 100
+done
+total_enosys=$(cat capi/enosys_*.c 2>/dev/null | grep -cE '^[a-z_ ]*[ *]uv_[a-z0-9_]+\(')
+echo "functions returning UV_ENOSYS (not implemented yet): $total_enosys of 293, plus uv_loop_fork by design"
+if [ -n "$waiting" ]; then
+  echo "C tests waiting for an area (run in reference mode only):"
+  grep -v '^#' cbindings_test/waiting.txt | awk 'NF {print "  " $0}'
+fi
+
+echo
+if [ ${#failures[@]} -gt 0 ]; then echo "failed: ${failures[*]}"; fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
