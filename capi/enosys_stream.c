@@ -25,69 +25,14 @@ uv_handle_type uv_guess_handle(uv_file file) {
   return (gouv_enosys(__func__), UV_UNKNOWN_HANDLE);
 }
 
-int uv_if_indextoiid(unsigned int ifindex, char* buffer, size_t* size) {
-  (void)ifindex;
-  (void)buffer;
-  (void)size;
-  return gouv_enosys(__func__);
-}
 
-int uv_if_indextoname(unsigned int ifindex, char* buffer, size_t* size) {
-  (void)ifindex;
-  (void)buffer;
-  (void)size;
-  return gouv_enosys(__func__);
-}
 
-int uv_inet_ntop(int af, const void* src, char* dst, size_t size) {
-  (void)af;
-  (void)src;
-  (void)dst;
-  (void)size;
-  return gouv_enosys(__func__);
-}
 
-int uv_inet_pton(int af, const char* src, void* dst) {
-  (void)af;
-  (void)src;
-  (void)dst;
-  return gouv_enosys(__func__);
-}
 
-int uv_ip4_addr(const char* ip, int port, struct sockaddr_in* addr) {
-  (void)ip;
-  (void)port;
-  (void)addr;
-  return gouv_enosys(__func__);
-}
 
-int uv_ip4_name(const struct sockaddr_in* src, char* dst, size_t size) {
-  (void)src;
-  (void)dst;
-  (void)size;
-  return gouv_enosys(__func__);
-}
 
-int uv_ip6_addr(const char* ip, int port, struct sockaddr_in6* addr) {
-  (void)ip;
-  (void)port;
-  (void)addr;
-  return gouv_enosys(__func__);
-}
 
-int uv_ip6_name(const struct sockaddr_in6* src, char* dst, size_t size) {
-  (void)src;
-  (void)dst;
-  (void)size;
-  return gouv_enosys(__func__);
-}
 
-int uv_ip_name(const struct sockaddr* src, char* dst, size_t size) {
-  (void)src;
-  (void)dst;
-  (void)size;
-  return gouv_enosys(__func__);
-}
 
 int uv_is_readable(const uv_stream_t* handle) {
   (void)handle;
