@@ -1,0 +1,298 @@
+package main
+
+// #include "capi.h"
+// #include "internal.h"
+// #include "udp.h"
+import "C"
+
+import (
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	uvio "gouv/io"
+)
+
+// udpOf returns the Go handle behind a C uv_udp_t, or nil.
+func udpOf(cu *C.uv_udp_t) *uvio.UDP {
+	u, _ := lookup[*uvio.UDP](unsafe.Pointer(cu))
+	return u
+}
+
+//export uv_udp_init
+func uv_udp_init(cl *C.uv_loop_t, cu *C.uv_udp_t) C.int {
+	return uv_udp_init_ex(cl, cu, C.AF_UNSPEC)
+}
+
+//export uv_udp_init_ex
+func uv_udp_init_ex(cl *C.uv_loop_t, cu *C.uv_udp_t, flags C.uint) C.int {
+	s := stateOf(cl)
+	if s == nil || cu == nil {
+		return C.UV_EINVAL
+	}
+	ch := (*C.uv_handle_t)(unsafe.Pointer(cu))
+	// The state bits, the descriptor and the queue counters live in the C
+	// struct, where hosts read them; the handle outlives the Go object's
+	// use of these pointers (they are dropped when the close finishes).
+	place := uvio.UDPPlace{
+		Flags:      cflags(ch),
+		FD:         (*int32)(unsafe.Pointer(&cu.io_watcher.fd)),
+		QueueSize:  (*uintptr)(unsafe.Pointer(&cu.send_queue_size)),
+		QueueCount: (*uintptr)(unsafe.Pointer(&cu.send_queue_count)),
+	}
+	u := &uvio.UDP{}
+	if err := uvio.InitUDP(s.l, u, C.UV_UDP, uint(flags), place, udpSendDone); err != nil {
+		return errno(err)
+	}
+	initHandle(s, ch, cl, C.UV_UDP, u)
+	cu.gouv_udp_a[0], cu.gouv_udp_a[1] = nil, nil
+	return 0
+}
+
+//export uv_udp_open
+func uv_udp_open(cu *C.uv_udp_t, sock C.uv_os_sock_t) C.int {
+	u := udpOf(cu)
+	if u == nil {
+		return C.UV_EINVAL
+	}
+	return errno(u.Open(int(sock)))
+}
+
+//export gouv_udp_bind
+func gouv_udp_bind(cu *C.uv_udp_t, addr *C.struct_sockaddr, flags C.uint) C.int {
+	u := udpOf(cu)
+	if u == nil {
+		return C.UV_EINVAL
+	}
+	sa, rc := sockaddrFromC(addr)
+	if rc != 0 {
+		return C.UV_EINVAL
+	}
+	return errno(u.Bind(sa, int(flags)))
+}
+
+//export gouv_udp_connect
+func gouv_udp_connect(cu *C.uv_udp_t, addr *C.struct_sockaddr) C.int {
+	u := udpOf(cu)
+	if u == nil {
+		return C.UV_EINVAL
+	}
+	var sa unix.Sockaddr
+	if addr != nil {
+		var rc C.int
+		if sa, rc = sockaddrFromC(addr); rc != 0 {
+			return C.UV_EINVAL
+		}
+	}
+	return errno(u.Connect(sa))
+}
+
+//export gouv_udp_getname
+func gouv_udp_getname(cu *C.uv_udp_t, name *C.struct_sockaddr, namelen *C.int, peer C.int) C.int {
+	u := udpOf(cu)
+	if u == nil || name == nil || namelen == nil {
+		return C.UV_EINVAL
+	}
+	var sa unix.Sockaddr
+	var err error
+	if peer != 0 {
+		sa, err = u.Peername()
+	} else {
+		sa, err = u.Sockname()
+	}
+	if err != nil {
+		return errno(err)
+	}
+	return sockaddrToC(sa, name, namelen)
+}
+
+//export gouv_udp_using_recvmmsg
+func gouv_udp_using_recvmmsg(cu *C.uv_udp_t) C.int {
+	if u := udpOf(cu); u != nil && u.UsingRecvmmsg() {
+		return 1
+	}
+	return 0
+}
+
+// iovOf views the host's uv_buf_t array as iovecs: uv_buf_t is declared
+// with struct iovec's layout (base pointer, then length), and the array is
+// C memory that lives as long as the request (a copy in the request, or
+// the host's own array for the synchronous try_send).
+func iovOf(bufs *C.uv_buf_t, nbufs C.uint) []unix.Iovec {
+	if nbufs == 0 {
+		return nil
+	}
+	return unsafe.Slice((*unix.Iovec)(unsafe.Pointer(bufs)), int(nbufs))
+}
+
+//export gouv_udp_send
+func gouv_udp_send(req *C.uv_udp_send_t, cu *C.uv_udp_t, bufs *C.uv_buf_t, nbufs C.uint, addr *C.struct_sockaddr_storage, addrlen C.uint, cb C.uv_udp_send_cb) C.int {
+	u := udpOf(cu)
+	if u == nil {
+		return C.UV_EINVAL
+	}
+	req._type = C.UV_UDP_SEND
+	req.handle = cu
+	req.cb = cb
+	s := u.NewSend()
+	s.User = unsafe.Pointer(req)
+	// addr points into the request (C memory), which the host keeps until
+	// the send callback.
+	return errno(u.Send(s, iovOf(bufs, nbufs), unsafe.Pointer(addr), uint32(addrlen)))
+}
+
+// udpSendDone runs when a send completes: the buffer array copy is freed
+// if it did not fit in the request, then the host hears the status.
+func udpSendDone(s *uvio.UDPSend, err error) {
+	req := (*C.uv_udp_send_t)(s.User)
+	if iov := s.Iov(); len(iov) > 0 && unsafe.Pointer(&iov[0]) != unsafe.Pointer(&req.gouv_send_c[0]) {
+		C.gouv__free(unsafe.Pointer(&iov[0]))
+	}
+	C.gouv_udp_call_send(req, errno(err))
+}
+
+//export gouv_udp_try_send
+func gouv_udp_try_send(cu *C.uv_udp_t, bufs *C.uv_buf_t, nbufs C.uint, addr *C.struct_sockaddr, addrlen C.uint) C.int {
+	u := udpOf(cu)
+	if u == nil {
+		return C.UV_EINVAL
+	}
+	n, err := u.TrySend(iovOf(bufs, nbufs), unsafe.Pointer(addr), uint32(addrlen))
+	if err != nil {
+		return errno(err)
+	}
+	return C.int(n)
+}
+
+// udpAlloc asks the host's alloc_cb for a buffer. The buffer is C memory
+// the host owns; the Go slice over it is used only until the matching
+// receive callback hands it back.
+func udpAlloc(u *uvio.UDP, suggested int) []byte {
+	b := C.gouv_udp_call_alloc((*C.uv_udp_t)(u.User), C.size_t(suggested))
+	if b.base == nil {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(b.base)), int(b.len))
+}
+
+// udpRecv passes one receive to the host's recv_cb. from points into a
+// pointer-free Go allocation owned by the handle, valid for the call.
+func udpRecv(u *uvio.UDP, n int, err error, buf []byte, from *unix.RawSockaddrAny, flags int) {
+	nread := C.ssize_t(n)
+	if err != nil {
+		nread = C.ssize_t(errno(err))
+	}
+	C.gouv_udp_call_recv((*C.uv_udp_t)(u.User), nread, (*C.char)(unsafe.Pointer(unsafe.SliceData(buf))),
+		C.size_t(len(buf)), (*C.struct_sockaddr)(unsafe.Pointer(from)), C.uint(flags))
+}
+
+//export uv_udp_recv_start
+func uv_udp_recv_start(cu *C.uv_udp_t, alloc C.uv_alloc_cb, recv C.uv_udp_recv_cb) C.int {
+	u := udpOf(cu)
+	if u == nil || alloc == nil || recv == nil {
+		return C.UV_EINVAL
+	}
+	if err := u.RecvStart(udpAlloc, udpRecv); err != nil {
+		return errno(err)
+	}
+	// C function pointers, kept in C memory for the trampolines.
+	cu.gouv_udp_a[0] = unsafe.Pointer(alloc)
+	cu.gouv_udp_a[1] = unsafe.Pointer(recv)
+	return 0
+}
+
+//export uv_udp_recv_stop
+func uv_udp_recv_stop(cu *C.uv_udp_t) C.int {
+	u := udpOf(cu)
+	if u == nil {
+		return C.UV_EINVAL
+	}
+	u.RecvStop()
+	return 0
+}
+
+//export gouv_udp_membership4
+func gouv_udp_membership4(cu *C.uv_udp_t, group, iface, source C.uint32_t, join, withSource C.int) C.int {
+	u := udpOf(cu)
+	if u == nil {
+		return C.UV_EINVAL
+	}
+	// The addresses arrive as in_addr_t words in network byte order:
+	// their bytes in memory are the address.
+	g := *(*[4]byte)(unsafe.Pointer(&group))
+	i := *(*[4]byte)(unsafe.Pointer(&iface))
+	if withSource != 0 {
+		return errno(u.SourceMembership4(g, i, *(*[4]byte)(unsafe.Pointer(&source)), join != 0))
+	}
+	return errno(u.Membership4(g, i, join != 0))
+}
+
+//export gouv_udp_membership6
+func gouv_udp_membership6(cu *C.uv_udp_t, group, source *C.char, ifindex C.uint, join C.int) C.int {
+	u := udpOf(cu)
+	if u == nil {
+		return C.UV_EINVAL
+	}
+	// group and source point at in6_addr values on the C caller's stack.
+	g := *(*[16]byte)(unsafe.Pointer(group))
+	if source != nil {
+		return errno(u.SourceMembership6(g, *(*[16]byte)(unsafe.Pointer(source)), uint32(ifindex), join != 0))
+	}
+	return errno(u.Membership6(g, uint32(ifindex), join != 0))
+}
+
+//export gouv_udp_multicast_if
+func gouv_udp_multicast_if(cu *C.uv_udp_t, family C.int, addr4 C.uint32_t, scope C.uint) C.int {
+	u := udpOf(cu)
+	if u == nil {
+		return C.UV_EINVAL
+	}
+	if family == C.AF_UNSPEC {
+		// No interface: the default of the handle's own family.
+		if u.IPv6() {
+			family = C.AF_INET6
+		} else {
+			family = C.AF_INET
+		}
+	}
+	if family == C.AF_INET6 {
+		return errno(u.SetMulticastInterface6(uint32(scope)))
+	}
+	return errno(u.SetMulticastInterface4(*(*[4]byte)(unsafe.Pointer(&addr4))))
+}
+
+//export uv_udp_set_multicast_loop
+func uv_udp_set_multicast_loop(cu *C.uv_udp_t, on C.int) C.int {
+	u := udpOf(cu)
+	if u == nil {
+		return C.UV_EINVAL
+	}
+	return errno(u.SetMulticastLoop(int(on)))
+}
+
+//export uv_udp_set_multicast_ttl
+func uv_udp_set_multicast_ttl(cu *C.uv_udp_t, ttl C.int) C.int {
+	u := udpOf(cu)
+	if u == nil {
+		return C.UV_EINVAL
+	}
+	return errno(u.SetMulticastTTL(int(ttl)))
+}
+
+//export uv_udp_set_ttl
+func uv_udp_set_ttl(cu *C.uv_udp_t, ttl C.int) C.int {
+	u := udpOf(cu)
+	if u == nil {
+		return C.UV_EINVAL
+	}
+	return errno(u.SetTTL(int(ttl)))
+}
+
+//export uv_udp_set_broadcast
+func uv_udp_set_broadcast(cu *C.uv_udp_t, on C.int) C.int {
+	u := udpOf(cu)
+	if u == nil {
+		return C.UV_EINVAL
+	}
+	return errno(u.SetBroadcast(int(on)))
+}

@@ -1,0 +1,18 @@
+/* Private declarations of the UDP face (udp.c, udp.go). */
+#ifndef GOUV_CAPI_UDP_H
+#define GOUV_CAPI_UDP_H
+
+#include <uv.h>
+
+/* The host's receive callbacks live in the handle's private area, so the
+ * trampolines find them without Go passing them across. */
+#define GOUV_UDP_ALLOC_CB(h) ((h)->gouv_udp_a[0])
+#define GOUV_UDP_RECV_CB(h) ((h)->gouv_udp_a[1])
+
+uv_buf_t gouv_udp_call_alloc(uv_udp_t* handle, size_t suggested);
+void gouv_udp_call_recv(uv_udp_t* handle, ssize_t nread, char* base,
+                        size_t len, const struct sockaddr* addr,
+                        unsigned flags);
+void gouv_udp_call_send(uv_udp_send_t* req, int status);
+
+#endif

@@ -1,0 +1,919 @@
+package uvio
+
+import (
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	"gouv/loop"
+)
+
+// UDP flags, at libuv's values (uv_udp_flags): bind flags, receive flags
+// and the init flag that selects recvmmsg.
+const (
+	UDPIPv6Only     = 1
+	UDPPartial      = 2
+	UDPReuseAddr    = 4
+	UDPMmsgChunk    = 8
+	UDPMmsgFree     = 16
+	UDPLinuxRecvErr = 32
+	UDPRecvmmsg     = 256
+)
+
+const (
+	// UDPDgramMax is the buffer size a receive asks alloc for: the
+	// largest UDP payload, rounded up, as libuv suggests.
+	UDPDgramMax = 64 * 1024
+	// udpMmsgWidth is how many datagrams one recvmmsg or sendmmsg moves.
+	udpMmsgWidth = 20
+	// udpRecvBudget bounds the datagrams read per readiness event, so
+	// one busy socket cannot starve the rest of the loop.
+	udpRecvBudget = 32
+)
+
+// State bits of a UDP handle (not libuv's flag values: those stay in C).
+const (
+	udpBound      = 1 << iota // bind succeeded (explicitly or deferred)
+	udpConnected              // connect succeeded, not disconnected since
+	udpIPv6                   // bound to an IPv6 address: options use IPPROTO_IPV6
+	udpMmsg                   // initialised with UDPRecvmmsg
+	udpProcessing             // send completions are being delivered
+)
+
+// Errors of UDP handles that are not system errors.
+var (
+	// ErrUDPNoDest is a send without an address on an unconnected handle
+	// (UV_EDESTADDRREQ in libuv).
+	ErrUDPNoDest = unix.EDESTADDRREQ
+	// ErrUDPIsConn is a send with an address on a connected handle.
+	ErrUDPIsConn = unix.EISCONN
+	// ErrUDPFlags reports flags or families libuv rejects with UV_EINVAL.
+	ErrUDPFlags = unix.EINVAL
+	// errUDPAgain is the one try-send failure that means "later".
+	errUDPAgain = unix.EAGAIN
+)
+
+// UDPAllocFunc returns the buffer for the next datagram(s). suggested is
+// the size libuv suggests (UDPDgramMax). A nil or empty buffer makes the
+// receive report ENOBUFS.
+type UDPAllocFunc func(u *UDP, suggested int) []byte
+
+// UDPRecvFunc hears one receive: n bytes in buf from the peer at from with
+// UDP* flags, or err; n == 0 with from == nil means nothing more to read
+// now (buf goes back to its owner). In recvmmsg mode every datagram comes
+// with UDPMmsgChunk and buf is its chunk; a last call with UDPMmsgFree
+// hands back the whole buffer.
+type UDPRecvFunc func(u *UDP, n int, err error, buf []byte, from *unix.RawSockaddrAny, flags int)
+
+// UDPSendDoneFunc hears that a send completed (err nil) or failed.
+type UDPSendDoneFunc func(s *UDPSend, err error)
+
+// UDPSend is one queued datagram. The UDP handle recycles it once its
+// completion has been delivered: get one with NewSend for every send.
+type UDPSend struct {
+	next    *UDPSend
+	u       *UDP
+	iov     []unix.Iovec
+	name    unsafe.Pointer // destination, or nil on a connected handle
+	namelen uint32
+	size    int
+	err     error
+
+	// User belongs to the code that queued the send (capi keeps the C
+	// request there). It is valid until the completion callback returns.
+	User unsafe.Pointer
+}
+
+// Iov returns the buffers the send was queued with.
+func (s *UDPSend) Iov() []unix.Iovec { return s.iov }
+
+// UDP is a datagram socket handle (uv_udp_t).
+type UDP struct {
+	loop.Handle
+	w     loop.IO
+	fd    int
+	fdOut *int32 // where the descriptor is published (io_watcher.fd)
+	state uint32
+
+	// Counters a host reads directly (send_queue_size, send_queue_count).
+	queueSize  *uintptr
+	queueCount *uintptr
+	ownSize    uintptr
+	ownCount   uintptr
+
+	sendHead, sendTail *UDPSend // waiting for the socket
+	doneHead, doneTail *UDPSend // waiting for their callback
+	free               *UDPSend // recycled sends
+
+	alloc    UDPAllocFunc
+	recv     UDPRecvFunc
+	sendDone UDPSendDoneFunc
+
+	// peers receive the senders' addresses. They are a separate,
+	// pointer-free allocation so that C may be handed a pointer into them
+	// during a callback (cgo checks the whole object a pointer points to).
+	peers *[udpMmsgWidth]unix.RawSockaddrAny
+	mm    *udpMmsgBufs
+}
+
+// udpMmsgBufs are the headers of one recvmmsg or sendmmsg call.
+type udpMmsgBufs struct {
+	hdrs [udpMmsgWidth]unix.Mmsghdr
+	iovs [udpMmsgWidth]unix.Iovec
+}
+
+// UDPPlace says where a UDP handle keeps what a host reads directly: its
+// state bits (uv_handle_t.flags), its descriptor (io_watcher.fd) and its
+// queue counters (send_queue_size, send_queue_count). Nil fields mean the
+// handle keeps them itself.
+type UDPPlace struct {
+	Flags      *uint32
+	FD         *int32
+	QueueSize  *uintptr
+	QueueCount *uintptr
+}
+
+// InitUDP prepares u on l (uv_udp_init_ex). flags holds the address family
+// in its low byte (AF_UNSPEC: no socket until bind, connect or the first
+// send) and UDPRecvmmsg above it; other bits are refused. sendDone hears
+// every completed send and may be nil.
+func InitUDP(l *loop.Loop, u *UDP, kind int, flags uint, place UDPPlace, sendDone UDPSendDoneFunc) error {
+	domain := int(flags & 0xff)
+	if domain != unix.AF_INET && domain != unix.AF_INET6 && domain != unix.AF_UNSPEC {
+		return ErrUDPFlags
+	}
+	if flags&^0xff&^UDPRecvmmsg != 0 {
+		return ErrUDPFlags
+	}
+	fd := -1
+	if domain != unix.AF_UNSPEC {
+		var err error
+		fd, err = udpSocket(domain)
+		if err != nil {
+			return err
+		}
+	}
+	*u = UDP{fd: -1, fdOut: place.FD, queueSize: place.QueueSize, queueCount: place.QueueCount, sendDone: sendDone}
+	if u.queueSize == nil {
+		u.queueSize = &u.ownSize
+	}
+	if u.queueCount == nil {
+		u.queueCount = &u.ownCount
+	}
+	*u.queueSize, *u.queueCount = 0, 0
+	u.Handle.InitExternal(l, u, kind, place.Flags)
+	if flags&UDPRecvmmsg != 0 {
+		u.state |= udpMmsg
+	}
+	u.setFD(fd)
+	return nil
+}
+
+func udpSocket(domain int) (int, error) {
+	return unix.Socket(domain, unix.SOCK_DGRAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+}
+
+// setFD records the socket and (re)initialises the watcher on it.
+func (u *UDP) setFD(fd int) {
+	u.fd = fd
+	if u.fdOut != nil {
+		*u.fdOut = int32(fd)
+	}
+	u.Loop().InitIO(&u.w, fd, udpEvents)
+	u.w.User = unsafe.Pointer(u)
+}
+
+// FD returns the socket, -1 when there is none yet.
+func (u *UDP) FD() int { return u.fd }
+
+// UsingRecvmmsg reports whether receives batch datagrams with recvmmsg.
+func (u *UDP) UsingRecvmmsg() bool { return u.state&udpMmsg != 0 }
+
+// Open adopts an existing socket (uv_udp_open): it is made non-blocking
+// and address-reusable, and a socket that already has a peer counts as
+// connected.
+func (u *UDP) Open(fd int) error {
+	if u.IsClosing() {
+		return loop.ErrClosing
+	}
+	if u.fd != -1 {
+		return unix.EBUSY
+	}
+	if u.Loop().IOWatched(fd) {
+		return unix.EEXIST
+	}
+	if err := unix.SetNonblock(fd, true); err != nil {
+		return err
+	}
+	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1); err != nil {
+		return err
+	}
+	u.setFD(fd)
+	if _, err := unix.Getpeername(fd); err == nil {
+		u.state |= udpConnected
+	}
+	return nil
+}
+
+// Bind binds the socket, creating it if needed (uv_udp_bind). flags may
+// hold UDPIPv6Only, UDPReuseAddr and UDPLinuxRecvErr.
+func (u *UDP) Bind(sa unix.Sockaddr, flags int) error {
+	if u.IsClosing() {
+		return loop.ErrClosing
+	}
+	if flags&^(UDPIPv6Only|UDPReuseAddr|UDPLinuxRecvErr) != 0 {
+		return ErrUDPFlags
+	}
+	family := udpFamily(sa)
+	if family < 0 {
+		return ErrUDPFlags
+	}
+	if flags&UDPIPv6Only != 0 && family != unix.AF_INET6 {
+		return ErrUDPFlags
+	}
+	if u.fd == -1 {
+		fd, err := udpSocket(family)
+		if err != nil {
+			return err
+		}
+		u.setFD(fd)
+	}
+	if flags&UDPLinuxRecvErr != 0 {
+		level, opt := unix.IPPROTO_IP, unix.IP_RECVERR
+		if family == unix.AF_INET6 {
+			level, opt = unix.IPPROTO_IPV6, unix.IPV6_RECVERR
+		}
+		if err := unix.SetsockoptInt(u.fd, level, opt, 1); err != nil {
+			return err
+		}
+	}
+	if flags&UDPReuseAddr != 0 {
+		if err := unix.SetsockoptInt(u.fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1); err != nil {
+			return err
+		}
+	}
+	if flags&UDPIPv6Only != 0 {
+		if err := unix.SetsockoptInt(u.fd, unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, 1); err != nil {
+			return err
+		}
+	}
+	if err := unix.Bind(u.fd, sa); err != nil {
+		// A socket of one family bound to an address of the other: libuv
+		// reports that as a bad argument on every platform.
+		if err == unix.EAFNOSUPPORT {
+			return ErrUDPFlags
+		}
+		return err
+	}
+	if family == unix.AF_INET6 {
+		u.state |= udpIPv6
+	}
+	u.state |= udpBound
+	return nil
+}
+
+func udpFamily(sa unix.Sockaddr) int {
+	switch sa.(type) {
+	case *unix.SockaddrInet4:
+		return unix.AF_INET
+	case *unix.SockaddrInet6:
+		return unix.AF_INET6
+	}
+	return -1
+}
+
+// bindDeferred gives a handle without a socket one bound to the wildcard
+// address of family, as libuv does before the first send or receive.
+func (u *UDP) bindDeferred(family int, flags int) error {
+	if u.fd != -1 {
+		return nil
+	}
+	switch family {
+	case unix.AF_INET:
+		return u.Bind(&unix.SockaddrInet4{}, flags)
+	case unix.AF_INET6:
+		return u.Bind(&unix.SockaddrInet6{}, flags)
+	}
+	return ErrUDPFlags
+}
+
+// Connect associates the handle with one peer (uv_udp_connect); a nil sa
+// removes the association.
+func (u *UDP) Connect(sa unix.Sockaddr) error {
+	if u.IsClosing() {
+		return loop.ErrClosing
+	}
+	if sa == nil {
+		if u.state&udpConnected == 0 {
+			return unix.ENOTCONN
+		}
+		// Connecting to AF_UNSPEC dissolves the association; Linux may
+		// answer EAFNOSUPPORT and still do it.
+		unspec := unix.RawSockaddr{Family: unix.AF_UNSPEC}
+		_, _, e := unix.Syscall(unix.SYS_CONNECT, uintptr(u.fd), uintptr(unsafe.Pointer(&unspec)), unsafe.Sizeof(unspec))
+		if e != 0 && e != unix.EAFNOSUPPORT {
+			return e
+		}
+		u.state &^= udpConnected
+		return nil
+	}
+	family := udpFamily(sa)
+	if family < 0 {
+		return ErrUDPFlags
+	}
+	if u.state&udpConnected != 0 {
+		return ErrUDPIsConn
+	}
+	if err := u.bindDeferred(family, 0); err != nil {
+		return err
+	}
+	for {
+		err := unix.Connect(u.fd, sa)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		break
+	}
+	u.state |= udpConnected
+	return nil
+}
+
+// Sockname returns the local address (EBADF without a socket).
+func (u *UDP) Sockname() (unix.Sockaddr, error) {
+	if u.fd < 0 {
+		return nil, unix.EBADF
+	}
+	return unix.Getsockname(u.fd)
+}
+
+// Peername returns the connected peer: EBADF without a socket, the
+// kernel's ENOTCONN without a peer, as libuv 1.44 answers.
+func (u *UDP) Peername() (unix.Sockaddr, error) {
+	if u.fd < 0 {
+		return nil, unix.EBADF
+	}
+	return unix.Getpeername(u.fd)
+}
+
+// NewSend returns a send for u, recycled from earlier completions when
+// possible so that steady sending allocates nothing.
+func (u *UDP) NewSend() *UDPSend {
+	s := u.free
+	if s != nil {
+		u.free = s.next
+		s.next = nil
+		return s
+	}
+	return &UDPSend{u: u}
+}
+
+// recycle keeps s for a later NewSend.
+func (u *UDP) recycle(s *UDPSend) {
+	s.iov, s.name, s.User, s.err = nil, nil, nil, nil
+	s.next = u.free
+	u.free = s
+}
+
+// checkDest applies libuv's rules on addressed and unaddressed sends and
+// returns the destination's family (0 for none).
+func (u *UDP) checkDest(name unsafe.Pointer, namelen uint32) (int, error) {
+	if name != nil && u.state&udpConnected != 0 {
+		return 0, ErrUDPIsConn
+	}
+	if name == nil {
+		if u.state&udpConnected == 0 {
+			return 0, ErrUDPNoDest
+		}
+		return 0, nil
+	}
+	if namelen < 2 {
+		return 0, ErrUDPFlags
+	}
+	// The first two bytes of any socket address are its family.
+	family := int(*(*uint16)(name))
+	if family != unix.AF_INET && family != unix.AF_INET6 {
+		return 0, ErrUDPFlags
+	}
+	return family, nil
+}
+
+// Send queues one datagram of the buffers iov to name (a raw socket
+// address of namelen bytes, nil on a connected handle) and tries to send
+// it at once if nothing is queued ahead (uv_udp_send). iov and name must
+// stay valid until the completion. The completion is delivered through
+// the sendDone function given to InitUDP, from the loop's pending phase,
+// never from inside Send. s comes from NewSend.
+func (u *UDP) Send(s *UDPSend, iov []unix.Iovec, name unsafe.Pointer, namelen uint32) error {
+	if u.IsClosing() {
+		u.recycle(s)
+		return loop.ErrClosing
+	}
+	family, err := u.checkDest(name, namelen)
+	if err == nil && name != nil {
+		err = u.bindDeferred(family, 0)
+	}
+	if err != nil {
+		u.recycle(s)
+		return err
+	}
+	size := 0
+	for i := range iov {
+		size += int(iov[i].Len)
+	}
+	s.u, s.iov, s.name, s.namelen, s.size, s.err, s.next = u, iov, name, namelen, size, nil, nil
+	empty := *u.queueCount == 0
+	*u.queueSize += uintptr(size)
+	*u.queueCount++
+	if u.sendTail != nil {
+		u.sendTail.next = s
+	} else {
+		u.sendHead = s
+	}
+	u.sendTail = s
+	u.Loop().ReqStart()
+	u.Handle.Start()
+	l := u.Loop()
+	if empty && u.state&udpProcessing == 0 {
+		u.flush()
+		if u.sendHead != nil {
+			l.IOStart(&u.w, loop.EventWrite)
+		}
+	} else {
+		l.IOStart(&u.w, loop.EventWrite)
+	}
+	return nil
+}
+
+// TrySend sends one datagram now or not at all (uv_udp_try_send): it
+// returns the bytes sent, or EAGAIN if sends are queued or the socket is
+// full.
+func (u *UDP) TrySend(iov []unix.Iovec, name unsafe.Pointer, namelen uint32) (int, error) {
+	if u.IsClosing() {
+		return 0, loop.ErrClosing
+	}
+	family, err := u.checkDest(name, namelen)
+	if err != nil {
+		return 0, err
+	}
+	if *u.queueCount != 0 {
+		return 0, errUDPAgain
+	}
+	if name != nil {
+		if err := u.bindDeferred(family, 0); err != nil {
+			return 0, err
+		}
+	}
+	n, err := udpSendmsg(u.fd, iov, name, namelen)
+	if err == unix.EAGAIN || err == unix.ENOBUFS {
+		return 0, errUDPAgain
+	}
+	return n, err
+}
+
+// udpSendmsg sends one datagram, retrying interruptions.
+func udpSendmsg(fd int, iov []unix.Iovec, name unsafe.Pointer, namelen uint32) (int, error) {
+	var msg unix.Msghdr
+	msg.Name = (*byte)(name)
+	msg.Namelen = namelen
+	if len(iov) > 0 {
+		msg.Iov = &iov[0]
+		msg.SetIovlen(len(iov))
+	}
+	for {
+		// The socket is non-blocking, so the raw system call cannot
+		// stall the Go scheduler; msg lives on this stack for the call.
+		n, _, e := unix.RawSyscall(unix.SYS_SENDMSG, uintptr(fd), uintptr(unsafe.Pointer(&msg)), 0)
+		if e == unix.EINTR {
+			continue
+		}
+		if e != 0 {
+			return 0, e
+		}
+		return int(n), nil
+	}
+}
+
+// flush sends queued datagrams until the queue is empty or the socket is
+// full, moving each sent (or failed) one to the completed queue.
+func (u *UDP) flush() {
+	fed := false
+	for u.sendHead != nil && u.fd >= 0 {
+		s := u.sendHead
+		if s.next == nil {
+			_, err := udpSendmsg(u.fd, s.iov, s.name, s.namelen)
+			if err == unix.EAGAIN || err == unix.ENOBUFS {
+				break
+			}
+			u.complete(s, err)
+			fed = true
+			continue
+		}
+		n, err := u.sendBatch()
+		if err == unix.EAGAIN || err == unix.ENOBUFS {
+			break
+		}
+		if err != nil {
+			// The first datagram of the batch is the one that failed.
+			u.complete(u.sendHead, err)
+		}
+		for ; n > 0; n-- {
+			u.complete(u.sendHead, nil)
+		}
+		fed = true
+	}
+	if fed {
+		u.Loop().IOFeed(&u.w)
+	}
+}
+
+// sendBatch hands up to udpMmsgWidth queued datagrams to sendmmsg and
+// returns how many the kernel took.
+func (u *UDP) sendBatch() (int, error) {
+	if u.mm == nil {
+		u.mm = new(udpMmsgBufs)
+	}
+	mm := u.mm
+	k := 0
+	for s := u.sendHead; s != nil && k < udpMmsgWidth; s = s.next {
+		h := &mm.hdrs[k].Hdr
+		*h = unix.Msghdr{Name: (*byte)(s.name), Namelen: s.namelen}
+		if len(s.iov) > 0 {
+			h.Iov = &s.iov[0]
+			h.SetIovlen(len(s.iov))
+		}
+		k++
+	}
+	for {
+		// Non-blocking socket: the raw call returns at once.
+		n, _, e := unix.RawSyscall6(unix.SYS_SENDMMSG, uintptr(u.fd), uintptr(unsafe.Pointer(&mm.hdrs[0])), uintptr(k), 0, 0, 0)
+		if e == unix.EINTR {
+			continue
+		}
+		if e != 0 {
+			return 0, e
+		}
+		return int(n), nil
+	}
+}
+
+// complete moves the head of the send queue to the completed queue.
+func (u *UDP) complete(s *UDPSend, err error) {
+	u.sendHead = s.next
+	if u.sendHead == nil {
+		u.sendTail = nil
+	}
+	s.next = nil
+	s.err = err
+	if u.doneTail != nil {
+		u.doneTail.next = s
+	} else {
+		u.doneHead = s
+	}
+	u.doneTail = s
+}
+
+// runCompleted delivers the completions, then stops watching for
+// writability once nothing is queued.
+func (u *UDP) runCompleted() {
+	u.state |= udpProcessing
+	l := u.Loop()
+	for u.doneHead != nil {
+		s := u.doneHead
+		u.doneHead = s.next
+		if u.doneHead == nil {
+			u.doneTail = nil
+		}
+		s.next = nil
+		*u.queueSize -= uintptr(s.size)
+		*u.queueCount--
+		l.ReqDone()
+		if u.sendDone != nil {
+			u.sendDone(s, s.err)
+		}
+		u.recycle(s)
+	}
+	if u.sendHead == nil {
+		l.IOStop(&u.w, loop.EventWrite)
+		if !u.w.Active(loop.EventRead) {
+			u.Handle.Stop()
+		}
+	}
+	u.state &^= udpProcessing
+}
+
+// RecvStart starts receiving (uv_udp_recv_start). A handle without a
+// socket is bound to 0.0.0.0 first.
+func (u *UDP) RecvStart(alloc UDPAllocFunc, recv UDPRecvFunc) error {
+	if u.IsClosing() {
+		return loop.ErrClosing
+	}
+	if alloc == nil || recv == nil {
+		return loop.ErrNoCallback
+	}
+	if u.w.Active(loop.EventRead) {
+		return unix.EALREADY
+	}
+	if err := u.bindDeferred(unix.AF_INET, 0); err != nil {
+		return err
+	}
+	if u.peers == nil {
+		u.peers = new([udpMmsgWidth]unix.RawSockaddrAny)
+	}
+	u.alloc, u.recv = alloc, recv
+	u.Loop().IOStart(&u.w, loop.EventRead)
+	u.Handle.Start()
+	return nil
+}
+
+// RecvStop stops receiving (uv_udp_recv_stop).
+func (u *UDP) RecvStop() {
+	u.Loop().IOStop(&u.w, loop.EventRead)
+	if !u.w.Active(loop.EventWrite) {
+		u.Handle.Stop()
+	}
+	u.alloc, u.recv = nil, nil
+}
+
+// Receiving reports whether RecvStart is in effect.
+func (u *UDP) Receiving() bool { return u.recv != nil }
+
+func udpEvents(w *loop.IO, events uint32) {
+	u := (*UDP)(w.User)
+	if events&(loop.EventRead|loop.EventError|loop.EventHup) != 0 && u.recv != nil {
+		u.readable()
+	}
+	if events&(loop.EventWrite|loop.EventFeed) != 0 {
+		u.flush()
+	}
+	u.runCompleted()
+}
+
+// readable reads until the socket is empty, the budget is spent, or the
+// receive callback stops or closes the handle.
+func (u *UDP) readable() {
+	for count := udpRecvBudget; count > 0 && u.fd >= 0 && u.recv != nil; {
+		buf := u.alloc(u, UDPDgramMax)
+		if u.recv == nil {
+			// alloc stopped or closed the handle: nothing may be read.
+			return
+		}
+		if len(buf) == 0 {
+			u.recv(u, 0, unix.ENOBUFS, buf, nil, 0)
+			return
+		}
+		if u.state&udpMmsg != 0 && len(buf) >= UDPDgramMax {
+			n := u.recvBatch(buf)
+			if n <= 0 {
+				return
+			}
+			count -= n
+			continue
+		}
+		if !u.recvOne(buf) {
+			return
+		}
+		count--
+	}
+}
+
+// recvOne reads one datagram into buf and reports whether to go on.
+func (u *UDP) recvOne(buf []byte) bool {
+	peer := &u.peers[0]
+	iov := unix.Iovec{Base: &buf[0]}
+	iov.SetLen(len(buf))
+	var msg unix.Msghdr
+	msg.Name = (*byte)(unsafe.Pointer(peer))
+	msg.Namelen = unix.SizeofSockaddrAny
+	msg.Iov = &iov
+	msg.Iovlen = 1
+	var n uintptr
+	var e unix.Errno
+	for {
+		// Non-blocking socket: the raw call returns at once; msg and iov
+		// live on this stack for its duration.
+		n, _, e = unix.RawSyscall(unix.SYS_RECVMSG, uintptr(u.fd), uintptr(unsafe.Pointer(&msg)), 0)
+		if e != unix.EINTR {
+			break
+		}
+	}
+	if e == unix.EAGAIN {
+		u.recv(u, 0, nil, buf, nil, 0)
+		return false
+	}
+	if e != 0 {
+		u.recv(u, 0, e, buf, nil, 0)
+		return false
+	}
+	flags := 0
+	if msg.Flags&unix.MSG_TRUNC != 0 {
+		flags |= UDPPartial
+	}
+	u.recv(u, int(n), nil, buf, peer, flags)
+	return true
+}
+
+// recvBatch reads up to udpMmsgWidth datagrams into UDPDgramMax-sized
+// chunks of buf with one recvmmsg and returns how many it delivered.
+func (u *UDP) recvBatch(buf []byte) int {
+	if u.mm == nil {
+		u.mm = new(udpMmsgBufs)
+	}
+	mm := u.mm
+	chunks := min(len(buf)/UDPDgramMax, udpMmsgWidth)
+	for k := 0; k < chunks; k++ {
+		mm.iovs[k] = unix.Iovec{Base: &buf[k*UDPDgramMax]}
+		mm.iovs[k].SetLen(UDPDgramMax)
+		mm.hdrs[k] = unix.Mmsghdr{Hdr: unix.Msghdr{
+			Name:    (*byte)(unsafe.Pointer(&u.peers[k])),
+			Namelen: unix.SizeofSockaddrAny,
+			Iov:     &mm.iovs[k],
+			Iovlen:  1,
+		}}
+	}
+	var n uintptr
+	var e unix.Errno
+	for {
+		// Non-blocking socket and no timeout: the raw call returns at once.
+		n, _, e = unix.RawSyscall6(unix.SYS_RECVMMSG, uintptr(u.fd), uintptr(unsafe.Pointer(&mm.hdrs[0])), uintptr(chunks), 0, 0, 0)
+		if e != unix.EINTR {
+			break
+		}
+	}
+	if e == unix.EAGAIN || (e == 0 && n == 0) {
+		u.recv(u, 0, nil, buf, nil, 0)
+		return 0
+	}
+	if e != 0 {
+		u.recv(u, 0, e, buf, nil, 0)
+		return 0
+	}
+	for k := 0; k < int(n) && u.recv != nil; k++ {
+		flags := UDPMmsgChunk
+		if mm.hdrs[k].Hdr.Flags&unix.MSG_TRUNC != 0 {
+			flags |= UDPPartial
+		}
+		chunk := buf[k*UDPDgramMax : (k+1)*UDPDgramMax]
+		u.recv(u, int(mm.hdrs[k].Len), nil, chunk, &u.peers[k], flags)
+	}
+	// One last call hands the whole buffer back to be freed.
+	if u.recv != nil {
+		u.recv(u, 0, nil, buf, nil, UDPMmsgFree)
+	}
+	return int(n)
+}
+
+// CloseHandle stops the socket and closes it (uv_close's first half).
+func (u *UDP) CloseHandle() {
+	l := u.Loop()
+	l.IOClose(&u.w)
+	u.Handle.Stop()
+	if u.fd >= 0 {
+		unix.Close(u.fd)
+	}
+	u.fd = -1
+	if u.fdOut != nil {
+		*u.fdOut = -1
+	}
+}
+
+// FinishClose cancels the sends still queued: their callbacks run with
+// ECANCELED, after those that completed, before the close callback.
+func (u *UDP) FinishClose() {
+	for u.sendHead != nil {
+		u.complete(u.sendHead, unix.ECANCELED)
+	}
+	u.runCompleted()
+	u.alloc, u.recv = nil, nil
+}
+
+// Membership4 joins or leaves the IPv4 group on the interface with
+// address iface (zero: any) (uv_udp_set_membership).
+func (u *UDP) Membership4(group, iface [4]byte, join bool) error {
+	if err := u.bindDeferred(unix.AF_INET, UDPReuseAddr); err != nil {
+		return err
+	}
+	opt := unix.IP_DROP_MEMBERSHIP
+	if join {
+		opt = unix.IP_ADD_MEMBERSHIP
+	}
+	return unix.SetsockoptIPMreq(u.fd, unix.IPPROTO_IP, opt, &unix.IPMreq{Multiaddr: group, Interface: iface})
+}
+
+// Membership6 joins or leaves the IPv6 group on interface index ifindex
+// (0: the kernel's choice).
+func (u *UDP) Membership6(group [16]byte, ifindex uint32, join bool) error {
+	if err := u.bindDeferred(unix.AF_INET6, UDPReuseAddr); err != nil {
+		return err
+	}
+	opt := unix.IPV6_DROP_MEMBERSHIP
+	if join {
+		opt = unix.IPV6_ADD_MEMBERSHIP
+	}
+	return unix.SetsockoptIPv6Mreq(u.fd, unix.IPPROTO_IPV6, opt, &unix.IPv6Mreq{Multiaddr: group, Interface: ifindex})
+}
+
+// SourceMembership4 joins or leaves the source-specific IPv4 group.
+func (u *UDP) SourceMembership4(group, iface, source [4]byte, join bool) error {
+	if err := u.bindDeferred(unix.AF_INET, UDPReuseAddr); err != nil {
+		return err
+	}
+	opt := unix.IP_DROP_SOURCE_MEMBERSHIP
+	if join {
+		opt = unix.IP_ADD_SOURCE_MEMBERSHIP
+	}
+	// struct ip_mreq_source: group, interface, source.
+	var req [12]byte
+	copy(req[0:], group[:])
+	copy(req[4:], iface[:])
+	copy(req[8:], source[:])
+	return udpSetsockoptBytes(u.fd, unix.IPPROTO_IP, opt, req[:])
+}
+
+// SourceMembership6 joins or leaves the source-specific IPv6 group on
+// interface index ifindex.
+func (u *UDP) SourceMembership6(group, source [16]byte, ifindex uint32, join bool) error {
+	if err := u.bindDeferred(unix.AF_INET6, UDPReuseAddr); err != nil {
+		return err
+	}
+	opt := unix.MCAST_LEAVE_SOURCE_GROUP
+	if join {
+		opt = unix.MCAST_JOIN_SOURCE_GROUP
+	}
+	// struct group_source_req: a 32-bit interface index, padding to 8,
+	// then two sockaddr_storage (group, source) holding sockaddr_in6.
+	const storage = 128
+	var req [8 + 2*storage]byte
+	*(*uint32)(unsafe.Pointer(&req[0])) = ifindex
+	for i, a := range [2][16]byte{group, source} {
+		off := 8 + i*storage
+		*(*uint16)(unsafe.Pointer(&req[off])) = unix.AF_INET6
+		copy(req[off+8:off+24], a[:])
+	}
+	return udpSetsockoptBytes(u.fd, unix.IPPROTO_IPV6, opt, req[:])
+}
+
+func udpSetsockoptBytes(fd, level, opt int, b []byte) error {
+	_, _, e := unix.Syscall6(unix.SYS_SETSOCKOPT, uintptr(fd), uintptr(level), uintptr(opt),
+		uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)), 0)
+	if e != 0 {
+		return e
+	}
+	return nil
+}
+
+// setIPOpt sets an integer option at the IPv4 or IPv6 level, whichever
+// the handle is bound to, as libuv does.
+func (u *UDP) setIPOpt(opt4, opt6, v int) error {
+	if u.state&udpIPv6 != 0 {
+		return unix.SetsockoptInt(u.fd, unix.IPPROTO_IPV6, opt6, v)
+	}
+	return unix.SetsockoptInt(u.fd, unix.IPPROTO_IP, opt4, v)
+}
+
+// SetTTL sets the unicast TTL / hop limit, 1 to 255 (uv_udp_set_ttl).
+func (u *UDP) SetTTL(ttl int) error {
+	if ttl < 1 || ttl > 255 {
+		return ErrUDPFlags
+	}
+	return u.setIPOpt(unix.IP_TTL, unix.IPV6_UNICAST_HOPS, ttl)
+}
+
+// SetMulticastTTL sets the multicast TTL / hop limit, 0 to 255.
+func (u *UDP) SetMulticastTTL(ttl int) error {
+	if ttl < 0 || ttl > 255 {
+		return ErrUDPFlags
+	}
+	return u.setIPOpt(unix.IP_MULTICAST_TTL, unix.IPV6_MULTICAST_HOPS, ttl)
+}
+
+// SetMulticastLoop turns the loopback of sent multicast on or off; libuv
+// accepts 0 to 255.
+func (u *UDP) SetMulticastLoop(on int) error {
+	if on < 0 || on > 255 {
+		return ErrUDPFlags
+	}
+	return u.setIPOpt(unix.IP_MULTICAST_LOOP, unix.IPV6_MULTICAST_LOOP, on)
+}
+
+// SetBroadcast sets SO_BROADCAST.
+func (u *UDP) SetBroadcast(on int) error {
+	return unix.SetsockoptInt(u.fd, unix.SOL_SOCKET, unix.SO_BROADCAST, on)
+}
+
+// IPv6 reports whether the handle is bound to an IPv6 address.
+func (u *UDP) IPv6() bool { return u.state&udpIPv6 != 0 }
+
+// SetMulticastInterface4 picks the interface (by its address) that sends
+// IPv4 multicast.
+func (u *UDP) SetMulticastInterface4(addr [4]byte) error {
+	return udpSetsockoptBytes(u.fd, unix.IPPROTO_IP, unix.IP_MULTICAST_IF, addr[:])
+}
+
+// SetMulticastInterface6 picks the interface (by index) that sends IPv6
+// multicast.
+func (u *UDP) SetMulticastInterface6(ifindex uint32) error {
+	return unix.SetsockoptInt(u.fd, unix.IPPROTO_IPV6, unix.IPV6_MULTICAST_IF, int(ifindex))
+}
