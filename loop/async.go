@@ -133,12 +133,15 @@ func (l *Loop) AddWakeHandler(fn func()) {
 }
 
 // woken runs after the wakeup eventfd was seen readable (or the wakeup
-// word set): clear the word, drain the eventfd, then look at the senders.
-// Clearing before draining means a Wake racing with us either sees the
-// word clear and writes again, or set its state before our scan.
+// word set): drain the eventfd, clear the word, then look at the senders.
+// Draining before clearing means a Wake racing with us either saw the
+// word still set (and queued its work before our scan) or writes the
+// eventfd after our drain, so the next poll wakes. Clearing first would
+// let a Wake's write be drained while its set word stays up, and every
+// later Wake would skip the write: a lost wakeup.
 func (l *Loop) woken() {
-	atomic.StoreUint32(l.w.Wakeup, 0)
 	l.drainWakeup()
+	atomic.StoreUint32(l.w.Wakeup, 0)
 	l.runPosted()
 	for _, fn := range l.wakeHandlers {
 		fn()
