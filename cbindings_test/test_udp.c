@@ -867,4 +867,67 @@ TEST(udp_many_buffers_in_one_datagram) {
   teardown(&loop);
 }
 
+/* ------------------------------------------------------------------------
+ * Re-entrancy: stopping from inside the receive callback stops at once;
+ * an empty buffer from alloc is reported as UV_ENOBUFS. */
+
+static int stop_seen, nobufs_seen;
+
+static void stop_recv(uv_udp_t* h, ssize_t nread, const uv_buf_t* buf,
+                      const struct sockaddr* addr, unsigned flags) {
+  (void)buf;
+  (void)addr;
+  (void)flags;
+  if (nread == 0)
+    return;
+  CHECK_EQ(nread, 1);
+  stop_seen++;
+  CHECK_EQ(uv_udp_recv_stop(h), 0);
+}
+
+static void alloc_empty(uv_handle_t* h, size_t suggested, uv_buf_t* buf) {
+  (void)h;
+  (void)suggested;
+  buf->base = NULL;
+  buf->len = 0;
+}
+
+static void nobufs_recv(uv_udp_t* h, ssize_t nread, const uv_buf_t* buf,
+                        const struct sockaddr* addr, unsigned flags) {
+  (void)flags;
+  CHECK_EQ(nread, UV_ENOBUFS);
+  CHECK(addr == NULL);
+  CHECK(buf->base == NULL);
+  nobufs_seen++;
+  uv_close((uv_handle_t*)h, NULL);
+}
+
+TEST(udp_recv_stop_inside_the_callback_and_empty_buffers) {
+  uv_loop_t loop;
+  uv_udp_t rx, tx;
+  struct sockaddr_in a;
+  uv_buf_t b = uv_buf_init("x", 1);
+  int i;
+
+  stop_seen = nobufs_seen = 0;
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_udp_init(&loop, &rx), 0);
+  CHECK_EQ(uv_udp_init(&loop, &tx), 0);
+  CHECK_EQ(uv_ip4_addr("127.0.0.1", 0, &a), 0);
+  CHECK_EQ(uv_udp_bind(&rx, (struct sockaddr*)&a, 0), 0);
+  a.sin_port = htons(bound_port(&rx));
+  for (i = 0; i < 3; i++)
+    CHECK_EQ(uv_udp_try_send(&tx, &b, 1, (struct sockaddr*)&a), 1);
+  CHECK_EQ(uv_udp_recv_start(&rx, alloc_slab, stop_recv), 0);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(stop_seen, 1);
+  CHECK(!uv_is_active((uv_handle_t*)&rx));
+  /* The other two are still there for the next receiver. */
+  CHECK_EQ(uv_udp_recv_start(&rx, alloc_empty, nobufs_recv), 0);
+  uv_close((uv_handle_t*)&tx, NULL);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(nobufs_seen, 1);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+}
+
 HARNESS_MAIN
