@@ -930,4 +930,28 @@ TEST(udp_recv_stop_inside_the_callback_and_empty_buffers) {
   CHECK_EQ(uv_loop_close(&loop), 0);
 }
 
+TEST(udp_ipv6_multicast_join_and_leave_on_lo) {
+  uv_loop_t loop;
+  uv_udp_t h;
+  struct sockaddr_in6 any;
+  int r;
+
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_udp_init(&loop, &h), 0);
+  CHECK_EQ(uv_ip6_addr("::", 0, &any), 0);
+  CHECK_EQ(uv_udp_bind(&h, (struct sockaddr*)&any, 0), 0);
+  r = uv_udp_set_membership(&h, "ff02::4242", "::1%lo", UV_JOIN_GROUP);
+  if (r == UV_ENODEV) {
+    fprintf(stderr, "IPv6 multicast on lo unavailable (ENODEV): skipped\n");
+    teardown(&loop);
+    return;
+  }
+  CHECK_EQ(r, 0);
+  CHECK_EQ(uv_udp_set_multicast_interface(&h, "::1%lo"), 0);
+  CHECK_EQ(uv_udp_set_multicast_loop(&h, 1), 0);
+  CHECK_EQ(uv_udp_set_membership(&h, "ff02::4242", "::1%lo", UV_LEAVE_GROUP),
+           0);
+  teardown(&loop);
+}
+
 HARNESS_MAIN
