@@ -9,31 +9,6 @@ int uv_process_kill(uv_process_t* process, int signum) {
   return gouv_enosys(__func__);
 }
 
-int uv_signal_init(uv_loop_t* loop, uv_signal_t* handle) {
-  (void)loop;
-  (void)handle;
-  return gouv_enosys(__func__);
-}
-
-int uv_signal_start(uv_signal_t* handle, uv_signal_cb signal_cb, int signum) {
-  (void)handle;
-  (void)signal_cb;
-  (void)signum;
-  return gouv_enosys(__func__);
-}
-
-int uv_signal_start_oneshot(uv_signal_t* handle, uv_signal_cb signal_cb, int signum) {
-  (void)handle;
-  (void)signal_cb;
-  (void)signum;
-  return gouv_enosys(__func__);
-}
-
-int uv_signal_stop(uv_signal_t* handle) {
-  (void)handle;
-  return gouv_enosys(__func__);
-}
-
 int uv_spawn(uv_loop_t* loop, uv_process_t* handle, const uv_process_options_t* options) {
   (void)loop;
   (void)handle;

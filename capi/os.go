@@ -8,6 +8,8 @@ import "C"
 import (
 	"unsafe"
 
+	"golang.org/x/sys/unix"
+
 	uvio "gouv/io"
 )
 
@@ -96,3 +98,7 @@ func uv_get_total_memory() C.uint64_t { return C.uint64_t(uvio.TotalMemory()) }
 
 //export uv_get_constrained_memory
 func uv_get_constrained_memory() C.uint64_t { return C.uint64_t(uvio.ConstrainedMemory()) }
+
+// errnoError turns a negative errno returned by a C helper into an error
+// that errno() maps back.
+func errnoError(r C.int) error { return unix.Errno(-r) }
