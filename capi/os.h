@@ -16,4 +16,16 @@ int gouv_sig_register(int fd);
 void gouv_sig_set_mask(int slot, uint64_t mask);
 void gouv_sig_unregister(int slot);
 void gouv_call_signal(void* fn, void* handle, int signum);
+
+/* process.c: calls a uv_exit_cb. */
+void gouv_call_exit(void* fn, void* handle, int64_t exit_status, int term_signal);
+
+/* process.c: the fork and the child's side of uv_spawn. */
+#define GOUV_SPAWN_DETACHED 1
+#define GOUV_SPAWN_SETUID 2
+#define GOUV_SPAWN_SETGID 4
+int gouv_fork_exec(const char* path, char** argv, char** envp, const char* cwd, const int* fds,
+                   int nfds, unsigned nonblock, int flags, unsigned uid, unsigned gid,
+                   int* pid_out, int* pidfd_out);
+
 #endif
