@@ -28,4 +28,7 @@ int gouv_fork_exec(const char* path, char** argv, char** envp, const char* cwd, 
                    int nfds, unsigned nonblock, int flags, unsigned uid, unsigned gid,
                    int* pid_out, int* pidfd_out);
 
+/* fault.c: puts gouv's fault handler above a host's that replaced Go's. */
+void gouv_fault_chain(void);
+
 #endif

@@ -3,6 +3,7 @@
 #include <uv.h>
 
 #include <dirent.h>
+#include <setjmp.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -278,6 +279,36 @@ TEST(host_handler_without_onstack_survives_signal_storm) {
   CHECK(storm_seen > 0);
   CHECK_EQ(elsewhere, 0);
   signal(SIGUSR2, SIG_DFL);
+}
+
+static sigjmp_buf fault_jump;
+static volatile sig_atomic_t host_faults;
+
+/* A host's fault handler as V8 writes one: no SA_ONSTACK, and it recovers
+ * from the faults it owns. */
+static void host_fault_handler(int sig) {
+  (void)sig;
+  host_faults++;
+  siglongjmp(fault_jump, 1);
+}
+
+TEST(host_fault_handler_still_gets_host_faults) {
+  struct sigaction sa, old;
+  uv_loop_t loop;
+  volatile int* volatile nowhere = NULL;
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = host_fault_handler;
+  CHECK_EQ(sigaction(SIGSEGV, &sa, &old), 0);
+  /* The library chains its handler above the host's here. */
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  host_faults = 0;
+  if (sigsetjmp(fault_jump, 1) == 0)
+    *nowhere = 1;
+  CHECK_EQ(host_faults, 1);
+  /* And the loop still works afterwards. */
+  CHECK_EQ(uv_run(&loop, UV_RUN_NOWAIT), 0);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+  CHECK_EQ(sigaction(SIGSEGV, &old, NULL), 0);
 }
 
 HARNESS_MAIN
