@@ -1,5 +1,6 @@
 /* uv_spawn and friends: exit statuses, signals, stdio wiring, environment,
  * errors, many children, and hosts that ignore SIGCHLD. */
+#define _GNU_SOURCE /* pipe2 */
 #include <uv.h>
 
 #include <errno.h>
@@ -61,6 +62,11 @@ TEST(spawn_reports_exit_codes) {
   CHECK_EQ(run_sh("exit 42", NULL, 0, NULL, NULL), 42);
   CHECK_EQ(run_sh("exit 255", NULL, 0, NULL, NULL), 255);
   CHECK_EQ(last_signal, 0);
+}
+
+static void count_noop(uv_signal_t* h, int signum) {
+  (void)h;
+  (void)signum;
 }
 
 static void kill_and_wait(int signum) {
@@ -310,6 +316,59 @@ TEST(spawn_child_starts_with_clean_signal_state) {
   CHECK_EQ(pthread_sigmask(SIG_SETMASK, &old, NULL), 0);
   CHECK_EQ(sigaction(SIGPIPE, &oldpipe, NULL), 0);
   CHECK_EQ(sigaction(SIGINT, &oldint, NULL), 0);
+}
+
+/* The child sees none of the library's own descriptors (epoll, eventfds,
+ * pidfds, /dev/null): they are all close-on-exec. */
+TEST(spawn_leaks_no_library_fd_into_child) {
+  uv_loop_t loop;
+  uv_signal_t sig;
+  uv_process_t sleeper;
+  uv_process_options_t o;
+  char* sleep_args[] = {"sleep", "30", NULL};
+  uv_stdio_container_t stdio[3];
+  int fds[2], n, fd, flags;
+  char buf[512], *tok, *save, path[64], target[256];
+  ssize_t len;
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_signal_init(&loop, &sig), 0);
+  CHECK_EQ(uv_signal_start(&sig, count_noop, SIGUSR1), 0);
+  memset(&o, 0, sizeof(o));
+  o.file = "sleep";
+  o.args = sleep_args;
+  CHECK_EQ(uv_spawn(&loop, &sleeper, &o), 0);
+  CHECK_EQ(pipe2(fds, O_CLOEXEC), 0);
+  stdio[0].flags = UV_IGNORE;
+  stdio[1].flags = UV_INHERIT_FD;
+  stdio[1].data.fd = fds[1];
+  stdio[2].flags = UV_IGNORE;
+  CHECK_EQ(run_sh("ls /proc/$$/fd", stdio, 3, NULL, NULL), 0);
+  close(fds[1]);
+  n = read(fds[0], buf, sizeof(buf) - 1);
+  CHECK(n > 0);
+  buf[n] = '\0';
+  close(fds[0]);
+  for (tok = strtok_r(buf, "\n", &save); tok != NULL; tok = strtok_r(NULL, "\n", &save)) {
+    fd = atoi(tok);
+    if (fd <= 2)
+      continue;
+    /* Anything else must be one the test process itself leaves open,
+     * not an epoll set, eventfd or pidfd of the library. */
+    flags = fcntl(fd, F_GETFD);
+    CHECK(flags >= 0 && !(flags & FD_CLOEXEC));
+    snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+    len = readlink(path, target, sizeof(target) - 1);
+    CHECK(len > 0);
+    target[len] = '\0';
+    CHECK(strstr(target, "anon_inode") == NULL);
+  }
+  CHECK_EQ(uv_process_kill(&sleeper, SIGKILL), 0);
+  uv_close((uv_handle_t*)&sig, NULL);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  uv_close((uv_handle_t*)&sleeper, NULL);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+  waitpid(-1, NULL, WNOHANG);
 }
 
 /* --- UV_CREATE_PIPE: needs uv_pipe_t (streams area). --- */
