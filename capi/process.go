@@ -180,7 +180,7 @@ func gouv_spawn(cl *C.uv_loop_t, cp *C.uv_process_t, o *C.uv_process_options_t, 
 			switch {
 			case c.flags&C.UV_CREATE_PIPE != 0:
 				stream := *(**C.uv_stream_t)(data)
-				if stream == nil {
+				if stream == nil || stream._type != C.UV_NAMED_PIPE {
 					cleanup()
 					return C.UV_EINVAL
 				}
@@ -205,6 +205,11 @@ func gouv_spawn(cl *C.uv_loop_t, cp *C.uv_process_t, o *C.uv_process_options_t, 
 					return C.UV_EINVAL
 				}
 				fd = int(stream.io_watcher.fd)
+			}
+			if c.flags&(C.UV_INHERIT_FD|C.UV_INHERIT_STREAM) != 0 && fd < 0 {
+				// Nothing to inherit (a closed stream, a negative fd).
+				cleanup()
+				return C.UV_EINVAL
 			}
 			opts.Stdio[i].FD = fd
 		}

@@ -45,8 +45,6 @@ func init() { uvio.SetSignalBackend(cSignals{}) }
 
 // signalFired calls the host's callback with the C handle.
 func signalFired(s *uvio.Signal, signum int) {
-	// A oneshot handle was stopped just now: the struct says so too.
-	(*C.uv_signal_t)(s.User).signum = C.int(s.Signum())
 	C.gouv_call_signal(s.UserFn, s.User, C.int(signum))
 }
 
@@ -58,9 +56,10 @@ func uv_signal_init(cl *C.uv_loop_t, cs *C.uv_signal_t) C.int {
 	}
 	ch := (*C.uv_handle_t)(unsafe.Pointer(cs))
 	sig := &uvio.Signal{}
-	uvio.InitSignal(s.l, sig, C.UV_SIGNAL, cflags(ch))
+	// SOUND: signum is a C int inside the host's handle, which outlives
+	// the Go object (the slot is freed before close_cb runs).
+	uvio.InitSignal(s.l, sig, C.UV_SIGNAL, cflags(ch), (*int32)(unsafe.Pointer(&cs.signum)))
 	initHandle(s, ch, cl, C.UV_SIGNAL, sig)
-	cs.signum = 0
 	cs.signal_cb = nil
 	return 0
 }
@@ -79,7 +78,6 @@ func signalStart(cs *C.uv_signal_t, cb C.uv_signal_cb, signum C.int, oneshot boo
 	}
 	sig.UserFn = unsafe.Pointer(cb)
 	cs.signal_cb = cb
-	cs.signum = signum
 	return 0
 }
 
@@ -100,6 +98,5 @@ func uv_signal_stop(cs *C.uv_signal_t) C.int {
 		return C.UV_EINVAL
 	}
 	sig.Stop()
-	cs.signum = 0
 	return 0
 }

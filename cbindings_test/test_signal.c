@@ -100,6 +100,8 @@ TEST(signal_oneshot_stops_before_its_callback) {
   CHECK_EQ(calls[0], 1);
   uv_close((uv_handle_t*)&a, NULL);
   uv_close((uv_handle_t*)&keep, NULL);
+  /* Closing stops, and stopping forgets the number. */
+  CHECK_EQ(keep.signum, 0);
   CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
   CHECK_EQ(uv_loop_close(&loop), 0);
 }

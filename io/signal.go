@@ -81,20 +81,33 @@ type Signal struct {
 	signum  int
 	seen    uint64
 	oneshot bool
-	index   int // in sl.active, -1 when stopped
+	index   int    // in sl.active, -1 when stopped
+	word    *int32 // where the signal number is published (uv_signal_t.signum)
+	ownWord int32
 }
 
-// InitSignal prepares s on l. flags may be nil (see loop.Handle).
-func InitSignal(l *loop.Loop, s *Signal, kind int, flags *uint32) {
+// InitSignal prepares s on l. flags may be nil (see loop.Handle); signum,
+// when not nil, is kept equal to the signal watched (0 when stopped), for
+// hosts that read it in the C struct.
+func InitSignal(l *loop.Loop, s *Signal, kind int, flags *uint32, signum *int32) {
 	s.Handle.InitExternal(l, s, kind, flags)
+	if signum == nil {
+		signum = &s.ownWord
+	}
+	s.word = signum
 	s.cb = nil
-	s.signum = 0
+	s.setSignum(0)
 	s.index = -1
 	s.sl = nil
 }
 
 // Signum returns the signal being watched, 0 if none.
 func (s *Signal) Signum() int { return s.signum }
+
+func (s *Signal) setSignum(n int) {
+	s.signum = n
+	*s.word = int32(n)
+}
 
 // Start watches signum with cb; starting again changes the signal and the
 // callback. With oneshot the handle stops itself before its first call.
@@ -130,7 +143,7 @@ func (s *Signal) Start(cb func(s *Signal, signum int), signum int, oneshot bool)
 	}
 	s.sl = sl
 	s.cb = cb
-	s.signum = signum
+	s.setSignum(signum)
 	s.oneshot = oneshot
 	// Deliveries before now are not ours.
 	s.seen = atomic.LoadUint64(&signalBackend.Counters()[signum])
@@ -162,7 +175,7 @@ func (s *Signal) Stop() {
 		signalBackend.SetMask(sl.slot, sl.mask())
 	}
 	signalBackend.Uninstall(s.signum)
-	s.signum = 0
+	s.setSignum(0)
 	s.Handle.Stop()
 	if len(sl.active) == 0 {
 		sl.release()

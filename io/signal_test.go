@@ -71,8 +71,8 @@ func TestSignalDeliveryOneshotAndRelease(t *testing.T) {
 		t.Fatal(err)
 	}
 	var a, b Signal
-	InitSignal(l, &a, 0, nil)
-	InitSignal(l, &b, 0, nil)
+	InitSignal(l, &a, 0, nil, nil)
+	InitSignal(l, &b, 0, nil, nil)
 	var gotA, gotB int
 	if err := a.Start(func(s *Signal, sig int) { gotA++ }, int(unix.SIGUSR1), false); err != nil {
 		t.Fatal(err)
