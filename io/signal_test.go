@@ -113,3 +113,37 @@ func TestSignalDeliveryOneshotAndRelease(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+var oneWord = []byte{1, 0, 0, 0, 0, 0, 0, 0}
+
+func TestSignalDispatchAllocatesNothing(t *testing.T) {
+	f := newFakeSignals()
+	SetSignalBackend(f)
+	defer SetSignalBackend(nil)
+	l, err := loop.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s Signal
+	InitSignal(l, &s, 0, nil, nil)
+	n := 0
+	if err := s.Start(func(*Signal, int) { n++ }, int(unix.SIGUSR1), false); err != nil {
+		t.Fatal(err)
+	}
+	fd := f.fds[1]
+	deliver := func() {
+		atomic.AddUint64(&f.counters[unix.SIGUSR1], 1)
+		unix.Write(fd, oneWord)
+		l.Run(loop.RunNoWait)
+	}
+	deliver()
+	if allocs := testing.AllocsPerRun(200, deliver); allocs != 0 && !signalRaceOn {
+		t.Fatalf("%v allocations per delivery", allocs)
+	}
+	if n < 200 {
+		t.Fatalf("only %d callbacks", n)
+	}
+	s.Close(nil)
+	l.Run(loop.RunDefault)
+	l.Close()
+}
