@@ -21,12 +21,12 @@ static int gouv_loader_mask_saved;
 
 /* gouv_async_signals fills set with the signals a host may expect on its
  * threads: everything but the synchronous faults, which must reach the
- * faulting thread, and SIGURG, SIGCHLD and SIGPIPE, which the Go runtime
- * needs or unblocks itself. */
+ * faulting thread, and SIGURG, SIGCHLD, SIGPROF and SIGPIPE, which the Go
+ * runtime needs or unblocks on its threads anyway. */
 void gouv_async_signals(sigset_t* set) {
   static const int sigs[] = {SIGHUP,  SIGINT,    SIGQUIT,  SIGUSR1, SIGUSR2, SIGALRM,
                              SIGTERM, SIGSTKFLT, SIGCONT,  SIGTSTP, SIGTTIN, SIGTTOU,
-                             SIGXCPU, SIGXFSZ,   SIGVTALRM, SIGPROF, SIGWINCH, SIGIO,
+                             SIGXCPU, SIGXFSZ,   SIGVTALRM, SIGWINCH, SIGIO,
                              SIGPWR};
   unsigned i;
   int s;
