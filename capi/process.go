@@ -15,8 +15,12 @@ import (
 
 // gouvPipeAdoptFD hands the parent's end of a UV_CREATE_PIPE socketpair to
 // the host's uv_pipe_t. The streams area owns uv_pipe_t; until its Go API
-// is visible here this goes through the public uv_pipe_open.
-func gouvPipeAdoptFD(pipe *C.uv_pipe_t, fd int) C.int {
+// is visible here this goes through the public uv_pipe_open, which makes
+// the pipe both readable and writable. libuv opens it readable only if the
+// child writes (UV_WRITABLE_PIPE) and writable only if the child reads
+// (UV_READABLE_PIPE): readable and writable say which, for the merge.
+func gouvPipeAdoptFD(pipe *C.uv_pipe_t, fd int, readable, writable bool) C.int {
+	_, _ = readable, writable
 	return C.uv_pipe_open(pipe, C.uv_file(fd))
 }
 
@@ -115,8 +119,9 @@ func processExited(p *uvio.Process, status int64, sig int) {
 
 // createdPipe is one UV_CREATE_PIPE entry: the socketpair and its pipe.
 type createdPipe struct {
-	parent, child int
-	pipe          *C.uv_pipe_t
+	parent, child      int
+	pipe               *C.uv_pipe_t
+	readable, writable bool // the parent's side, as libuv opens it
 }
 
 //export gouv_spawn
@@ -194,7 +199,9 @@ func gouv_spawn(cl *C.uv_loop_t, cp *C.uv_process_t, o *C.uv_process_options_t, 
 					opts.Stdio[i].NonBlock = true
 				}
 				pipes = append(pipes, createdPipe{parent: fds[0], child: fds[1],
-					pipe: (*C.uv_pipe_t)(unsafe.Pointer(stream))})
+					pipe:     (*C.uv_pipe_t)(unsafe.Pointer(stream)),
+					readable: c.flags&C.UV_WRITABLE_PIPE != 0,
+					writable: c.flags&C.UV_READABLE_PIPE != 0})
 				fd = fds[1]
 			case c.flags&C.UV_INHERIT_FD != 0:
 				fd = int(*(*C.int)(data))
@@ -227,7 +234,7 @@ func gouv_spawn(cl *C.uv_loop_t, cp *C.uv_process_t, o *C.uv_process_options_t, 
 		return errno(err)
 	}
 	for i, cp := range pipes {
-		if r := gouvPipeAdoptFD(cp.pipe, cp.parent); r != 0 {
+		if r := gouvPipeAdoptFD(cp.pipe, cp.parent, cp.readable, cp.writable); r != 0 {
 			// The host cannot talk to the child: undo the spawn.
 			for _, rest := range pipes[i:] {
 				unix.Close(rest.parent)
