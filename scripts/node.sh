@@ -21,23 +21,21 @@ ROOT=$NODE_DIR/root
 NODE_LIBS=(libc-ares2 libnghttp2-14 libicu72 libbrotli1)
 BUILTINS=(node-acorn node-cjs-module-lexer node-undici node-xtend node-busboy)
 
-fetch() {
+# download PACKAGES...: apt-get download into the cache, refreshing the
+# package lists once if a package is not found.
+download() {
   mkdir -p "$CACHE"
   (
     cd "$CACHE"
-    # _apt cannot write here when run as root in a private folder; apt
-    # then downloads as root, which is what we want.
-    apt-get download -q "nodejs=$NODE_VERSION" "libnode108=$NODE_VERSION" \
-      "${NODE_LIBS[@]}" "$@" 2>&1 | grep -v '^W: Download is performed unsandboxed' >&2 || {
-      apt-get update -qq >/dev/null 2>&1
-      apt-get download -q "nodejs=$NODE_VERSION" "libnode108=$NODE_VERSION" "${NODE_LIBS[@]}" "$@"
-    }
-  )
+    # As root in a private folder, apt downloads as root (and warns so).
+    apt-get download -q "$@" 2>/dev/null ||
+      { apt-get update -qq >/dev/null 2>&1 && apt-get download -q "$@"; }
+  ) >&2
 }
 
 if [ ! -x "$ROOT/usr/bin/node" ]; then
   echo "node.sh: fetching Debian's Node.js $NODE_VERSION into $CACHE" >&2
-  fetch
+  download "nodejs=$NODE_VERSION" "libnode108=$NODE_VERSION" "${NODE_LIBS[@]}"
   rm -rf "$ROOT"
   mkdir -p "$ROOT"
   for deb in "$CACHE"/*.deb; do
@@ -53,7 +51,7 @@ if [ ! -f /usr/share/nodejs/cjs-module-lexer/lexer.js ] || [ ! -d /usr/share/nod
     exit 1
   fi
   echo "node.sh: unpacking ${BUILTINS[*]} into /usr/share/nodejs" >&2
-  (cd "$CACHE" && apt-get download -q "${BUILTINS[@]}" 2>&1 | grep -v '^W: Download is performed unsandboxed' >&2 || true)
+  download "${BUILTINS[@]}"
   tmp=$(mktemp -d)
   for p in "${BUILTINS[@]}"; do
     dpkg-deb -x "$(ls "$CACHE"/"${p}"_*.deb | head -1)" "$tmp"
