@@ -277,6 +277,35 @@ TEST(spawn_detached_child_outlives_its_handle) {
   CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 }
 
+TEST(spawn_sets_uid_and_gid) {
+  uv_loop_t loop;
+  uv_process_t p;
+  uv_process_options_t o;
+  char* args[] = {"sh", "-c", "test $(id -u) = 65534 && test $(id -g) = 65534 && exit 12", NULL};
+  memset(&o, 0, sizeof(o));
+  o.file = "sh";
+  o.args = args;
+  o.exit_cb = on_exit_close;
+  o.flags = UV_PROCESS_SETUID | UV_PROCESS_SETGID;
+  o.uid = 65534;
+  o.gid = 65534;
+  exits = 0;
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  if (getuid() != 0) {
+    /* Without privilege the child cannot switch: reported by uv_spawn. */
+    CHECK_EQ(uv_spawn(&loop, &p, &o), UV_EPERM);
+    uv_close((uv_handle_t*)&p, NULL);
+  } else {
+    CHECK_EQ(uv_spawn(&loop, &p, &o), 0);
+  }
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  if (getuid() == 0) {
+    CHECK_EQ(exits, 1);
+    CHECK_EQ(last_status, 12);
+  }
+  CHECK_EQ(uv_loop_close(&loop), 0);
+}
+
 static int many_exits;
 
 static void on_many_exit(uv_process_t* p, int64_t status, int sig) {
