@@ -66,6 +66,11 @@ static int gouv__find_text(struct dl_phdr_info* info, size_t size, void* base) {
   (void)size;
   if ((void*)info->dlpi_addr != base)
     return 0;
+  /* Linked statically into the program (libgouv.a), our code is not a
+   * range of its own apart from the host's: no chaining then, faults go
+   * where they went before. */
+  if (info->dlpi_name == NULL || info->dlpi_name[0] == '\0')
+    return 1;
   for (i = 0; i < info->dlpi_phnum; i++) {
     const ElfW(Phdr)* ph = &info->dlpi_phdr[i];
     uintptr_t lo, hi;
