@@ -1,0 +1,5 @@
+#!/usr/bin/env bash
+# Regenerates docs/api-status.md; with --check, exits non-zero when it is
+# out of date (CI). The work is done by gen_api_status.py (python3 stdlib).
+set -euo pipefail
+exec python3 "$(dirname "$0")/gen_api_status.py" "$@"
