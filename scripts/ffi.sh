@@ -18,10 +18,20 @@ if [ ! -f "$library" ]; then
 fi
 export GOUV_LIBRARY=$library
 
+# need CMD PACKAGE: installs Debian's PACKAGE when CMD is missing (as root).
+need() {
+  command -v "$1" >/dev/null && return 0
+  [ "$(id -u)" = 0 ] || return 1
+  echo "installing: $2" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null 2>&1 ||
+    { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null; }
+}
+
 failed=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
+need python3 python3
 echo "-- python ($(python3 --version 2>&1), $library)"
 if python3 -m unittest discover -s ffi/python -v >"$log" 2>&1; then
   grep -E ' \.\.\. skipped' "$log" | sed -E 's/^([a-z_0-9]+) .*skipped/skipped \1:/'
@@ -33,13 +43,7 @@ else
 fi
 
 echo "-- luajit"
-if ! command -v luajit >/dev/null; then
-  if [ "$(id -u)" = 0 ]; then
-    echo "installing: luajit" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq luajit >/dev/null 2>&1 ||
-      { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq luajit >/dev/null; }
-  fi
-fi
+need luajit luajit
 if ! command -v luajit >/dev/null; then
   echo "FAIL  luajit is not installed (run as root, or apt-get install luajit)"
   failed=$((failed + 1))

@@ -11,6 +11,8 @@ import contextlib
 import gc
 import io
 import os
+import subprocess
+import sys
 import tempfile
 import threading
 import unittest
@@ -275,6 +277,15 @@ class LibraryTest(unittest.TestCase):
         from gouv import _lib
         self.assertEqual(_lib.HANDLE_SIZE[_lib.TIMER], 152)  # libuv 1.44 on x86-64
         self.assertEqual(_lib.REQ_SIZE[_lib.REQ_FS], 440)
+
+    def test_a_wrong_gouv_library_is_an_error_that_names_it(self):
+        env = dict(os.environ, GOUV_LIBRARY="/nonexistent/libgouv.so.1")
+        proc = subprocess.run([sys.executable, "-c", "import gouv"], env=env,
+                              cwd=os.path.dirname(os.path.abspath(__file__)),
+                              capture_output=True, text=True)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("/nonexistent/libgouv.so.1", proc.stderr)
+        self.assertIn("GOUV_LIBRARY", proc.stderr)
 
 
 if __name__ == "__main__":
