@@ -1,0 +1,185 @@
+package uvio
+
+import (
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	"gouv/loop"
+)
+
+// InitPipe prepares a pipe stream; ipc pipes carry descriptors too.
+func InitPipe(l *loop.Loop, s *Stream, handleKind int, hooks StreamHooks, ipc bool,
+	flags *uint32, fd *int32, wqSize *uint64) {
+	InitStream(l, s, KindPipe, handleKind, hooks, flags, fd, wqSize)
+	s.IPC = ipc
+}
+
+// OpenFD opens the stream on an existing descriptor of any kind (pipe,
+// socket, FIFO), readable and writable as its access mode says
+// (uv_pipe_open). It is the API other areas use to wrap a descriptor
+// they created, such as a child's stdio pipe.
+func (s *Stream) OpenFD(fd int) error {
+	if s.l.IOWatched(fd) {
+		return unix.EEXIST
+	}
+	mode, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0)
+	if err != nil {
+		return err
+	}
+	if err := unix.SetNonblock(fd, true); err != nil {
+		return err
+	}
+	var flags uint32
+	switch mode & unix.O_ACCMODE {
+	case unix.O_RDONLY:
+		flags = FlagReadable
+	case unix.O_WRONLY:
+		flags = FlagWritable
+	default:
+		flags = FlagReadable | FlagWritable
+	}
+	return s.Open(fd, flags)
+}
+
+// sunPathMax is the size of sockaddr_un.sun_path on Linux.
+const sunPathMax = 108
+
+// PipeBind binds a unix socket at name (uv_pipe_bind). As libuv 1.44, a
+// name longer than sun_path is truncated.
+func (s *Stream) PipeBind(name string) error {
+	if s.FD() >= 0 || s.IsClosing() {
+		return unix.EINVAL
+	}
+	if len(name) >= sunPathMax {
+		name = name[:sunPathMax-1]
+	}
+	sock, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return err
+	}
+	if err := unix.Bind(sock, &unix.SockaddrUnix{Name: name}); err != nil {
+		unix.Close(sock)
+		if err == unix.ENOENT {
+			// As libuv, for Windows' sake.
+			err = unix.EACCES
+		}
+		return err
+	}
+	s.setFD(sock)
+	s.set(FlagBound)
+	if name != "" && name[0] != 0 && name[0] != '@' {
+		s.pipeName = name
+	}
+	return nil
+}
+
+// PipeListen listens on a bound pipe; IPC pipes cannot listen.
+func (s *Stream) PipeListen(backlog int) error {
+	if s.FD() < 0 || s.IPC {
+		return unix.EINVAL
+	}
+	return s.Listen(backlog)
+}
+
+// PipeConnect connects to the unix socket at name (uv_pipe_connect);
+// every outcome, failures included, goes to the hooks' Connected.
+func (s *Stream) PipeConnect(name string, req unsafe.Pointer) error {
+	if len(name) >= sunPathMax {
+		name = name[:sunPathMax-1]
+	}
+	return s.Connect(&unix.SockaddrUnix{Name: name}, req)
+}
+
+// PipeName returns the path of the local (peer false) or remote end.
+func (s *Stream) PipeName(peer bool) (string, error) {
+	fd := s.FD()
+	if fd < 0 {
+		return "", unix.EBADF
+	}
+	var sa unix.Sockaddr
+	var err error
+	if peer {
+		sa, err = unix.Getpeername(fd)
+	} else {
+		sa, err = unix.Getsockname(fd)
+	}
+	if err != nil {
+		return "", err
+	}
+	if un, ok := sa.(*unix.SockaddrUnix); ok {
+		if len(un.Name) > 0 && un.Name[0] == '@' {
+			// x/sys spells the abstract namespace with '@'.
+			return "\x00" + un.Name[1:], nil
+		}
+		return un.Name, nil
+	}
+	return "", nil
+}
+
+// PipeChmod makes the bound socket readable and/or writable by everyone
+// (uv_pipe_chmod); mode is UV_READABLE (1), UV_WRITABLE (2) or both.
+func (s *Stream) PipeChmod(mode int) error {
+	if s.FD() < 0 {
+		return unix.EBADF
+	}
+	if mode != 1 && mode != 2 && mode != 3 {
+		return unix.EINVAL
+	}
+	name, err := s.PipeName(false)
+	if err != nil {
+		return err
+	}
+	var st unix.Stat_t
+	if err := unix.Stat(name, &st); err != nil {
+		return err
+	}
+	var want uint32
+	if mode&1 != 0 {
+		want |= unix.S_IRUSR | unix.S_IRGRP | unix.S_IROTH
+	}
+	if mode&2 != 0 {
+		want |= unix.S_IWUSR | unix.S_IWGRP | unix.S_IWOTH
+	}
+	if st.Mode&want == want {
+		return nil
+	}
+	return unix.Chmod(name, (st.Mode|want)&07777)
+}
+
+// Pipe makes a pipe pair (uv_pipe): close-on-exec, each end non-blocking
+// if asked.
+func Pipe(readNonblock, writeNonblock bool) ([2]int, error) {
+	var fds [2]int
+	flags := unix.O_CLOEXEC
+	if readNonblock && writeNonblock {
+		flags |= unix.O_NONBLOCK
+	}
+	if err := unix.Pipe2(fds[:], flags); err != nil {
+		return fds, err
+	}
+	if flags&unix.O_NONBLOCK == 0 {
+		if readNonblock {
+			unix.SetNonblock(fds[0], true)
+		}
+		if writeNonblock {
+			unix.SetNonblock(fds[1], true)
+		}
+	}
+	return fds, nil
+}
+
+// Socketpair makes a connected pair of unix sockets (uv_socketpair).
+func Socketpair(typ, proto int, nonblock0, nonblock1 bool) ([2]int, error) {
+	fds, err := unix.Socketpair(unix.AF_UNIX, typ|unix.SOCK_CLOEXEC, proto)
+	if err != nil {
+		return fds, err
+	}
+	if nonblock0 {
+		unix.SetNonblock(fds[0], true)
+	}
+	if nonblock1 {
+		unix.SetNonblock(fds[1], true)
+	}
+	return fds, nil
+}

@@ -1,0 +1,53 @@
+package loop
+
+// External is implemented by handle types defined outside package loop
+// (the streams, poll handles and others of package uvio). The loop's own
+// handle types implement the unexported closer instead.
+type External interface {
+	// CloseHandle runs inside Close: stop watching, release descriptors.
+	CloseHandle()
+	// FinishClose runs in the closing phase just before the close
+	// callback: the place to cancel requests still queued (libuv runs
+	// their callbacks with UV_ECANCELED before close_cb).
+	FinishClose()
+}
+
+// externalCloser adapts an External to the loop's closer. It is made once
+// per handle, at init, so closing allocates nothing.
+type externalCloser struct {
+	h      *Handle
+	impl   External
+	userCb func(h *Handle)
+	finish func(h *Handle)
+}
+
+func (a *externalCloser) closeHandle() {
+	a.impl.CloseHandle()
+	// Close stored the owner's callback before calling us: run the
+	// handle's own finish first, then that callback.
+	a.userCb = a.h.closeCb
+	a.h.closeCb = a.finish
+}
+
+func (a *externalCloser) finishClose(h *Handle) {
+	a.impl.FinishClose()
+	cb := a.userCb
+	a.userCb = nil
+	if cb != nil {
+		cb(h)
+	}
+}
+
+// InitExternal links a handle of a type defined outside this package into
+// l; see Handle.init for kind and flags.
+func (h *Handle) InitExternal(l *Loop, impl External, kind int, flags *uint32) {
+	a := &externalCloser{h: h, impl: impl}
+	a.finish = a.finishClose
+	h.init(l, a, kind, flags)
+}
+
+// IOWatched reports whether some watcher of l has fd registered (libuv's
+// uv__fd_exists): opening a second handle on it is refused with EEXIST.
+func (l *Loop) IOWatched(fd int) bool {
+	return fd >= 0 && fd < len(l.fds) && l.fds[fd] != nil
+}
