@@ -76,12 +76,12 @@ type StreamHooks interface {
 // WriteReq is one queued write. Requests are recycled per stream, so a
 // steady stream of writes allocates nothing.
 type WriteReq struct {
-	next  *WriteReq
-	User  unsafe.Pointer // the owner's token (the C uv_write_t)
-	iov   []unix.Iovec
-	idx   int // first iovec not yet fully written
-	left  int // bytes not yet written
-	err   error
+	next   *WriteReq
+	User   unsafe.Pointer // the owner's token (the C uv_write_t)
+	iov    []unix.Iovec
+	idx    int // first iovec not yet fully written
+	left   int // bytes not yet written
+	err    error
 	sendFd int // descriptor to pass over an IPC pipe, or -1
 }
 
