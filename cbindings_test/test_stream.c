@@ -299,6 +299,50 @@ TEST(writes_queued_before_the_first_completes_finish_in_order) {
   finish_loop(&loop);
 }
 
+/* A write issued from a write callback that completes at once is reported
+ * in a later pending round, never in the same one: the loop re-runs the
+ * pending queue a bounded number of times per iteration, so a chain of
+ * writes advances a bounded number of steps before the loop polls again. */
+static uv_pipe_t chain_pipe;
+static uv_write_t chain_req;
+static int chain_writes, chain_checks, chain_at_first_check;
+static void chain_cb(uv_write_t* req, int status) {
+  uv_buf_t b = uv_buf_init("c", 1);
+  (void)req;
+  CHECK_EQ(status, 0);
+  if (++chain_writes < 100)
+    CHECK_EQ(uv_write(&chain_req, (uv_stream_t*)&chain_pipe, &b, 1, chain_cb), 0);
+}
+
+static void chain_check(uv_check_t* h) {
+  if (++chain_checks == 1)
+    chain_at_first_check = chain_writes;
+  if (chain_writes >= 100)
+    uv_close((uv_handle_t*)h, NULL);
+}
+
+TEST(write_callbacks_that_write_again_advance_one_step_per_pending_round) {
+  uv_loop_t loop;
+  uv_check_t check;
+  int sv[2];
+  uv_buf_t b = uv_buf_init("c", 1);
+  CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_pipe_init(&loop, &chain_pipe, 0), 0);
+  CHECK_EQ(uv_pipe_open(&chain_pipe, sv[0]), 0);
+  CHECK_EQ(uv_check_init(&loop, &check), 0);
+  CHECK_EQ(uv_check_start(&check, chain_check), 0);
+  chain_writes = chain_checks = chain_at_first_check = 0;
+  CHECK_EQ(uv_write(&chain_req, (uv_stream_t*)&chain_pipe, &b, 1, chain_cb), 0);
+  while (chain_writes < 100)
+    uv_run(&loop, UV_RUN_NOWAIT);
+  /* One round before the poll and eight after it. */
+  CHECK_EQ(chain_at_first_check, 9);
+  CHECK(chain_checks > 1);
+  finish_loop(&loop);
+  close(sv[1]);
+}
+
 /* ---- write_queue_size with a reader that does not read ------------------ */
 
 static int wq_done;
