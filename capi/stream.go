@@ -51,8 +51,19 @@ func (streamHooks) Read(s *uvio.Stream, n int, err error, next bool) (unsafe.Poi
 	return unsafe.Pointer(b.base), int(b.len)
 }
 
-func (streamHooks) Written(s *uvio.Stream, r *uvio.WriteReq, err error) {
-	C.gouv_call_write((*C.uv_write_t)(r.User), streamStatus(err))
+func (streamHooks) WritesDone(s *uvio.Stream, b *uvio.WriteBatch) {
+	n := len(b.Users)
+	if cap(b.Codes) < n {
+		b.Codes = make([]int32, n)
+	}
+	b.Codes = b.Codes[:n]
+	for i, err := range b.Errs {
+		b.Codes[i] = int32(streamStatus(err))
+	}
+	// SAFETY: Users holds C pointers only (the host's uv_write_t) and Codes
+	// plain integers, so C may read this Go memory during the call; the
+	// batch is not reused until the call returns.
+	C.gouv_call_writes((*unsafe.Pointer)(unsafe.Pointer(&b.Users[0])), (*C.int)(unsafe.Pointer(&b.Codes[0])), C.int(n))
 }
 
 func (streamHooks) Connected(s *uvio.Stream, req unsafe.Pointer, err error) {

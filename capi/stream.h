@@ -19,7 +19,7 @@
 
 void gouv_stream_alloc(uv_stream_t* s);
 int gouv_stream_read(uv_stream_t* s, ssize_t nread, int next);
-void gouv_call_write(uv_write_t* req, int status);
+void gouv_call_writes(void** reqs, int* status, int n);
 void gouv_call_connect(uv_connect_t* req, int status);
 void gouv_call_shutdown(uv_shutdown_t* req, int status);
 void gouv_call_connection(uv_stream_t* s, int status);

@@ -62,8 +62,9 @@ type StreamHooks interface {
 	// the buffer for the next read as Alloc would (one call for both, so
 	// a C owner crosses once per read).
 	Read(s *Stream, n int, err error, next bool) (base unsafe.Pointer, size int)
-	// Written completes a write request.
-	Written(s *Stream, r *WriteReq, err error)
+	// WritesDone completes a round of write requests, in order. One call
+	// per round lets a C owner cross once for many callbacks.
+	WritesDone(s *Stream, b *WriteBatch)
 	// Connected completes a connect request (req is the owner's token).
 	Connected(s *Stream, req unsafe.Pointer, err error)
 	// ShutDown completes a shutdown request.
@@ -95,6 +96,15 @@ func (r *WriteReq) SetBuf(i int, base unsafe.Pointer, n int) {
 
 // Left returns how many bytes of the request are not written yet.
 func (r *WriteReq) Left() int { return r.left }
+
+// WriteBatch is a round of completed writes: the owners' tokens and
+// their outcomes. It belongs to its stream and is reused.
+type WriteBatch struct {
+	Users []unsafe.Pointer
+	Errs  []error
+	Codes []int32 // scratch for the owner (capi's C status codes)
+	busy  bool
+}
 
 // reqQueue is an intrusive FIFO of write requests.
 type reqQueue struct{ head, tail *WriteReq }
@@ -158,6 +168,7 @@ type Stream struct {
 	pipeName string // bound pipe path, unlinked at close
 
 	notSocket bool // writes use writev: sendmsg said ENOTSOCK
+	batch     *WriteBatch
 }
 
 // InitStream prepares s on l. flags, fd and wqSize, when non-nil, are the
@@ -553,6 +564,18 @@ func (s *Stream) writev(iov []unix.Iovec, sendFd int) (int, error) {
 		var e syscall.Errno
 		if s.notSocket && sendFd < 0 {
 			n, e = streamsWritev(blocking, fd, p, len(iov))
+		} else if sendFd < 0 && len(iov) == 1 {
+			// One buffer: send(2) skips sendmsg's copy of the header and
+			// iovec array, the commonest case for small writes.
+			if blocking {
+				n, _, e = unix.Syscall6(unix.SYS_SENDTO, uintptr(fd), uintptr(unsafe.Pointer(iov[0].Base)), uintptr(iov[0].Len), unix.MSG_NOSIGNAL, 0, 0)
+			} else {
+				n, _, e = unix.RawSyscall6(unix.SYS_SENDTO, uintptr(fd), uintptr(unsafe.Pointer(iov[0].Base)), uintptr(iov[0].Len), unix.MSG_NOSIGNAL, 0, 0)
+			}
+			if e == unix.ENOTSOCK {
+				s.notSocket = true
+				n, e = streamsWritev(blocking, fd, p, len(iov))
+			}
 		} else {
 			var msg unix.Msghdr
 			msg.Iov = (*unix.Iovec)(p)
@@ -684,25 +707,50 @@ func (s *Stream) writeCallbacks() {
 	// Only the requests completed so far: a callback's new write that
 	// completes at once is reported in a later round, as libuv does, so
 	// a writer cannot starve the loop's reads.
-	batch := s.completed
+	q := s.completed
 	s.completed = reqQueue{}
+	s.reportWrites(q)
+	if s.shutdownOn && s.writes.head == nil && !s.IsClosing() {
+		s.finishShutdown()
+	}
+}
+
+// reportWrites hands the requests of q to the owner in one batch. Each
+// leaves the loop's count of requests and, if it failed, takes its
+// unwritten bytes out of the queue size; it is recycled before the
+// callbacks run, so that they can write again without allocating.
+func (s *Stream) reportWrites(q reqQueue) {
+	if q.head == nil {
+		return
+	}
+	b := s.batch
+	if b == nil || b.busy {
+		// A batch is being reported further up the stack (a callback
+		// closed the stream): use a fresh one.
+		b = &WriteBatch{}
+		if s.batch == nil {
+			s.batch = b
+		}
+	}
+	b.busy = true
 	for {
-		r := batch.pop()
+		r := q.pop()
 		if r == nil {
 			break
 		}
 		s.l.ReqDone()
 		if r.left > 0 {
-			// A failed request leaves the queue with its unwritten bytes.
 			*s.wqSize -= uint64(r.left)
 		}
-		err := r.err
-		s.hooks.Written(s, r, err)
+		b.Users = append(b.Users, r.User)
+		b.Errs = append(b.Errs, r.err)
 		s.recycle(r)
 	}
-	if s.shutdownOn && s.writes.head == nil && !s.IsClosing() {
-		s.finishShutdown()
-	}
+	s.hooks.WritesDone(s, b)
+	clear(b.Users)
+	clear(b.Errs)
+	b.Users, b.Errs = b.Users[:0], b.Errs[:0]
+	b.busy = false
 }
 
 // Shutdown shuts the write side down once queued writes are written
@@ -864,16 +912,9 @@ func (s *Stream) FinishClose() {
 		r.err = unix.ECANCELED
 		s.completed.push(r)
 	}
-	for {
-		r := s.completed.pop()
-		if r == nil {
-			break
-		}
-		s.l.ReqDone()
-		*s.wqSize -= uint64(r.left)
-		s.hooks.Written(s, r, r.err)
-		s.recycle(r)
-	}
+	q := s.completed
+	s.completed = reqQueue{}
+	s.reportWrites(q)
 	if s.shutdownOn {
 		s.shutdownOn = false
 		req := s.shutdownReq

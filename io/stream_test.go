@@ -46,7 +46,9 @@ func (h *testHooks) Read(s *Stream, n int, err error, next bool) (unsafe.Pointer
 	return nil, 0
 }
 
-func (h *testHooks) Written(s *Stream, r *WriteReq, err error) { h.written = append(h.written, err) }
+func (h *testHooks) WritesDone(s *Stream, b *WriteBatch) {
+	h.written = append(h.written, b.Errs...)
+}
 func (h *testHooks) Connected(s *Stream, req unsafe.Pointer, err error) {
 	h.connected = append(h.connected, err)
 }
