@@ -299,8 +299,11 @@ func streamIO(w *loop.IO, events uint32) {
 // fed runs in the pending phase: completed writes, a connect that failed
 // at once, and a shutdown waiting for the queue to drain.
 func (s *Stream) fed() {
-	if s.connecting && s.delayedErr != nil {
-		s.finishConnect()
+	if s.connecting {
+		if s.delayedErr != nil {
+			s.finishConnect()
+		}
+		// Writes and a shutdown wait for the connection.
 		return
 	}
 	s.writeCallbacks()

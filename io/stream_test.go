@@ -312,3 +312,31 @@ func TestGuessHandle(t *testing.T) {
 		t.Fatalf("-1 guessed %d", g)
 	}
 }
+
+func TestShutdownWhileConnectingWaitsForTheConnection(t *testing.T) {
+	l := newLoop(t)
+	sh := &testHooks{buf: make([]byte, 64)}
+	server := &Stream{}
+	InitTCP(l, server, 1, sh, unix.AF_INET, nil, nil, nil)
+	server.Bind(&unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}, false)
+	if err := server.TCPListen(8); err != nil {
+		t.Fatal(err)
+	}
+	sa, _ := server.SockName()
+	client := &Stream{}
+	kh := &testHooks{buf: make([]byte, 64)}
+	InitTCP(l, client, 1, kh, unix.AF_UNSPEC, nil, nil, nil)
+	if err := client.Connect(sa, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := client.Shutdown(nil); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 100 && len(kh.shut) == 0; i++ {
+		l.Run(loop.RunOnce)
+	}
+	if len(kh.connected) != 1 || kh.connected[0] != nil || len(kh.shut) != 1 || kh.shut[0] != nil {
+		t.Fatalf("connected %v shut %v", kh.connected, kh.shut)
+	}
+	closeAndRun(t, l, &client.Handle, &server.Handle)
+}

@@ -197,6 +197,10 @@ func (s *Stream) finishConnect() {
 	if s.FD() < 0 {
 		return
 	}
+	if err == nil && s.shutdownOn && s.writes.head == nil {
+		// A shutdown requested while connecting can go now.
+		s.l.IOFeed(&s.w)
+	}
 	if err != nil {
 		for {
 			r := s.writes.pop()
