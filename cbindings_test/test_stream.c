@@ -6,9 +6,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pty.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -661,6 +663,78 @@ TEST(a_thousand_connections_are_accepted_and_served_at_once) {
   CHECK_EQ(many_answered, NCONN);
   CHECK_EQ(many_closed, 2 * NCONN);
   CHECK_EQ(uv_loop_close(&loop), 0);
+}
+
+/* ---- EMFILE on accept ---------------------------------------------------- */
+
+static int emfile_conn_calls, emfile_accepted;
+static uv_tcp_t emfile_conn;
+static void emfile_connection(uv_stream_t* server, int status) {
+  emfile_conn_calls++;
+  if (status == 0) {
+    CHECK_EQ(uv_tcp_init(server->loop, &emfile_conn), 0);
+    CHECK_EQ(uv_accept(server, (uv_stream_t*)&emfile_conn), 0);
+    emfile_accepted++;
+    uv_close((uv_handle_t*)server, NULL);
+  }
+}
+
+TEST(accept_out_of_descriptors_drops_the_connection_and_keeps_serving) {
+  uv_loop_t loop;
+  uv_tcp_t server;
+  struct sockaddr_in a = loopback4(0);
+  struct rlimit old, low;
+  int fillers[64], nfill = 0, c1, c2, i;
+  char byte;
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_tcp_init(&loop, &server), 0);
+  CHECK_EQ(uv_tcp_bind(&server, (struct sockaddr*)&a, 0), 0);
+  CHECK_EQ(uv_listen((uv_stream_t*)&server, 8, emfile_connection), 0);
+  a.sin_port = htons(bound_port(&server));
+  /* Both client sockets first, then use up every descriptor left. */
+  c1 = socket(AF_INET, SOCK_STREAM, 0);
+  c2 = socket(AF_INET, SOCK_STREAM, 0);
+  CHECK(c1 >= 0 && c2 >= 0);
+  CHECK_EQ(getrlimit(RLIMIT_NOFILE, &old), 0);
+  low = old;
+  {
+    int probe = open("/dev/null", O_RDONLY);
+    CHECK(probe >= 0);
+    low.rlim_cur = (rlim_t)probe + 1;
+    close(probe);
+  }
+  CHECK_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
+  for (;;) {
+    int fd = open("/dev/null", O_RDONLY);
+    if (fd < 0)
+      break;
+    CHECK(nfill < 64);
+    fillers[nfill++] = fd;
+  }
+  emfile_conn_calls = emfile_accepted = 0;
+  CHECK_EQ(connect(c1, (struct sockaddr*)&a, sizeof a), 0);
+  /* The server cannot take it: it drops it rather than spinning. */
+  for (i = 0; i < 500; i++) {
+    struct pollfd pfd = {c1, POLLIN, 0};
+    uv_run(&loop, UV_RUN_NOWAIT);
+    if (poll(&pfd, 1, 10) == 1)
+      break;
+  }
+  CHECK(i < 500);
+  CHECK_EQ(read(c1, &byte, 1), 0);
+  CHECK_EQ(emfile_accepted, 0);
+  CHECK_EQ(emfile_conn_calls, 0);
+  /* With descriptors back, the next connection is served. */
+  for (i = 0; i < nfill; i++)
+    close(fillers[i]);
+  CHECK_EQ(setrlimit(RLIMIT_NOFILE, &old), 0);
+  CHECK_EQ(connect(c2, (struct sockaddr*)&a, sizeof a), 0);
+  while (emfile_accepted == 0)
+    uv_run(&loop, UV_RUN_ONCE);
+  CHECK_EQ(emfile_accepted, 1);
+  close(c1);
+  close(c2);
+  finish_loop(&loop);
 }
 
 /* ---- closing with writes pending --------------------------------------- */

@@ -815,8 +815,11 @@ func (s *Stream) serverIO() {
 				continue
 			case unix.EMFILE, unix.ENFILE:
 				// Drop the waiting connections rather than spin on a
-				// readiness that cannot be served, then tell the owner.
-				streamsEmfileTrick(s.FD())
+				// readiness that cannot be served. As libuv, the owner
+				// hears nothing unless no reserve descriptor was left.
+				if streamsEmfileTrick(s.FD()) == nil {
+					return
+				}
 				s.hooks.Connection(s, err)
 				return
 			}
