@@ -206,6 +206,10 @@ func sendFD(s *uvio.Stream, send *C.uv_stream_t) (int, C.int) {
 	return int(fd), 0
 }
 
+// maxWriteBufs bounds the buffer list of one write: libuv would fail to
+// allocate its copy of an absurd count (UV_ENOMEM); Go would panic.
+const maxWriteBufs = 1 << 24
+
 // fillWrite copies the host's buffer list (which it may free once the
 // call returns) into r; the bytes themselves stay the host's.
 func fillWrite(r *uvio.WriteReq, bufs *C.uv_buf_t, nbufs C.uint) {
@@ -221,6 +225,9 @@ func gouv_write(req *C.uv_write_t, cs *C.uv_stream_t, bufs *C.uv_buf_t, nbufs C.
 	s, ok := streamOf(unsafe.Pointer(cs))
 	if !ok || req == nil || (bufs == nil && nbufs > 0) || nbufs == 0 {
 		return C.UV_EINVAL
+	}
+	if nbufs > maxWriteBufs {
+		return C.UV_ENOMEM
 	}
 	fd, rc := sendFD(s, send)
 	if rc != 0 {
@@ -244,6 +251,9 @@ func gouv_try_write(cs *C.uv_stream_t, bufs *C.uv_buf_t, nbufs C.uint, send *C.u
 	s, ok := streamOf(unsafe.Pointer(cs))
 	if !ok || (bufs == nil && nbufs > 0) || nbufs == 0 {
 		return C.UV_EINVAL
+	}
+	if nbufs > maxWriteBufs {
+		return C.UV_ENOMEM
 	}
 	fd, rc := sendFD(s, send)
 	if rc != 0 {

@@ -283,13 +283,6 @@ func streamIO(w *loop.IO, events uint32) {
 	if s.FD() < 0 {
 		return // closed by a read callback
 	}
-	if events&(loop.EventHup) != 0 && s.has(FlagReading) && !s.has(FlagReadEOF) && events&loop.EventRead == 0 {
-		// A hang-up with nothing readable still ends the stream.
-		s.readIO()
-		if s.FD() < 0 {
-			return
-		}
-	}
 	if events&(loop.EventWrite|loop.EventError|loop.EventHup) != 0 && s.writes.head != nil {
 		s.writeIO()
 		s.writeCallbacks()
