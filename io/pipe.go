@@ -20,7 +20,7 @@ func InitPipe(l *loop.Loop, s *Stream, handleKind int, hooks StreamHooks, ipc bo
 // (uv_pipe_open). It is the API other areas use to wrap a descriptor
 // they created, such as a child's stdio pipe.
 func (s *Stream) OpenFD(fd int) error {
-	if s.l.IOWatched(fd) {
+	if s.Loop().IOWatched(fd) {
 		return unix.EEXIST
 	}
 	mode, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0)
@@ -69,7 +69,7 @@ func (s *Stream) PipeBind(name string) error {
 	s.setFD(sock)
 	s.set(FlagBound)
 	if name != "" && name[0] != 0 && name[0] != '@' {
-		s.pipeName = name
+		s.auxOf().pipeName = name
 	}
 	return nil
 }

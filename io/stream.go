@@ -29,7 +29,7 @@ const (
 )
 
 // StreamKind says which of libuv's stream types a Stream is.
-type StreamKind int
+type StreamKind uint8
 
 // The stream kinds.
 const (
@@ -135,12 +135,9 @@ func (q *reqQueue) pop() *WriteReq {
 // machinery of reading, writing, shutting down, listening and accepting.
 type Stream struct {
 	loop.Handle
-	l     *loop.Loop
 	w     loop.IO
 	hooks StreamHooks
 
-	Kind    StreamKind
-	IPC     bool
 	fl      *uint32 // the handle's state word (shared with loop.Handle)
 	fdWord  *int32  // the host-visible descriptor (io_watcher.fd)
 	wqSize  *uint64 // the host-visible write_queue_size
@@ -153,22 +150,39 @@ type Stream struct {
 	writes    reqQueue // not yet fully written, in order
 	completed reqQueue // written or failed, callback pending
 	free      *WriteReq
+	batch     *WriteBatch
 
 	connectReq  unsafe.Pointer
-	connecting  bool
 	shutdownReq unsafe.Pointer
-	shutdownOn  bool
 	delayedErr  error
 
-	acceptedFd int
-	queuedFds  []int
+	acceptedFd int32
+	family     int32      // TCP: address family of the socket, 0 before one exists
+	aux        *streamAux // what few streams need, made on first use
 
-	tty      *ttyState
-	family   int    // TCP: address family of the socket, 0 before one exists
-	pipeName string // bound pipe path, unlinked at close
+	// Small fields last, packed together: a server holds thousands.
+	Kind       StreamKind
+	IPC        bool
+	connecting bool
+	shutdownOn bool
+	notSocket  bool // writes use writev: sendmsg said ENOTSOCK
+}
 
-	notSocket bool // writes use writev: sendmsg said ENOTSOCK
-	batch     *WriteBatch
+// streamAux holds the state of the few streams that need more: IPC pipes
+// with received descriptors, bound pipes, terminals.
+type streamAux struct {
+	queuedFds []int        // received descriptors after acceptedFd
+	pipeName  string       // bound pipe path, unlinked at close
+	tty       bool         // a TTY stream: mode and orig are in use
+	mode      int          // the TTY's mode
+	orig      unix.Termios // the TTY's settings in normal mode
+}
+
+func (s *Stream) auxOf() *streamAux {
+	if s.aux == nil {
+		s.aux = &streamAux{}
+	}
+	return s.aux
 }
 
 // InitStream prepares s on l. flags, fd and wqSize, when non-nil, are the
@@ -185,7 +199,6 @@ func InitStream(l *loop.Loop, s *Stream, kind StreamKind, handleKind int, hooks 
 		wqSize = &s.ownWord.size
 	}
 	s.Handle.InitExternal(l, s, handleKind, flags)
-	s.l = l
 	s.hooks = hooks
 	s.Kind = kind
 	s.fl = flags
@@ -232,7 +245,7 @@ func (s *Stream) Open(fd int, flags uint32) error {
 	}
 	s.set(flags & (FlagReadable | FlagWritable))
 	*s.fdWord = int32(fd)
-	s.l.InitIO(&s.w, fd, streamIO)
+	s.Loop().InitIO(&s.w, fd, streamIO)
 	s.w.User = unsafe.Pointer(s)
 	return nil
 }
@@ -240,7 +253,7 @@ func (s *Stream) Open(fd int, flags uint32) error {
 // setFD gives the stream a descriptor it created itself.
 func (s *Stream) setFD(fd int) {
 	*s.fdWord = int32(fd)
-	s.l.InitIO(&s.w, fd, streamIO)
+	s.Loop().InitIO(&s.w, fd, streamIO)
 	s.w.User = unsafe.Pointer(s)
 }
 
@@ -315,7 +328,7 @@ func (s *Stream) ReadStart() error {
 		return unix.ENOTCONN
 	}
 	s.set(FlagReading)
-	s.l.IOStart(&s.w, loop.EventRead)
+	s.Loop().IOStart(&s.w, loop.EventRead)
 	s.Handle.Start()
 	return nil
 }
@@ -326,7 +339,7 @@ func (s *Stream) ReadStop() {
 		return
 	}
 	s.clear(FlagReading)
-	s.l.IOStop(&s.w, loop.EventRead)
+	s.Loop().IOStop(&s.w, loop.EventRead)
 	s.Handle.Stop()
 }
 
@@ -423,9 +436,10 @@ func (s *Stream) takeFds(oob []byte) {
 		}
 		for _, fd := range fds {
 			if s.acceptedFd == -1 {
-				s.acceptedFd = fd
+				s.acceptedFd = int32(fd)
 			} else {
-				s.queuedFds = append(s.queuedFds, fd)
+				a := s.auxOf()
+				a.queuedFds = append(a.queuedFds, fd)
 			}
 		}
 	}
@@ -436,7 +450,10 @@ func (s *Stream) PendingCount() int {
 	if !s.IPC || s.acceptedFd == -1 {
 		return 0
 	}
-	return 1 + len(s.queuedFds)
+	if s.aux == nil {
+		return 1
+	}
+	return 1 + len(s.aux.queuedFds)
 }
 
 // PendingFD returns the next descriptor Accept would hand out, or -1.
@@ -444,7 +461,7 @@ func (s *Stream) PendingFD() int {
 	if !s.IPC {
 		return -1
 	}
-	return s.acceptedFd
+	return int(s.acceptedFd)
 }
 
 // NewWrite returns a request with room for nbufs buffers, recycled from
@@ -501,7 +518,7 @@ func (s *Stream) Write(r *WriteReq, sendFd int) error {
 	}
 	empty := s.writes.head == nil
 	r.sendFd = sendFd
-	s.l.ReqStart()
+	s.Loop().ReqStart()
 	*s.wqSize += uint64(r.left)
 	s.writes.push(r)
 	if s.connecting {
@@ -511,10 +528,10 @@ func (s *Stream) Write(r *WriteReq, sendFd int) error {
 	if empty {
 		s.writeIO()
 		if s.completed.head != nil {
-			s.l.IOFeed(&s.w)
+			s.Loop().IOFeed(&s.w)
 		}
 	} else if !s.w.Active(loop.EventWrite) {
-		s.l.IOStart(&s.w, loop.EventWrite)
+		s.Loop().IOStart(&s.w, loop.EventWrite)
 	}
 	return nil
 }
@@ -639,7 +656,7 @@ func (s *Stream) writeIO() {
 		n, err := s.writev(r.iov[r.idx:], r.sendFd)
 		if err == unix.EAGAIN || err == unix.ENOBUFS {
 			if !s.w.Active(loop.EventWrite) {
-				s.l.IOStart(&s.w, loop.EventWrite)
+				s.Loop().IOStart(&s.w, loop.EventWrite)
 			}
 			return
 		}
@@ -647,7 +664,7 @@ func (s *Stream) writeIO() {
 			r.err = err
 			s.writes.pop()
 			s.completed.push(r)
-			s.l.IOFeed(&s.w)
+			s.Loop().IOFeed(&s.w)
 			continue
 		}
 		if n > 0 {
@@ -674,7 +691,7 @@ func (s *Stream) writeIO() {
 				continue
 			}
 			if !s.w.Active(loop.EventWrite) {
-				s.l.IOStart(&s.w, loop.EventWrite)
+				s.Loop().IOStart(&s.w, loop.EventWrite)
 			}
 			return
 		}
@@ -690,10 +707,10 @@ func (s *Stream) writeIO() {
 // writability, and start a shutdown that was waiting for this.
 func (s *Stream) drained() {
 	if s.w.Active(loop.EventWrite) {
-		s.l.IOStop(&s.w, loop.EventWrite)
+		s.Loop().IOStop(&s.w, loop.EventWrite)
 	}
 	if s.shutdownOn {
-		s.l.IOFeed(&s.w)
+		s.Loop().IOFeed(&s.w)
 	}
 }
 
@@ -734,7 +751,7 @@ func (s *Stream) reportWrites(q reqQueue) {
 		if r == nil {
 			break
 		}
-		s.l.ReqDone()
+		s.Loop().ReqDone()
 		if r.left > 0 {
 			*s.wqSize -= uint64(r.left)
 		}
@@ -755,15 +772,15 @@ func (s *Stream) Shutdown(req unsafe.Pointer) error {
 	if !s.has(FlagWritable) || s.has(FlagShut|FlagShutting) || s.IsClosing() || s.FD() < 0 {
 		return unix.ENOTCONN
 	}
-	s.l.ReqStart()
+	s.Loop().ReqStart()
 	s.shutdownReq = req
 	s.shutdownOn = true
 	s.set(FlagShutting)
 	s.clear(FlagWritable)
 	if s.writes.head == nil {
-		s.l.IOFeed(&s.w)
+		s.Loop().IOFeed(&s.w)
 	} else if !s.connecting {
-		s.l.IOStart(&s.w, loop.EventWrite)
+		s.Loop().IOStart(&s.w, loop.EventWrite)
 	}
 	return nil
 }
@@ -778,7 +795,7 @@ func (s *Stream) finishShutdown() {
 		err = e
 	}
 	s.set(FlagShut)
-	s.l.ReqDone()
+	s.Loop().ReqDone()
 	s.hooks.ShutDown(s, req, err)
 }
 
@@ -791,7 +808,7 @@ func (s *Stream) Listen(backlog int) error {
 		return err
 	}
 	s.set(FlagListening)
-	s.l.IOStart(&s.w, loop.EventRead)
+	s.Loop().IOStart(&s.w, loop.EventRead)
 	s.Handle.Start()
 	return nil
 }
@@ -819,11 +836,11 @@ func (s *Stream) serverIO() {
 			s.hooks.Connection(s, err)
 			continue
 		}
-		s.acceptedFd = fd
+		s.acceptedFd = int32(fd)
 		s.hooks.Connection(s, nil)
 		if s.acceptedFd != -1 {
 			// The owner did not accept: wait until it does.
-			s.l.IOStop(&s.w, loop.EventRead)
+			s.Loop().IOStop(&s.w, loop.EventRead)
 			return
 		}
 	}
@@ -835,7 +852,7 @@ func (s *Stream) Accept() (int, error) {
 	if s.acceptedFd == -1 {
 		return -1, unix.EAGAIN
 	}
-	fd := s.acceptedFd
+	fd := int(s.acceptedFd)
 	return fd, nil
 }
 
@@ -852,15 +869,15 @@ func (s *Stream) OpenAccepted(fd int) error {
 // Accepted tells the server that the descriptor from Accept was taken
 // (ok) or should stay waiting (the client could not be opened).
 func (s *Stream) Accepted() {
-	if len(s.queuedFds) > 0 {
-		s.acceptedFd = s.queuedFds[0]
-		copy(s.queuedFds, s.queuedFds[1:])
-		s.queuedFds = s.queuedFds[:len(s.queuedFds)-1]
+	if a := s.aux; a != nil && len(a.queuedFds) > 0 {
+		s.acceptedFd = int32(a.queuedFds[0])
+		copy(a.queuedFds, a.queuedFds[1:])
+		a.queuedFds = a.queuedFds[:len(a.queuedFds)-1]
 		return
 	}
 	s.acceptedFd = -1
 	if s.has(FlagListening) {
-		s.l.IOStart(&s.w, loop.EventRead)
+		s.Loop().IOStart(&s.w, loop.EventRead)
 	}
 }
 
@@ -868,14 +885,14 @@ func (s *Stream) Accepted() {
 // never stdio), and requests wait for FinishClose to be cancelled.
 func (s *Stream) CloseHandle() {
 	s.clear(FlagReading | FlagListening)
-	s.l.IOClose(&s.w)
+	s.Loop().IOClose(&s.w)
 	fd := s.FD()
 	if fd != -1 {
-		if s.pipeName != "" {
+		if s.aux != nil && s.aux.pipeName != "" {
 			// Unlink before closing, so a socket of the same name made
 			// meanwhile by someone else is not removed.
-			unix.Unlink(s.pipeName)
-			s.pipeName = ""
+			unix.Unlink(s.aux.pipeName)
+			s.aux.pipeName = ""
 		}
 		if fd > 2 {
 			unix.Close(fd)
@@ -883,13 +900,15 @@ func (s *Stream) CloseHandle() {
 		*s.fdWord = -1
 	}
 	if s.acceptedFd != -1 {
-		unix.Close(s.acceptedFd)
+		unix.Close(int(s.acceptedFd))
 		s.acceptedFd = -1
 	}
-	for _, q := range s.queuedFds {
-		unix.Close(q)
+	if s.aux != nil {
+		for _, q := range s.aux.queuedFds {
+			unix.Close(q)
+		}
+		s.aux.queuedFds = nil
 	}
-	s.queuedFds = nil
 	s.Handle.Stop()
 }
 
@@ -900,7 +919,7 @@ func (s *Stream) FinishClose() {
 		s.connecting = false
 		req := s.connectReq
 		s.connectReq = nil
-		s.l.ReqDone()
+		s.Loop().ReqDone()
 		s.hooks.Connected(s, req, unix.ECANCELED)
 	}
 	for {
@@ -918,7 +937,7 @@ func (s *Stream) FinishClose() {
 		s.shutdownOn = false
 		req := s.shutdownReq
 		s.shutdownReq = nil
-		s.l.ReqDone()
+		s.Loop().ReqDone()
 		s.hooks.ShutDown(s, req, unix.ECANCELED)
 	}
 }

@@ -26,7 +26,7 @@ func InitTCP(l *loop.Loop, s *Stream, handleKind int, hooks StreamHooks, family 
 			return err
 		}
 		InitStream(l, s, KindTCP, handleKind, hooks, flags, fd, wqSize)
-		s.family = family
+		s.family = int32(family)
 		s.setFD(sock)
 		return nil
 	}
@@ -46,7 +46,7 @@ func (s *Stream) tcpEnsureSocket(family int, flags uint32) error {
 		if err != nil {
 			return err
 		}
-		s.family = family
+		s.family = int32(family)
 		s.setFD(sock)
 		if s.has(FlagTCPNoDelay) {
 			unix.SetsockoptInt(sock, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
@@ -73,7 +73,7 @@ func (s *Stream) Bind(sa unix.Sockaddr, ipv6only bool) error {
 	default:
 		return unix.EINVAL
 	}
-	if s.FD() >= 0 && s.family != 0 && s.family != family {
+	if s.FD() >= 0 && s.family != 0 && s.family != int32(family) {
 		return unix.EINVAL
 	}
 	if err := s.tcpEnsureSocket(family, 0); err != nil {
@@ -159,12 +159,12 @@ func (s *Stream) Connect(sa unix.Sockaddr, req unsafe.Pointer) error {
 			}
 		}
 	}
-	s.l.ReqStart()
+	s.Loop().ReqStart()
 	s.connecting = true
 	s.connectReq = req
-	s.l.IOStart(&s.w, loop.EventWrite)
+	s.Loop().IOStart(&s.w, loop.EventWrite)
 	if s.delayedErr != nil {
-		s.l.IOFeed(&s.w)
+		s.Loop().IOFeed(&s.w)
 	}
 	return nil
 }
@@ -189,9 +189,9 @@ func (s *Stream) finishConnect() {
 	req := s.connectReq
 	s.connecting = false
 	s.connectReq = nil
-	s.l.ReqDone()
+	s.Loop().ReqDone()
 	if err != nil || s.writes.head == nil {
-		s.l.IOStop(&s.w, loop.EventWrite)
+		s.Loop().IOStop(&s.w, loop.EventWrite)
 	}
 	s.hooks.Connected(s, req, err)
 	if s.FD() < 0 {
@@ -199,7 +199,7 @@ func (s *Stream) finishConnect() {
 	}
 	if err == nil && s.shutdownOn && s.writes.head == nil {
 		// A shutdown requested while connecting can go now.
-		s.l.IOFeed(&s.w)
+		s.Loop().IOFeed(&s.w)
 	}
 	if err != nil {
 		for {

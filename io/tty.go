@@ -20,12 +20,6 @@ const (
 // settings where an async-signal-safe reset can reach them.
 var TTYSaveOrig func(fd int)
 
-// ttyState is what a TTY stream keeps besides the stream.
-type ttyState struct {
-	mode int
-	orig unix.Termios
-}
-
 // InitTTY prepares a TTY stream on fd (uv_tty_init). A terminal's slave
 // side is reopened so that making it non-blocking does not change the
 // descriptor other processes share; without that, writes block.
@@ -73,7 +67,7 @@ func InitTTY(l *loop.Loop, s *Stream, handleKind int, hooks StreamHooks, fd int,
 		f = FlagReadable
 	}
 	s.Open(fd, f)
-	s.tty = &ttyState{}
+	s.auxOf().tty = true
 	return nil
 }
 
@@ -98,24 +92,25 @@ func readlink(p string) (string, error) {
 
 // SetMode switches the terminal's mode (uv_tty_set_mode).
 func (s *Stream) SetMode(mode int) error {
-	if s.tty == nil {
+	if s.aux == nil || !s.aux.tty {
 		return unix.EINVAL
 	}
-	if mode == s.tty.mode {
+	tty := s.aux
+	if mode == tty.mode {
 		return nil
 	}
 	fd := s.FD()
-	if s.tty.mode == TTYModeNormal {
+	if tty.mode == TTYModeNormal {
 		t, err := unix.IoctlGetTermios(fd, unix.TCGETS)
 		if err != nil {
 			return err
 		}
-		s.tty.orig = *t
+		tty.orig = *t
 		if TTYSaveOrig != nil {
 			TTYSaveOrig(fd)
 		}
 	}
-	t := s.tty.orig
+	t := tty.orig
 	switch mode {
 	case TTYModeNormal:
 	case TTYModeRaw:
@@ -141,7 +136,7 @@ func (s *Stream) SetMode(mode int) error {
 	if err := unix.IoctlSetTermios(fd, unix.TCSETSW, &t); err != nil {
 		return err
 	}
-	s.tty.mode = mode
+	tty.mode = mode
 	return nil
 }
 
