@@ -22,7 +22,6 @@ type Poll struct {
 	loop.Handle
 	l      *loop.Loop
 	w      loop.IO
-	fl     uint32
 	fdWord *int32
 	ownFd  int32
 	cb     func(p *Poll, err error, events int)
