@@ -1103,6 +1103,108 @@ TEST(a_tcp_handle_passed_over_an_ipc_pipe_serves_on_another_loop) {
   CHECK_EQ(uv_loop_close(&loop), 0);
 }
 
+/* ---- passing a pipe handle, and uv_tcp_open ---------------------------- */
+
+static uv_pipe_t passed_pipe;
+static int passed_ok;
+static void pass_pipe_read(uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
+  free(buf->base);
+  if (n <= 0)
+    return;
+  CHECK_EQ(uv_pipe_pending_count((uv_pipe_t*)s), 1);
+  CHECK_EQ(uv_pipe_pending_type((uv_pipe_t*)s), UV_NAMED_PIPE);
+  CHECK_EQ(uv_pipe_init(s->loop, &passed_pipe, 0), 0);
+  CHECK_EQ(uv_accept(s, (uv_stream_t*)&passed_pipe), 0);
+  CHECK_EQ(uv_pipe_pending_count((uv_pipe_t*)s), 0);
+  CHECK_EQ(uv_accept(s, (uv_stream_t*)&passed_pipe), UV_EAGAIN);
+  passed_ok = 1;
+  uv_read_stop(s);
+}
+
+TEST(a_pipe_handle_passed_over_ipc_arrives_as_a_named_pipe) {
+  uv_loop_t loop;
+  uv_pipe_t a, b, payload;
+  uv_write_t w, w2;
+  int sv[2], pv[2];
+  char got[4];
+  uv_buf_t msg = uv_buf_init("m", 1);
+  uv_buf_t data = uv_buf_init("ok", 2);
+  CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+  CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, pv), 0);
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_pipe_init(&loop, &a, 1), 0);
+  CHECK_EQ(uv_pipe_init(&loop, &b, 1), 0);
+  CHECK_EQ(uv_pipe_open(&a, sv[0]), 0);
+  CHECK_EQ(uv_pipe_open(&b, sv[1]), 0);
+  CHECK_EQ(uv_pipe_init(&loop, &payload, 0), 0);
+  CHECK_EQ(uv_pipe_open(&payload, pv[0]), 0);
+  passed_ok = 0;
+  CHECK_EQ(uv_write2(&w, (uv_stream_t*)&a, &msg, 1, (uv_stream_t*)&payload, NULL), 0);
+  CHECK_EQ(uv_read_start((uv_stream_t*)&b, alloc_cb, pass_pipe_read), 0);
+  while (!passed_ok)
+    uv_run(&loop, UV_RUN_ONCE);
+  /* The received descriptor is a working end of the payload pair. */
+  CHECK_EQ(uv_write(&w2, (uv_stream_t*)&passed_pipe, &data, 1, NULL), 0);
+  CHECK_EQ(uv_run(&loop, UV_RUN_NOWAIT), 0);
+  CHECK_EQ(read(pv[1], got, sizeof got), 2);
+  CHECK(memcmp(got, "ok", 2) == 0);
+  finish_loop(&loop);
+  close(pv[1]);
+}
+
+static int opened_written;
+static void opened_write_cb(uv_write_t* req, int status) {
+  (void)req;
+  CHECK_EQ(status, 0);
+  opened_written++;
+}
+
+TEST(tcp_open_adopts_a_connected_socket) {
+  uv_loop_t loop;
+  uv_tcp_t t;
+  uv_write_t w;
+  struct sockaddr_in a;
+  struct sockaddr_storage peer;
+  socklen_t alen = sizeof a;
+  int plen = sizeof peer;
+  int lfd, cfd, sfd;
+  char got[8];
+  uv_buf_t b = uv_buf_init("hello", 5);
+  uv_os_fd_t fd;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  lfd = socket(AF_INET, SOCK_STREAM, 0);
+  CHECK_EQ(bind(lfd, (struct sockaddr*)&a, sizeof a), 0);
+  CHECK_EQ(listen(lfd, 1), 0);
+  CHECK_EQ(getsockname(lfd, (struct sockaddr*)&a, &alen), 0);
+  cfd = socket(AF_INET, SOCK_STREAM, 0);
+  CHECK_EQ(connect(cfd, (struct sockaddr*)&a, sizeof a), 0);
+  sfd = accept(lfd, NULL, NULL);
+  CHECK(sfd >= 0);
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_tcp_init(&loop, &t), 0);
+  CHECK_EQ(uv_tcp_open(&t, cfd), 0);
+  CHECK_EQ(uv_fileno((uv_handle_t*)&t, &fd), 0);
+  CHECK_EQ(fd, cfd);
+  CHECK(fcntl(cfd, F_GETFL) & O_NONBLOCK);
+  CHECK_EQ(uv_tcp_getpeername(&t, (struct sockaddr*)&peer, &plen), 0);
+  CHECK_EQ(((struct sockaddr_in*)&peer)->sin_port, a.sin_port);
+  /* Blocking mode: the write is done when uv_write returns. */
+  CHECK_EQ(uv_stream_set_blocking((uv_stream_t*)&t, 1), 0);
+  CHECK(!(fcntl(cfd, F_GETFL) & O_NONBLOCK));
+  opened_written = 0;
+  CHECK_EQ(uv_write(&w, (uv_stream_t*)&t, &b, 1, opened_write_cb), 0);
+  CHECK_EQ(t.write_queue_size, 0);
+  CHECK_EQ(read(sfd, got, sizeof got), 5);
+  CHECK(memcmp(got, "hello", 5) == 0);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(opened_written, 1);
+  finish_loop(&loop);
+  close(sfd);
+  close(lfd);
+}
+
 /* ---- TTY ------------------------------------------------------------- */
 
 TEST(tty_modes_on_a_pty_change_and_restore_termios) {
