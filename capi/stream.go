@@ -19,6 +19,9 @@ type streamHooks struct{}
 
 var hooks uvio.StreamHooks = streamHooks{}
 
+// cstream returns the C handle of a stream: initHandle stored it in User,
+// and the host keeps it alive until close_cb, after which Go never calls
+// a hook of this stream again.
 func cstream(s *uvio.Stream) *C.uv_stream_t { return (*C.uv_stream_t)(s.User) }
 
 // readBuf is the buffer of the read in progress, kept in the C handle's
@@ -29,6 +32,8 @@ func readBuf(cs *C.uv_stream_t) *C.uv_buf_t {
 
 func (streamHooks) Alloc(s *uvio.Stream) (unsafe.Pointer, int) {
 	cs := cstream(s)
+	// Crossing: the host's alloc_cb fills the buffer in the handle's
+	// private words, C memory that Go only reads back.
 	C.gouv_stream_alloc(cs)
 	b := readBuf(cs)
 	return unsafe.Pointer(b.base), int(b.len)
@@ -88,7 +93,9 @@ func streamStatus(err error) C.int {
 }
 
 // streamWords points a Go stream at the words of the C handle that hosts
-// read: flags, io_watcher.fd and write_queue_size.
+// read: flags, io_watcher.fd and write_queue_size. The pointers are into
+// host memory that outlives the Go stream's use of it (until close_cb);
+// the Go types match the C field sizes (unsigned int, int, size_t).
 func streamWords(cs *C.uv_stream_t) (*uint32, *int32, *uint64) {
 	ch := (*C.uv_handle_t)(unsafe.Pointer(cs))
 	cs.alloc_cb = nil
@@ -122,6 +129,7 @@ func uv_listen(cs *C.uv_stream_t, backlog C.int, cb C.uv_connection_cb) C.int {
 	if err != nil {
 		return errno(err)
 	}
+	// A C function pointer, kept in C memory for the C trampoline.
 	cs.gouv_stream_a[0] = unsafe.Pointer(cb)
 	return 0
 }
@@ -149,6 +157,7 @@ func uv_accept(server, client *C.uv_stream_t) C.int {
 		}
 	case C.UV_UDP:
 		// The UDP area opens it; a received descriptor is all it needs.
+		// A Go-to-C call into our own exported uv_udp_open.
 		if rc = C.uv_udp_open((*C.uv_udp_t)(unsafe.Pointer(client)), C.uv_os_sock_t(fd)); rc != 0 {
 			closeFD(fd)
 		}
