@@ -961,6 +961,27 @@ TEST(stream_calls_on_wrong_states_get_libuv_error_codes) {
     }
     close(sv[1]);
   }
+  /* The two ends of a pipe: one readable, one writable. */
+  {
+    int fds[2];
+    uv_pipe_t rd, wr;
+    CHECK_EQ(uv_pipe(fds, 0, 0), 0);
+    CHECK_EQ(uv_pipe_init(&loop, &rd, 0), 0);
+    CHECK_EQ(uv_pipe_init(&loop, &wr, 0), 0);
+    CHECK_EQ(uv_pipe_open(&rd, fds[0]), 0);
+    CHECK_EQ(uv_pipe_open(&wr, fds[1]), 0);
+    CHECK_EQ(uv_is_readable((uv_stream_t*)&rd), 1);
+    CHECK_EQ(uv_is_writable((uv_stream_t*)&rd), 0);
+    CHECK_EQ(uv_is_readable((uv_stream_t*)&wr), 0);
+    CHECK_EQ(uv_is_writable((uv_stream_t*)&wr), 1);
+    CHECK_EQ(uv_write(&w, (uv_stream_t*)&rd, &buf, 1, NULL), UV_EPIPE);
+    CHECK_EQ(uv_try_write((uv_stream_t*)&rd, &buf, 1), UV_EPIPE);
+    CHECK_EQ(uv_read_start((uv_stream_t*)&wr, alloc_cb, eof_read), UV_ENOTCONN);
+    CHECK_EQ(uv_try_write((uv_stream_t*)&wr, &buf, 1), 1);
+    uv_close((uv_handle_t*)&rd, NULL);
+    uv_close((uv_handle_t*)&wr, NULL);
+    CHECK_EQ(uv_run(&loop, UV_RUN_NOWAIT), 1);
+  }
   /* Listening on a TTY-less pipe without a name. */
   {
     CHECK_EQ(uv_pipe_init(&loop, &unbound, 0), 0);
