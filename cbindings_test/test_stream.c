@@ -1447,6 +1447,24 @@ TEST(pipe_names_and_chmod) {
   finish_loop(&loop);
 }
 
+TEST(a_pipe_path_starting_with_at_is_a_file_not_an_abstract_name) {
+  uv_loop_t loop;
+  uv_pipe_t server;
+  char name[64], buf[64];
+  size_t len = sizeof buf;
+  snprintf(name, sizeof name, "@gouv-at-%d.sock", (int)getpid());
+  unlink(name);
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_pipe_init(&loop, &server, 0), 0);
+  CHECK_EQ(uv_pipe_bind(&server, name), 0);
+  CHECK_EQ(access(name, F_OK), 0);
+  CHECK_EQ(uv_pipe_getsockname(&server, buf, &len), 0);
+  CHECK_EQ(len, strlen(name));
+  CHECK(strcmp(buf, name) == 0);
+  finish_loop(&loop);
+  unlink(name);
+}
+
 TEST(pipe_connect_to_a_missing_path_calls_back_with_enoent) {
   uv_loop_t loop;
   uv_pipe_t client;

@@ -58,7 +58,7 @@ func (s *Stream) PipeBind(name string) error {
 	if err != nil {
 		return err
 	}
-	if err := unix.Bind(sock, &unix.SockaddrUnix{Name: name}); err != nil {
+	if err := pipeSys(unix.SYS_BIND, sock, name); err != nil {
 		unix.Close(sock)
 		if err == unix.ENOENT {
 			// As libuv, for Windows' sake.
@@ -68,7 +68,7 @@ func (s *Stream) PipeBind(name string) error {
 	}
 	s.setFD(sock)
 	s.set(FlagBound)
-	if name != "" && name[0] != 0 && name[0] != '@' {
+	if name != "" && name[0] != 0 {
 		s.auxOf().pipeName = name
 	}
 	return nil
@@ -97,24 +97,61 @@ func (s *Stream) PipeName(peer bool) (string, error) {
 	if fd < 0 {
 		return "", unix.EBADF
 	}
-	var sa unix.Sockaddr
-	var err error
+	// Raw, because x/sys spells the abstract namespace with a leading
+	// '@' and so cannot tell it from a path that starts with one.
+	var raw unix.RawSockaddrUnix
+	n := uint32(unsafe.Sizeof(raw))
+	call := uintptr(unix.SYS_GETSOCKNAME)
 	if peer {
-		sa, err = unix.Getpeername(fd)
-	} else {
-		sa, err = unix.Getsockname(fd)
+		call = unix.SYS_GETPEERNAME
 	}
-	if err != nil {
-		return "", err
+	// SAFETY: raw and n live on this frame until the call returns.
+	_, _, e := unix.RawSyscall(call, uintptr(fd), uintptr(unsafe.Pointer(&raw)), uintptr(unsafe.Pointer(&n)))
+	if e != 0 {
+		return "", e
 	}
-	if un, ok := sa.(*unix.SockaddrUnix); ok {
-		if len(un.Name) > 0 && un.Name[0] == '@' {
-			// x/sys spells the abstract namespace with '@'.
-			return "\x00" + un.Name[1:], nil
+	off := uint32(unsafe.Offsetof(raw.Path))
+	if n <= off {
+		return "", nil
+	}
+	if n > uint32(unsafe.Sizeof(raw)) {
+		n = uint32(unsafe.Sizeof(raw))
+	}
+	path := unsafe.Slice((*byte)(unsafe.Pointer(&raw.Path[0])), int(n-off))
+	if path[0] == 0 {
+		return string(path), nil // abstract: every byte counts
+	}
+	for i, c := range path {
+		if c == 0 {
+			return string(path[:i]), nil
 		}
-		return un.Name, nil
 	}
-	return "", nil
+	return string(path), nil
+}
+
+// pipeSys binds or connects fd to the unix socket name (a path, or an
+// abstract name when it starts with a NUL byte).
+func pipeSys(call uintptr, fd int, name string) error {
+	var raw unix.RawSockaddrUnix
+	raw.Family = unix.AF_UNIX
+	for i := 0; i < len(name) && i < len(raw.Path)-1; i++ {
+		raw.Path[i] = int8(name[i])
+	}
+	n := unsafe.Sizeof(raw)
+	if len(name) > 0 && name[0] == 0 {
+		n = unsafe.Offsetof(raw.Path) + uintptr(len(name))
+	}
+	for {
+		// SAFETY: raw lives on this frame until the call returns.
+		_, _, e := unix.Syscall(call, uintptr(fd), uintptr(unsafe.Pointer(&raw)), n)
+		if e == unix.EINTR {
+			continue
+		}
+		if e != 0 {
+			return e
+		}
+		return nil
+	}
 }
 
 // PipeChmod makes the bound socket readable and/or writable by everyone

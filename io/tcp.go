@@ -139,10 +139,14 @@ func (s *Stream) Connect(sa unix.Sockaddr, req unsafe.Pointer) error {
 		} else if err = s.tcpEnsureSocket(family, FlagReadable|FlagWritable); err != nil {
 			return err
 		}
-		for {
-			err = unix.Connect(s.FD(), sa)
-			if err != unix.EINTR {
-				break
+		if un, ok := sa.(*unix.SockaddrUnix); ok {
+			err = pipeSys(unix.SYS_CONNECT, s.FD(), un.Name)
+		} else {
+			for {
+				err = unix.Connect(s.FD(), sa)
+				if err != unix.EINTR {
+					break
+				}
 			}
 		}
 		switch err {
