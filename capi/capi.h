@@ -8,6 +8,13 @@
  * never-initialised (zeroed) or finished handle is told apart. */
 #define GOUV_HANDLE_TAG 0x676f7576u
 
+/* Handle state bits in uv_handle_t.flags (libuv's values; loop/handle.go
+ * keeps them). */
+#define GOUV_FLAG_CLOSING 0x01u
+#define GOUV_FLAG_CLOSED 0x02u
+#define GOUV_FLAG_ACTIVE 0x04u
+#define GOUV_FLAG_REF 0x08u
+
 /* Trampolines: Go cannot call a C function pointer, so it calls these. */
 void gouv_call_handle(void* fn, void* handle);
 void gouv_call_walk(void* fn, void* handle, void* arg);

@@ -7,7 +7,7 @@ import "unsafe"
 
 //export uv_close
 func uv_close(ch *C.uv_handle_t, cb C.uv_close_cb) {
-	obj, _ := handleOf(unsafe.Pointer(ch))
+	obj, s := handleOf(unsafe.Pointer(ch))
 	if obj == nil {
 		if ch != nil {
 			debugf("uv_close: %s handle %s is not open (closed twice, or never initialised)",
@@ -23,6 +23,8 @@ func uv_close(ch *C.uv_handle_t, cb C.uv_close_cb) {
 		return
 	}
 	ch.close_cb = cb
+	// A timer started in C must be in the heap before its close stops it.
+	s.syncTimers()
 	h.Close(closeDone)
 }
 

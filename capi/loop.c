@@ -2,6 +2,7 @@
  * variadic uv_loop_configure, and the ones that only touch fields. */
 #include "capi.h"
 #include "internal.h"
+#include "os.h"
 
 #include <signal.h>
 #include <stdarg.h>
@@ -34,6 +35,8 @@ int uv_loop_init(uv_loop_t* loop) {
   loop->handle_queue[1] = &loop->handle_queue;
   loop->backend_fd = -1;
   loop->gouv_wakeup_fd = -1;
+  /* A host installs its fault handler before its first loop. */
+  gouv_fault_chain();
   return gouv_loop_init(loop);
 }
 

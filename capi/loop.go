@@ -18,6 +18,7 @@ func wordsOf(cl *C.uv_loop_t) *loop.Words {
 		StopFlag:      (*uint32)(unsafe.Pointer(&cl.stop_flag)),
 		Time:          (*uint64)(unsafe.Pointer(&cl.time)),
 		Wakeup:        (*uint32)(unsafe.Pointer(&cl.gouv_wakeup)),
+		TimerSeq:      (*uint64)(unsafe.Pointer(&cl.gouv_timer_seq)),
 	}
 }
 
@@ -36,6 +37,7 @@ func gouv_loop_init(cl *C.uv_loop_t) C.int {
 		return C.UV_ENOMEM
 	}
 	l.User = unsafe.Pointer(cl)
+	l.SetTimerSync(s.syncTimers)
 	cl.backend_fd = C.int(l.BackendFD())
 	cl.gouv_wakeup_fd = C.int(l.WakeupFD())
 	cl.gouv_id = C.uint32_t(s.id)

@@ -32,29 +32,60 @@ func uv_timer_init(cl *C.uv_loop_t, ct *C.uv_timer_t) C.int {
 		return C.UV_EINVAL
 	}
 	ch := (*C.uv_handle_t)(unsafe.Pointer(ct))
+	ct.gouv_timer_next = nil
+	ct.gouv_timer_a[0] = nil
 	t := &loop.Timer{}
 	s.l.InitTimer(t, C.UV_TIMER, cflags(ch))
 	initHandle(s, ch, cl, C.UV_TIMER, t)
 	return 0
 }
 
-//export uv_timer_start
-func uv_timer_start(ct *C.uv_timer_t, cb C.uv_timer_cb, timeout, repeat C.uint64_t) C.int {
+// uv_timer_start is C (timer.c): it records the start in the C struct and
+// links the timer into the loop's staged list, without a crossing into Go.
+// syncTimers moves staged timers into the heap before the loop, or any Go
+// timer function, looks at them.
+
+//export gouv_timer_misuse
+func gouv_timer_misuse(ct *C.uv_timer_t) C.int {
+	debugf("uv_timer_start: timer %s is not open", ptr(unsafe.Pointer(ct)))
+	return C.UV_EINVAL
+}
+
+// syncTimers hands the timers started in C since the last call to the
+// Go heap. It runs on the loop thread: C stages only from there too.
+func (s *loopState) syncTimers() {
+	cl := s.c
+	for cl.gouv_timer_staged != nil {
+		// The staged list links host-owned uv_timer_t structs; each is
+		// initialised and open (uv_close syncs before it closes one).
+		ct := (*C.uv_timer_t)(cl.gouv_timer_staged)
+		cl.gouv_timer_staged = unsafe.Pointer(ct.gouv_timer_next)
+		ct.gouv_timer_next = nil
+		ct.gouv_timer_a[0] = nil
+		t, ok := lookup[*loop.Timer](unsafe.Pointer(ct))
+		if !ok || !t.IsActive() {
+			continue
+		}
+		t.UserFn = unsafe.Pointer(ct.gouv_timer_cb)
+		t.StartAt(timerFired, uint64(ct.gouv_timer_due), uint64(ct.gouv_timer_repeat), uint64(ct.gouv_timer_seq))
+	}
+}
+
+// timerOf returns the Go timer of an open C timer, with staged starts
+// already applied.
+func timerOf(ct *C.uv_timer_t) (*loop.Timer, bool) {
 	t, ok := lookup[*loop.Timer](unsafe.Pointer(ct))
-	if !ok {
-		debugf("uv_timer_start: timer %s is not open", ptr(unsafe.Pointer(ct)))
-		return C.UV_EINVAL
+	if ok {
+		if s := stateOf(ct.loop); s != nil {
+			s.syncTimers()
+		}
 	}
-	if cb == nil {
-		return C.UV_EINVAL
-	}
-	t.UserFn = unsafe.Pointer(cb)
-	return errno(t.Start(timerFired, uint64(timeout), uint64(repeat)))
+	return t, ok
 }
 
 //export uv_timer_stop
 func uv_timer_stop(ct *C.uv_timer_t) C.int {
-	t, ok := lookup[*loop.Timer](unsafe.Pointer(ct))
+	t, ok := timerOf(ct)
 	if !ok {
 		return C.UV_EINVAL
 	}
@@ -64,7 +95,7 @@ func uv_timer_stop(ct *C.uv_timer_t) C.int {
 
 //export uv_timer_again
 func uv_timer_again(ct *C.uv_timer_t) C.int {
-	t, ok := lookup[*loop.Timer](unsafe.Pointer(ct))
+	t, ok := timerOf(ct)
 	if !ok {
 		return C.UV_EINVAL
 	}
@@ -73,14 +104,14 @@ func uv_timer_again(ct *C.uv_timer_t) C.int {
 
 //export uv_timer_set_repeat
 func uv_timer_set_repeat(ct *C.uv_timer_t, repeat C.uint64_t) {
-	if t, ok := lookup[*loop.Timer](unsafe.Pointer(ct)); ok {
+	if t, ok := timerOf(ct); ok {
 		t.SetRepeat(uint64(repeat))
 	}
 }
 
 //export gouv_timer_get_repeat
 func gouv_timer_get_repeat(ct *C.uv_timer_t) C.uint64_t {
-	if t, ok := lookup[*loop.Timer](unsafe.Pointer(ct)); ok {
+	if t, ok := timerOf(ct); ok {
 		return C.uint64_t(t.Repeat())
 	}
 	return 0
@@ -88,7 +119,7 @@ func gouv_timer_get_repeat(ct *C.uv_timer_t) C.uint64_t {
 
 //export gouv_timer_get_due_in
 func gouv_timer_get_due_in(ct *C.uv_timer_t) C.uint64_t {
-	if t, ok := lookup[*loop.Timer](unsafe.Pointer(ct)); ok {
+	if t, ok := timerOf(ct); ok {
 		return C.uint64_t(t.DueIn())
 	}
 	return 0

@@ -9,17 +9,7 @@
 #include <unistd.h>
 
 #include "harness.h"
-
-static void finish_loop(uv_loop_t* loop) {
-  CHECK_EQ(uv_run(loop, UV_RUN_DEFAULT), 0);
-  CHECK_EQ(uv_loop_close(loop), 0);
-}
-
-static int close_calls;
-static void count_close(uv_handle_t* h) {
-  (void)h;
-  close_calls++;
-}
+#include "uvtest.h"
 
 static void noop_async(uv_async_t* h) {
   (void)h;

@@ -15,21 +15,9 @@
 #include <unistd.h>
 
 #include "harness.h"
-
-static void sleep_ms(int ms) {
-  struct timespec ts;
-  ts.tv_sec = ms / 1000;
-  ts.tv_nsec = (long)(ms % 1000) * 1000000L;
-  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-  }
-}
+#include "uvtest.h"
 
 /* Runs the loop until every handle has finished closing, then closes it. */
-static void finish_loop(uv_loop_t* loop) {
-  CHECK_EQ(uv_run(loop, UV_RUN_DEFAULT), 0);
-  CHECK_EQ(uv_loop_close(loop), 0);
-}
-
 /* A loop's epoll set is only brought up to date inside an iteration, so
  * uv_backend_timeout is meaningful once the loop has run one. This runs one
  * non-blocking iteration with a throwaway idle handle. */
@@ -59,7 +47,6 @@ static int timer_calls;
 static int idle_calls;
 static int check_calls;
 static int prepare_calls;
-static int close_calls;
 
 static void reset_counters(void) {
   timer_calls = idle_calls = check_calls = prepare_calls = close_calls = 0;
@@ -68,11 +55,6 @@ static void reset_counters(void) {
 static void count_timer(uv_timer_t* t) {
   (void)t;
   timer_calls++;
-}
-
-static void count_close(uv_handle_t* h) {
-  (void)h;
-  close_calls++;
 }
 
 /* ---- uv_run modes and return values ---------------------------------- */

@@ -7,31 +7,13 @@
 #include <time.h>
 
 #include "harness.h"
-
-static void sleep_ms(int ms) {
-  struct timespec ts;
-  ts.tv_sec = ms / 1000;
-  ts.tv_nsec = (long)(ms % 1000) * 1000000L;
-  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-  }
-}
-
-static void finish_loop(uv_loop_t* loop) {
-  CHECK_EQ(uv_run(loop, UV_RUN_DEFAULT), 0);
-  CHECK_EQ(uv_loop_close(loop), 0);
-}
+#include "uvtest.h"
 
 static int calls;
-static int close_calls;
 
 static void count_cb(uv_timer_t* t) {
   (void)t;
   calls++;
-}
-
-static void count_close(uv_handle_t* h) {
-  (void)h;
-  close_calls++;
 }
 
 /* Each timer's data points at its index; fired indexes are appended here. */

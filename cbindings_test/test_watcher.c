@@ -5,6 +5,7 @@
 #include <uv.h>
 
 #include "harness.h"
+#include "uvtest.h"
 
 enum kind { IDLE, PREPARE, CHECKW };
 
@@ -37,11 +38,6 @@ static void log_add(char c) {
   if (log_len < (int)sizeof(log_buf) - 1)
     log_buf[log_len++] = c;
   log_buf[log_len] = '\0';
-}
-
-static void finish_loop(uv_loop_t* loop) {
-  CHECK_EQ(uv_run(loop, UV_RUN_DEFAULT), 0);
-  CHECK_EQ(uv_loop_close(loop), 0);
 }
 
 static void probe_close_cb(uv_handle_t* h) {

@@ -683,8 +683,12 @@ UV_EXTERN int uv_async_send(uv_async_t* async);
 
 struct uv_timer_s {
   GOUV__HANDLE_HEAD
-  void* gouv_timer_a[4];
-  uint64_t gouv_timer_b[3];
+  uv_timer_cb gouv_timer_cb;
+  uv_timer_t* gouv_timer_next; /* in the loop's staged list */
+  void* gouv_timer_a[2];       /* [0] non-NULL while staged */
+  uint64_t gouv_timer_due;
+  uint64_t gouv_timer_repeat;
+  uint64_t gouv_timer_seq;
 };
 
 UV_EXTERN int uv_timer_init(uv_loop_t* loop, uv_timer_t* handle);
@@ -1481,7 +1485,9 @@ struct uv_loop_s {
   int gouv_wakeup_fd;      /* eventfd that uv_async_send writes */
   uint32_t gouv_id;        /* index of the loop in gouv's loop table */
   uint32_t gouv_wakeup;    /* non-zero while a wakeup is unread */
-  uint64_t gouv_loop_a[58];
+  void* gouv_timer_staged; /* timers started in C, not yet in the heap */
+  uint64_t gouv_timer_seq; /* start order of timers, shared by C and Go */
+  uint64_t gouv_loop_a[56];
   uint64_t time;
   uint64_t gouv_loop_b[37];
 };

@@ -134,11 +134,11 @@ func (l *Loop) AddWakeHandler(fn func()) {
 
 // woken runs after the wakeup eventfd was seen readable (or the wakeup
 // word set): drain the eventfd, clear the word, then look at the senders.
-// Draining before clearing means a Wake racing with us either saw the
-// word still set (and queued its work before our scan) or writes the
-// eventfd after our drain, so the next poll wakes. Clearing first would
-// let a Wake's write be drained while its set word stays up, and every
-// later Wake would skip the write: a lost wakeup.
+// Draining first matters: while the word is set no sender writes, so the
+// drain cannot swallow a write made for a later wake; a sender that finds
+// the word clear writes again, and the next poll sees it. (Clearing first
+// lost wakeups: a write after the clear was drained, leaving the word set
+// with the eventfd empty, and every later Wake skipped its write.)
 func (l *Loop) woken() {
 	l.drainWakeup()
 	atomic.StoreUint32(l.w.Wakeup, 0)

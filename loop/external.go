@@ -18,7 +18,6 @@ type externalCloser struct {
 	h      *Handle
 	impl   External
 	userCb func(h *Handle)
-	finish func(h *Handle)
 }
 
 func (a *externalCloser) closeHandle() {
@@ -26,10 +25,13 @@ func (a *externalCloser) closeHandle() {
 	// Close stored the owner's callback before calling us: run the
 	// handle's own finish first, then that callback.
 	a.userCb = a.h.closeCb
-	a.h.closeCb = a.finish
+	a.h.closeCb = externalFinish
 }
 
-func (a *externalCloser) finishClose(h *Handle) {
+// externalFinish is a plain function, not a method value, so that
+// closing allocates no closure.
+func externalFinish(h *Handle) {
+	a := h.self.(*externalCloser)
 	a.impl.FinishClose()
 	cb := a.userCb
 	a.userCb = nil
@@ -41,9 +43,7 @@ func (a *externalCloser) finishClose(h *Handle) {
 // InitExternal links a handle of a type defined outside this package into
 // l; see Handle.init for kind and flags.
 func (h *Handle) InitExternal(l *Loop, impl External, kind int, flags *uint32) {
-	a := &externalCloser{h: h, impl: impl}
-	a.finish = a.finishClose
-	h.init(l, a, kind, flags)
+	h.init(l, &externalCloser{h: h, impl: impl}, kind, flags)
 }
 
 // IOWatched reports whether some watcher of l has fd registered (libuv's

@@ -46,8 +46,8 @@ type Loop struct {
 	fedHead *IO
 	fedTail *IO
 
-	timers   timerHeap
-	timerSeq uint64
+	timers    timerHeap
+	timerSync func()
 
 	watchers    [3]watcherList
 	watcherPass [3]watcherList
@@ -77,10 +77,13 @@ type Loop struct {
 // keeps them itself.
 func New(w *Words) (*Loop, error) {
 	l := &Loop{}
+	l.w = l.own.words()
 	if w != nil {
+		seq := l.w.TimerSeq
 		l.w = *w
-	} else {
-		l.w = l.own.words()
+		if l.w.TimerSeq == nil {
+			l.w.TimerSeq = seq
+		}
 	}
 	*l.w.ActiveHandles = 0
 	*l.w.ActiveReqs = 0

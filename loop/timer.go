@@ -45,12 +45,33 @@ func (t *Timer) Start(cb func(t *Timer), timeout, repeat uint64) error {
 	t.cb = cb
 	t.due = due
 	t.repeat = repeat
-	t.seq = l.timerSeq
-	l.timerSeq++
+	t.seq = *l.w.TimerSeq
+	*l.w.TimerSeq++
 	l.timers.push(t)
 	t.Handle.Start()
 	return nil
 }
+
+// StartAt arms the timer like Start, with the due time and start order
+// already decided: an embedder that records starts without calling in
+// (capi stages uv_timer_start in C) hands them over this way, before the
+// loop next looks at its timers (see SetTimerSync).
+func (t *Timer) StartAt(cb func(t *Timer), due, repeat, seq uint64) {
+	if t.index >= 0 {
+		t.loop.timers.remove(t)
+	}
+	t.cb = cb
+	t.due = due
+	t.repeat = repeat
+	t.seq = seq
+	t.loop.timers.push(t)
+	t.Handle.Start()
+}
+
+// SetTimerSync registers fn to run whenever the loop is about to look at
+// its timers, so that starts recorded outside the loop reach the heap in
+// time, including starts made by a timer callback in the same pass.
+func (l *Loop) SetTimerSync(fn func()) { l.timerSync = fn }
 
 // Stop disarms the timer. Its due time is kept, as libuv keeps it.
 func (t *Timer) Stop() {
@@ -96,6 +117,9 @@ func (t *Timer) closeHandle() { t.Stop() }
 // as in libuv 1.44.
 func (l *Loop) runTimers() {
 	for {
+		if l.timerSync != nil {
+			l.timerSync()
+		}
 		t := l.timers.min()
 		if t == nil || t.due > *l.w.Time {
 			return
@@ -109,6 +133,9 @@ func (l *Loop) runTimers() {
 // nextTimeout returns the milliseconds until the nearest timer, -1 if
 // there is none, capped at the largest int32.
 func (l *Loop) nextTimeout() int {
+	if l.timerSync != nil {
+		l.timerSync()
+	}
 	t := l.timers.min()
 	if t == nil {
 		return -1

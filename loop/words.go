@@ -10,6 +10,7 @@ type Words struct {
 	StopFlag      *uint32 // set by Stop, cleared when Run returns
 	Time          *uint64 // cached clock in milliseconds (uv_now)
 	Wakeup        *uint32 // non-zero while a write to the wakeup eventfd is unread
+	TimerSeq      *uint64 // start order of timers (nil: the loop keeps its own)
 }
 
 // ownWords is the backing store for a Loop that nobody else looks into.
@@ -19,6 +20,7 @@ type ownWords struct {
 	stopFlag      uint32
 	wakeup        uint32
 	time          uint64
+	timerSeq      uint64
 }
 
 func (o *ownWords) words() Words {
@@ -28,5 +30,6 @@ func (o *ownWords) words() Words {
 		StopFlag:      &o.stopFlag,
 		Time:          &o.time,
 		Wakeup:        &o.wakeup,
+		TimerSeq:      &o.timerSeq,
 	}
 }

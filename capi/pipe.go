@@ -1,0 +1,159 @@
+package main
+
+// #include "stream.h"
+import "C"
+
+import (
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	uvio "gouv/io"
+)
+
+func pipeOf(p unsafe.Pointer) (*uvio.Stream, bool) {
+	s, ok := streamOf(p)
+	if !ok || s.Kind != uvio.KindPipe {
+		return nil, false
+	}
+	return s, true
+}
+
+//export uv_pipe_init
+func uv_pipe_init(cl *C.uv_loop_t, cp *C.uv_pipe_t, ipc C.int) C.int {
+	st := stateOf(cl)
+	if st == nil || cp == nil {
+		return C.UV_EINVAL
+	}
+	cs := (*C.uv_stream_t)(unsafe.Pointer(cp))
+	s := &uvio.Stream{}
+	fl, fd, wq := streamWords(cs)
+	uvio.InitPipe(st.l, s, C.UV_NAMED_PIPE, hooks, ipc != 0, fl, fd, wq)
+	cp.ipc = ipc
+	cp.gouv_pipe_name = nil
+	initHandle(st, (*C.uv_handle_t)(unsafe.Pointer(cp)), cl, C.UV_NAMED_PIPE, s)
+	return 0
+}
+
+//export uv_pipe_open
+func uv_pipe_open(cp *C.uv_pipe_t, fd C.uv_file) C.int {
+	s, ok := pipeOf(unsafe.Pointer(cp))
+	if !ok {
+		return C.UV_EINVAL
+	}
+	return errno(s.OpenFD(int(fd)))
+}
+
+//export gouv_pipe_bind
+func gouv_pipe_bind(cp *C.uv_pipe_t, name *C.char) C.int {
+	s, ok := pipeOf(unsafe.Pointer(cp))
+	if !ok || name == nil {
+		return C.UV_EINVAL
+	}
+	return errno(s.PipeBind(C.GoString(name)))
+}
+
+//export gouv_pipe_connect
+func gouv_pipe_connect(req *C.uv_connect_t, cp *C.uv_pipe_t, name *C.char, cb C.uv_connect_cb) {
+	s, ok := pipeOf(unsafe.Pointer(cp))
+	if !ok || req == nil {
+		debugf("uv_pipe_connect: pipe %s is not open", ptr(unsafe.Pointer(cp)))
+		return
+	}
+	req._type = C.UV_CONNECT
+	req.cb = cb
+	req.handle = (*C.uv_stream_t)(unsafe.Pointer(cp))
+	path := ""
+	if name != nil {
+		path = C.GoString(name)
+	}
+	if err := s.PipeConnect(path, unsafe.Pointer(req)); err != nil {
+		// Only a second connect in flight gets here: libuv has no way to
+		// say so either, beyond not calling back twice.
+		debugf("uv_pipe_connect: %v", err)
+	}
+}
+
+//export gouv_pipe_name
+func gouv_pipe_name(cp *C.uv_pipe_t, peer C.int, buf *C.char, size *C.size_t) C.int {
+	s, ok := pipeOf(unsafe.Pointer(cp))
+	if !ok || size == nil {
+		return C.UV_EINVAL
+	}
+	name, err := s.PipeName(peer != 0)
+	if err != nil {
+		*size = 0
+		return errno(err)
+	}
+	if C.size_t(len(name)) >= *size {
+		*size = C.size_t(len(name) + 1)
+		return C.UV_ENOBUFS
+	}
+	// SAFETY: the host's buffer holds *size bytes, more than len(name).
+	out := unsafe.Slice((*byte)(unsafe.Pointer(buf)), len(name)+1)
+	copy(out, name)
+	*size = C.size_t(len(name))
+	if len(name) > 0 && name[0] != 0 {
+		out[len(name)] = 0
+	}
+	return 0
+}
+
+//export uv_pipe_pending_count
+func uv_pipe_pending_count(cp *C.uv_pipe_t) C.int {
+	s, ok := pipeOf(unsafe.Pointer(cp))
+	if !ok {
+		return 0
+	}
+	return C.int(s.PendingCount())
+}
+
+//export uv_pipe_pending_type
+func uv_pipe_pending_type(cp *C.uv_pipe_t) C.uv_handle_type {
+	s, ok := pipeOf(unsafe.Pointer(cp))
+	if !ok || s.PendingFD() < 0 {
+		return C.UV_UNKNOWN_HANDLE
+	}
+	return uv_guess_handle(C.uv_file(s.PendingFD()))
+}
+
+//export uv_pipe_chmod
+func uv_pipe_chmod(cp *C.uv_pipe_t, mode C.int) C.int {
+	s, ok := pipeOf(unsafe.Pointer(cp))
+	if !ok {
+		return C.UV_EBADF
+	}
+	return errno(s.PipeChmod(int(mode)))
+}
+
+//export gouv_pipe
+func gouv_pipe(fds *C.uv_file, readFlags, writeFlags C.int) C.int {
+	if fds == nil {
+		return C.UV_EINVAL
+	}
+	p, err := uvio.Pipe(readFlags&C.UV_NONBLOCK_PIPE != 0, writeFlags&C.UV_NONBLOCK_PIPE != 0)
+	if err != nil {
+		return errno(err)
+	}
+	// SAFETY: the host passes an array of two descriptors.
+	out := unsafe.Slice(fds, 2)
+	out[0], out[1] = C.uv_file(p[0]), C.uv_file(p[1])
+	return 0
+}
+
+//export gouv_socketpair
+func gouv_socketpair(typ, proto C.int, sv *C.uv_os_sock_t, flags0, flags1 C.int) C.int {
+	if sv == nil {
+		return C.UV_EINVAL
+	}
+	p, err := uvio.Socketpair(int(typ), int(proto), flags0&C.UV_NONBLOCK_PIPE != 0, flags1&C.UV_NONBLOCK_PIPE != 0)
+	if err != nil {
+		return errno(err)
+	}
+	// SAFETY: the host passes an array of two sockets.
+	out := unsafe.Slice(sv, 2)
+	out[0], out[1] = C.uv_os_sock_t(p[0]), C.uv_os_sock_t(p[1])
+	return 0
+}
+
+var _ = unix.AF_UNIX

@@ -1,0 +1,205 @@
+/* The stream area's C: trampolines through which Go calls the host's
+ * stream callbacks, wrappers for functions whose signatures Go cannot
+ * export (const parameters), and functions that only read the handle. */
+#include "stream.h"
+#include "_cgo_export.h"
+
+#include <errno.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* ---- trampolines ---------------------------------------------------- */
+
+void gouv_stream_alloc(uv_stream_t* s) {
+  uv_buf_t* buf = GOUV__STREAM_READ_BUF(s);
+  buf->base = NULL;
+  buf->len = 0;
+  s->alloc_cb((uv_handle_t*)s, 65536, buf);
+}
+
+/* Delivers one read and, when Go asks for it and the host still reads,
+ * allocates the next buffer: one crossing per read instead of two. */
+int gouv_stream_read(uv_stream_t* s, ssize_t nread, int next) {
+  s->read_cb(s, nread, GOUV__STREAM_READ_BUF(s));
+  if (!next || (s->flags & GOUV__STREAM_READING) == 0 ||
+      (s->flags & GOUV__STREAM_CLOSING_BITS) != 0)
+    return 0;
+  gouv_stream_alloc(s);
+  return 1;
+}
+
+/* A round of write callbacks in one crossing. A callback may free its own
+ * request, so each is read before its callback runs and never after. */
+void gouv_call_writes(void** reqs, int* status, int n) {
+  int i;
+  for (i = 0; i < n; i++) {
+    uv_write_t* req = reqs[i];
+    if (req->cb != NULL)
+      req->cb(req, status[i]);
+  }
+}
+
+void gouv_call_connect(uv_connect_t* req, int status) {
+  if (req->cb != NULL)
+    req->cb(req, status);
+}
+
+void gouv_call_shutdown(uv_shutdown_t* req, int status) {
+  if (req->cb != NULL)
+    req->cb(req, status);
+}
+
+void gouv_call_connection(uv_stream_t* s, int status) {
+  uv_connection_cb cb = (uv_connection_cb)GOUV__STREAM_CONNECTION_CB(s);
+  if (cb != NULL)
+    cb(s, status);
+}
+
+void gouv_call_poll(uv_poll_t* p, int status, int events) {
+  if (p->poll_cb != NULL)
+    p->poll_cb(p, status, events);
+}
+
+/* ---- const wrappers ---------------------------------------------------- */
+
+int uv_write(uv_write_t* req, uv_stream_t* handle, const uv_buf_t bufs[],
+             unsigned int nbufs, uv_write_cb cb) {
+  return gouv_write(req, handle, (uv_buf_t*)bufs, nbufs, NULL, cb);
+}
+
+int uv_write2(uv_write_t* req, uv_stream_t* handle, const uv_buf_t bufs[],
+              unsigned int nbufs, uv_stream_t* send_handle, uv_write_cb cb) {
+  return gouv_write(req, handle, (uv_buf_t*)bufs, nbufs, send_handle, cb);
+}
+
+int uv_try_write(uv_stream_t* handle, const uv_buf_t bufs[], unsigned int nbufs) {
+  return gouv_try_write(handle, (uv_buf_t*)bufs, nbufs, NULL);
+}
+
+int uv_try_write2(uv_stream_t* handle, const uv_buf_t bufs[], unsigned int nbufs,
+                  uv_stream_t* send_handle) {
+  return gouv_try_write(handle, (uv_buf_t*)bufs, nbufs, send_handle);
+}
+
+int uv_tcp_bind(uv_tcp_t* handle, const struct sockaddr* addr, unsigned int flags) {
+  return gouv_tcp_bind(handle, (struct sockaddr*)addr, flags);
+}
+
+int uv_tcp_connect(uv_connect_t* req, uv_tcp_t* handle, const struct sockaddr* addr,
+                   uv_connect_cb cb) {
+  return gouv_tcp_connect(req, handle, (struct sockaddr*)addr, cb);
+}
+
+int uv_tcp_getsockname(const uv_tcp_t* handle, struct sockaddr* name, int* namelen) {
+  return gouv_tcp_name((uv_tcp_t*)handle, 0, name, namelen);
+}
+
+int uv_tcp_getpeername(const uv_tcp_t* handle, struct sockaddr* name, int* namelen) {
+  return gouv_tcp_name((uv_tcp_t*)handle, 1, name, namelen);
+}
+
+int uv_pipe_bind(uv_pipe_t* handle, const char* name) {
+  return gouv_pipe_bind(handle, (char*)name);
+}
+
+void uv_pipe_connect(uv_connect_t* req, uv_pipe_t* handle, const char* name,
+                     uv_connect_cb cb) {
+  gouv_pipe_connect(req, handle, (char*)name, cb);
+}
+
+int uv_pipe_getsockname(const uv_pipe_t* handle, char* buffer, size_t* size) {
+  return gouv_pipe_name((uv_pipe_t*)handle, 0, buffer, size);
+}
+
+int uv_pipe_getpeername(const uv_pipe_t* handle, char* buffer, size_t* size) {
+  return gouv_pipe_name((uv_pipe_t*)handle, 1, buffer, size);
+}
+
+/* ---- read-only helpers ---------------------------------------------- */
+
+int uv_is_readable(const uv_stream_t* handle) {
+  return (handle->flags & GOUV__STREAM_READABLE) != 0;
+}
+
+int uv_is_writable(const uv_stream_t* handle) {
+  return (handle->flags & GOUV__STREAM_WRITABLE) != 0;
+}
+
+void uv_pipe_pending_instances(uv_pipe_t* handle, int count) {
+  /* Meaningful on Windows only. */
+  (void)handle;
+  (void)count;
+}
+
+int uv_fileno(const uv_handle_t* handle, uv_os_fd_t* fd) {
+  int fd_out;
+  if (handle == NULL || fd == NULL)
+    return UV_EINVAL;
+  switch (handle->type) {
+    case UV_TCP:
+    case UV_NAMED_PIPE:
+    case UV_TTY:
+      fd_out = ((const uv_stream_t*)handle)->io_watcher.fd;
+      break;
+    case UV_UDP:
+      fd_out = ((const uv_udp_t*)handle)->io_watcher.fd;
+      break;
+    case UV_POLL:
+      fd_out = ((const uv_poll_t*)handle)->io_watcher.fd;
+      break;
+    default:
+      return UV_EINVAL;
+  }
+  if ((handle->flags & GOUV__STREAM_CLOSING_BITS) != 0 || fd_out == -1)
+    return UV_EBADF;
+  *fd = fd_out;
+  return 0;
+}
+
+/* A zero *value reads the option, anything else sets it. */
+static int gouv__sockopt(uv_handle_t* handle, int optname, int* value) {
+  int fd;
+  socklen_t len = sizeof(*value);
+  if (handle == NULL || value == NULL)
+    return UV_EINVAL;
+  if (handle->type == UV_TCP || handle->type == UV_NAMED_PIPE)
+    fd = ((uv_stream_t*)handle)->io_watcher.fd;
+  else if (handle->type == UV_UDP)
+    fd = ((uv_udp_t*)handle)->io_watcher.fd;
+  else
+    return UV_ENOTSUP;
+  if (*value == 0) {
+    if (getsockopt(fd, SOL_SOCKET, optname, value, &len))
+      return -errno;
+  } else {
+    if (setsockopt(fd, SOL_SOCKET, optname, value, len))
+      return -errno;
+  }
+  return 0;
+}
+
+int uv_send_buffer_size(uv_handle_t* handle, int* value) {
+  return gouv__sockopt(handle, SO_SNDBUF, value);
+}
+
+int uv_recv_buffer_size(uv_handle_t* handle, int* value) {
+  return gouv__sockopt(handle, SO_RCVBUF, value);
+}
+
+uv_os_fd_t uv_get_osfhandle(int fd) {
+  return fd;
+}
+
+int uv_open_osfhandle(uv_os_fd_t os_fd) {
+  return os_fd;
+}
+
+/* Array parameters, which a Go export cannot declare. */
+int uv_pipe(uv_file fds[2], int read_flags, int write_flags) {
+  return gouv_pipe(fds, read_flags, write_flags);
+}
+
+int uv_socketpair(int type, int protocol, uv_os_sock_t socket_vector[2], int flags0,
+                  int flags1) {
+  return gouv_socketpair(type, protocol, socket_vector, flags0, flags1);
+}

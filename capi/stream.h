@@ -1,0 +1,29 @@
+/* Private declarations of the stream area's C files (streams, TCP, pipes,
+ * TTYs, poll handles). */
+#ifndef GOUV_STREAM_H
+#define GOUV_STREAM_H
+
+#include "capi.h"
+#include <sys/types.h>
+
+/* Stream state bits in uv_handle_t.flags, at libuv 1.44's values. */
+#define GOUV__STREAM_CLOSING_BITS 0x3u /* closing, closed */
+#define GOUV__STREAM_READING 0x1000u
+#define GOUV__STREAM_READABLE 0x4000u
+#define GOUV__STREAM_WRITABLE 0x8000u
+
+/* A stream's private words: the connection callback, and the buffer of
+ * the read in progress (what alloc_cb filled, what read_cb receives). */
+#define GOUV__STREAM_CONNECTION_CB(s) ((s)->gouv_stream_a[0])
+#define GOUV__STREAM_READ_BUF(s) ((uv_buf_t*)&(s)->gouv_stream_b[0])
+
+void gouv_stream_alloc(uv_stream_t* s);
+int gouv_stream_read(uv_stream_t* s, ssize_t nread, int next);
+void gouv_call_writes(void** reqs, int* status, int n);
+void gouv_call_connect(uv_connect_t* req, int status);
+void gouv_call_shutdown(uv_shutdown_t* req, int status);
+void gouv_call_connection(uv_stream_t* s, int status);
+void gouv_call_poll(uv_poll_t* p, int status, int events);
+void gouv_tty_save_orig(int fd);
+
+#endif

@@ -1,0 +1,316 @@
+/* uv_signal_t: delivery, several handles and loops, oneshot, stop from the
+ * callback, and the host's own handlers living beside gouv's threads. */
+#include <uv.h>
+
+#include <dirent.h>
+#include <setjmp.h>
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static int calls[4];
+static int last_signum;
+
+static void count_cb(uv_signal_t* h, int signum) {
+  calls[(intptr_t)h->data]++;
+  last_signum = signum;
+}
+
+static void stop_cb(uv_signal_t* h, int signum) {
+  count_cb(h, signum);
+  CHECK_EQ(uv_signal_stop(h), 0);
+  CHECK(!uv_is_active((uv_handle_t*)h));
+}
+
+static void close_cb(uv_signal_t* h, int signum) {
+  count_cb(h, signum);
+  uv_close((uv_handle_t*)h, NULL);
+}
+
+TEST(signal_start_rejects_bad_input) {
+  uv_loop_t loop;
+  uv_signal_t s;
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_signal_init(&loop, &s), 0);
+  CHECK_EQ(uv_signal_start(&s, count_cb, 0), UV_EINVAL);
+  CHECK_EQ(uv_signal_start(&s, count_cb, -3), UV_EINVAL);
+  CHECK_EQ(uv_signal_start(&s, count_cb, 65), UV_EINVAL);
+  CHECK_EQ(uv_signal_start(&s, count_cb, SIGKILL), UV_EINVAL);
+  CHECK_EQ(uv_signal_start(&s, count_cb, SIGSTOP), UV_EINVAL);
+  CHECK(!uv_is_active((uv_handle_t*)&s));
+  CHECK_EQ(uv_signal_stop(&s), 0);
+  uv_close((uv_handle_t*)&s, NULL);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+}
+
+TEST(signal_calls_every_handle_and_stops_from_callback) {
+  uv_loop_t loop;
+  uv_signal_t a, b;
+  memset(calls, 0, sizeof(calls));
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_signal_init(&loop, &a), 0);
+  CHECK_EQ(uv_signal_init(&loop, &b), 0);
+  a.data = (void*)0;
+  b.data = (void*)1;
+  CHECK_EQ(uv_signal_start(&a, stop_cb, SIGUSR1), 0);
+  CHECK_EQ(uv_signal_start(&b, stop_cb, SIGUSR1), 0);
+  CHECK_EQ(a.signum, SIGUSR1);
+  CHECK(uv_is_active((uv_handle_t*)&a));
+  CHECK_EQ(kill(getpid(), SIGUSR1), 0);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(calls[0], 1);
+  CHECK_EQ(calls[1], 1);
+  CHECK_EQ(last_signum, SIGUSR1);
+  /* Stopping forgets the number. */
+  CHECK_EQ(a.signum, 0);
+  uv_close((uv_handle_t*)&a, NULL);
+  uv_close((uv_handle_t*)&b, NULL);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+}
+
+TEST(signal_oneshot_stops_before_its_callback) {
+  uv_loop_t loop;
+  uv_signal_t a, keep;
+  memset(calls, 0, sizeof(calls));
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_signal_init(&loop, &a), 0);
+  CHECK_EQ(uv_signal_init(&loop, &keep), 0);
+  a.data = (void*)0;
+  keep.data = (void*)1;
+  CHECK_EQ(uv_signal_start_oneshot(&a, count_cb, SIGUSR2), 0);
+  /* A second handle keeps the handler installed, so the second signal
+   * does not take the default action. */
+  CHECK_EQ(uv_signal_start(&keep, count_cb, SIGUSR2), 0);
+  CHECK_EQ(kill(getpid(), SIGUSR2), 0);
+  while (calls[1] < 1)
+    uv_run(&loop, UV_RUN_ONCE);
+  CHECK_EQ(calls[0], 1);
+  CHECK(!uv_is_active((uv_handle_t*)&a));
+  CHECK_EQ(a.signum, 0);
+  CHECK_EQ(kill(getpid(), SIGUSR2), 0);
+  while (calls[1] < 2)
+    uv_run(&loop, UV_RUN_ONCE);
+  CHECK_EQ(calls[0], 1);
+  uv_close((uv_handle_t*)&a, NULL);
+  uv_close((uv_handle_t*)&keep, NULL);
+  /* Closing stops, and stopping forgets the number. */
+  CHECK_EQ(keep.signum, 0);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+}
+
+TEST(signal_unref_handle_does_not_keep_loop_alive) {
+  uv_loop_t loop;
+  uv_signal_t a;
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_signal_init(&loop, &a), 0);
+  CHECK_EQ(uv_signal_start(&a, count_cb, SIGWINCH), 0);
+  CHECK_EQ(uv_loop_alive(&loop), 1);
+  uv_unref((uv_handle_t*)&a);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  uv_close((uv_handle_t*)&a, NULL);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+}
+
+struct loop_thread {
+  uv_sem_t ready;
+  int got;
+};
+
+static void thread_cb(uv_signal_t* h, int signum) {
+  struct loop_thread* t = h->loop->data;
+  CHECK_EQ(signum, SIGUSR1);
+  t->got++;
+  uv_close((uv_handle_t*)h, NULL);
+}
+
+static void run_loop_thread(void* arg) {
+  struct loop_thread* t = arg;
+  uv_loop_t loop;
+  uv_signal_t s;
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  loop.data = t;
+  CHECK_EQ(uv_signal_init(&loop, &s), 0);
+  CHECK_EQ(uv_signal_start(&s, thread_cb, SIGUSR1), 0);
+  uv_sem_post(&t->ready);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+}
+
+TEST(signal_reaches_loops_on_two_threads) {
+  struct loop_thread t[2];
+  uv_thread_t tid[2];
+  int i;
+  for (i = 0; i < 2; i++) {
+    t[i].got = 0;
+    CHECK_EQ(uv_sem_init(&t[i].ready, 0), 0);
+    CHECK_EQ(uv_thread_create(&tid[i], run_loop_thread, &t[i]), 0);
+  }
+  for (i = 0; i < 2; i++)
+    uv_sem_wait(&t[i].ready);
+  CHECK_EQ(kill(getpid(), SIGUSR1), 0);
+  for (i = 0; i < 2; i++) {
+    CHECK_EQ(uv_thread_join(&tid[i]), 0);
+    CHECK_EQ(t[i].got, 1);
+    uv_sem_destroy(&t[i].ready);
+  }
+}
+
+/* The mask a thread blocks, from /proc (bit n-1 is signal n). */
+static unsigned long long sigblk(const char* tid) {
+  char path[128], line[256];
+  unsigned long long v = 0;
+  FILE* f;
+  snprintf(path, sizeof(path), "/proc/self/task/%s/status", tid);
+  f = fopen(path, "r");
+  if (f == NULL)
+    return 0;
+  while (fgets(line, sizeof(line), f) != NULL)
+    if (strncmp(line, "SigBlk:", 7) == 0)
+      v = strtoull(line + 7, NULL, 16);
+  fclose(f);
+  return v;
+}
+
+TEST(go_threads_block_async_signals) {
+  uv_loop_t loop;
+  uv_timer_t t;
+  DIR* d;
+  struct dirent* e;
+  char self[32];
+  unsigned long long want = (1ULL << (SIGINT - 1)) | (1ULL << (SIGTERM - 1)) |
+                            (1ULL << (SIGUSR1 - 1)) | (1ULL << (SIGWINCH - 1));
+  /* Make the library start its threads. */
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_timer_init(&loop, &t), 0);
+  uv_close((uv_handle_t*)&t, NULL);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+  snprintf(self, sizeof(self), "%d", (int)getpid());
+  /* The host's thread keeps its mask. */
+  CHECK_EQ(sigblk(self) & want, 0);
+  /* Every other thread is the library's: none takes those signals. */
+  d = opendir("/proc/self/task");
+  CHECK(d != NULL);
+  while ((e = readdir(d)) != NULL) {
+    if (e->d_name[0] == '.' || strcmp(e->d_name, self) == 0)
+      continue;
+    CHECK_EQ(sigblk(e->d_name) & want, want);
+  }
+  closedir(d);
+}
+
+static volatile sig_atomic_t storm_seen;
+static volatile sig_atomic_t storm_elsewhere;
+static pthread_t storm_thread;
+static volatile int storm_done;
+
+/* Installed without SA_ONSTACK, as V8 installs its handlers: it uses a
+ * few kilobytes of stack, which a goroutine's signal stack would not
+ * survive if the signal landed on a Go thread. */
+static void storm_handler(int sig) {
+  volatile char pad[65536];
+  pad[0] = (char)sig;
+  pad[sizeof(pad) - 1] = pad[0];
+  storm_seen++;
+  /* The main thread blocks the signal: any thread but the sender is one
+   * of the library's. */
+  if (!pthread_equal(pthread_self(), storm_thread))
+    storm_elsewhere++;
+}
+
+static void storm_timer(uv_timer_t* t) {
+  uv_cpu_info_t* cpus;
+  int n, i;
+  /* Work that makes the library allocate, so its garbage collector runs
+   * on its own threads, on goroutine stacks. */
+  for (i = 0; i < 20; i++) {
+    if (uv_cpu_info(&cpus, &n) == 0)
+      uv_free_cpu_info(cpus, n);
+  }
+  if (storm_done)
+    uv_close((uv_handle_t*)t, NULL);
+}
+
+static void* storm_sender(void* arg) {
+  int i;
+  (void)arg;
+  storm_thread = pthread_self();
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  for (i = 0; i < 100000; i++)
+    kill(getpid(), SIGUSR2);
+  storm_done = 1;
+  return NULL;
+}
+
+TEST(host_handler_without_onstack_survives_signal_storm) {
+  struct sigaction sa;
+  uv_loop_t loop;
+  uv_timer_t t;
+  pthread_t sender;
+  sigset_t block;
+  int elsewhere;
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = storm_handler;
+  CHECK_EQ(sigaction(SIGUSR2, &sa, NULL), 0);
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_timer_init(&loop, &t), 0);
+  /* The loop keeps the library's threads busy with a 1 ms repeat. */
+  CHECK_EQ(uv_timer_start(&t, storm_timer, 0, 1), 0);
+  /* The main thread blocks the signal, so the kernel looks for another
+   * thread to run the handler: the sender, or one of the library's if they
+   * took it (they must not). */
+  sigemptyset(&block);
+  sigaddset(&block, SIGUSR2);
+  CHECK_EQ(pthread_sigmask(SIG_BLOCK, &block, NULL), 0);
+  CHECK_EQ(pthread_create(&sender, NULL, storm_sender, NULL), 0);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(pthread_join(sender, NULL), 0);
+  /* Read before unblocking: a signal still pending then runs on main. */
+  elsewhere = storm_elsewhere;
+  CHECK_EQ(pthread_sigmask(SIG_UNBLOCK, &block, NULL), 0);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+  CHECK(storm_seen > 0);
+  CHECK_EQ(elsewhere, 0);
+  signal(SIGUSR2, SIG_DFL);
+}
+
+static sigjmp_buf fault_jump;
+static volatile sig_atomic_t host_faults;
+
+/* A host's fault handler as V8 writes one: no SA_ONSTACK, and it recovers
+ * from the faults it owns. */
+static void host_fault_handler(int sig) {
+  (void)sig;
+  host_faults++;
+  siglongjmp(fault_jump, 1);
+}
+
+TEST(host_fault_handler_still_gets_host_faults) {
+  struct sigaction sa, old;
+  uv_loop_t loop;
+  volatile int* volatile nowhere = NULL;
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = host_fault_handler;
+  CHECK_EQ(sigaction(SIGSEGV, &sa, &old), 0);
+  /* The library chains its handler above the host's here. */
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  host_faults = 0;
+  if (sigsetjmp(fault_jump, 1) == 0)
+    *nowhere = 1;
+  CHECK_EQ(host_faults, 1);
+  /* And the loop still works afterwards. */
+  CHECK_EQ(uv_run(&loop, UV_RUN_NOWAIT), 0);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+  CHECK_EQ(sigaction(SIGSEGV, &old, NULL), 0);
+}
+
+HARNESS_MAIN

@@ -1,0 +1,5 @@
+//go:build !race
+
+package uvio
+
+const signalRaceOn = false

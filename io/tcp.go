@@ -1,0 +1,359 @@
+package uvio
+
+import (
+	"sync"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	"gouv/loop"
+)
+
+// InitTCP prepares a TCP stream. family is AF_UNSPEC (the socket is made
+// on bind or connect), AF_INET or AF_INET6 (made now).
+func InitTCP(l *loop.Loop, s *Stream, handleKind int, hooks StreamHooks, family int,
+	flags *uint32, fd *int32, wqSize *uint64) error {
+	switch family {
+	case unix.AF_UNSPEC, unix.AF_INET, unix.AF_INET6:
+	default:
+		return unix.EINVAL
+	}
+	if family != unix.AF_UNSPEC {
+		// Made before the handle joins the loop, so a failure leaves
+		// nothing behind.
+		sock, err := tcpSocket(family)
+		if err != nil {
+			return err
+		}
+		InitStream(l, s, KindTCP, handleKind, hooks, flags, fd, wqSize)
+		s.family = int32(family)
+		s.setFD(sock)
+		return nil
+	}
+	InitStream(l, s, KindTCP, handleKind, hooks, flags, fd, wqSize)
+	return nil
+}
+
+func tcpSocket(family int) (int, error) {
+	return unix.Socket(family, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+}
+
+// tcpEnsureSocket makes the socket for family unless one exists, and adds
+// flags (readable, writable) to the stream.
+func (s *Stream) tcpEnsureSocket(family int, flags uint32) error {
+	if s.FD() < 0 {
+		sock, err := tcpSocket(family)
+		if err != nil {
+			return err
+		}
+		s.family = int32(family)
+		s.setFD(sock)
+		if s.has(FlagTCPNoDelay) {
+			unix.SetsockoptInt(sock, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
+		}
+		if s.has(FlagTCPKeepalive) {
+			tcpKeepalive(sock, true, 60)
+		}
+	}
+	s.set(flags)
+	return nil
+}
+
+// Bind binds the socket (uv_tcp_bind). EADDRINUSE is kept for Listen or
+// Connect to report, as libuv does.
+func (s *Stream) Bind(sa unix.Sockaddr, ipv6only bool) error {
+	family := unix.AF_INET
+	switch sa.(type) {
+	case *unix.SockaddrInet4:
+		if ipv6only {
+			return unix.EINVAL
+		}
+	case *unix.SockaddrInet6:
+		family = unix.AF_INET6
+	default:
+		return unix.EINVAL
+	}
+	if s.FD() >= 0 && s.family != 0 && s.family != int32(family) {
+		return unix.EINVAL
+	}
+	if err := s.tcpEnsureSocket(family, 0); err != nil {
+		return err
+	}
+	fd := s.FD()
+	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1); err != nil {
+		return err
+	}
+	if family == unix.AF_INET6 {
+		on := 0
+		if ipv6only {
+			on = 1
+		}
+		if err := unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, on); err != nil {
+			return err
+		}
+	}
+	if err := unix.Bind(fd, sa); err != nil {
+		switch err {
+		case unix.EADDRINUSE:
+			s.delayedErr = err
+		case unix.EAFNOSUPPORT:
+			return unix.EINVAL
+		default:
+			return err
+		}
+	}
+	s.set(FlagBound)
+	if ipv6only {
+		s.set(FlagIPv6Only)
+	}
+	return nil
+}
+
+// Connect starts connecting to sa (uv_tcp_connect). The result is
+// reported through the hooks' Connected, never from inside Connect.
+func (s *Stream) Connect(sa unix.Sockaddr, req unsafe.Pointer) error {
+	if s.connecting {
+		return unix.EALREADY
+	}
+	if s.delayedErr == nil {
+		family := unix.AF_INET
+		switch sa.(type) {
+		case *unix.SockaddrInet4:
+		case *unix.SockaddrInet6:
+			family = unix.AF_INET6
+		case *unix.SockaddrUnix:
+			family = unix.AF_UNIX
+		default:
+			return unix.EINVAL
+		}
+		var err error
+		if s.Kind == KindPipe {
+			if s.FD() < 0 {
+				sock, e := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+				if e != nil {
+					return e
+				}
+				s.setFD(sock)
+			}
+			s.set(FlagReadable | FlagWritable)
+		} else if err = s.tcpEnsureSocket(family, FlagReadable|FlagWritable); err != nil {
+			return err
+		}
+		if un, ok := sa.(*unix.SockaddrUnix); ok {
+			err = pipeSys(unix.SYS_CONNECT, s.FD(), un.Name)
+		} else {
+			for {
+				err = unix.Connect(s.FD(), sa)
+				if err != unix.EINTR {
+					break
+				}
+			}
+		}
+		switch err {
+		case nil, unix.EINPROGRESS:
+		case unix.ECONNREFUSED:
+			s.delayedErr = err
+		default:
+			if s.Kind == KindPipe {
+				// uv_pipe_connect returns nothing: the error goes to
+				// the callback.
+				s.delayedErr = err
+			} else {
+				return err
+			}
+		}
+	}
+	s.Loop().ReqStart()
+	s.connecting = true
+	s.connectReq = req
+	s.Loop().IOStart(&s.w, loop.EventWrite)
+	if s.delayedErr != nil {
+		s.Loop().IOFeed(&s.w)
+	}
+	return nil
+}
+
+// finishConnect reports the outcome of a connect.
+func (s *Stream) finishConnect() {
+	var err error
+	if s.delayedErr != nil {
+		err = s.delayedErr
+		s.delayedErr = nil
+	} else {
+		v, e := unix.GetsockoptInt(s.FD(), unix.SOL_SOCKET, unix.SO_ERROR)
+		if e != nil {
+			err = e
+		} else if v != 0 {
+			err = unix.Errno(v)
+		}
+		if err == unix.EINPROGRESS {
+			return
+		}
+	}
+	req := s.connectReq
+	s.connecting = false
+	s.connectReq = nil
+	s.Loop().ReqDone()
+	if err != nil || s.writes.head == nil {
+		s.Loop().IOStop(&s.w, loop.EventWrite)
+	}
+	s.hooks.Connected(s, req, err)
+	if s.FD() < 0 {
+		return
+	}
+	if err == nil && s.shutdownOn && s.writes.head == nil {
+		// A shutdown requested while connecting can go now.
+		s.Loop().IOFeed(&s.w)
+	}
+	if err != nil {
+		for {
+			r := s.writes.pop()
+			if r == nil {
+				break
+			}
+			r.err = unix.ECANCELED
+			s.completed.push(r)
+		}
+		s.writeCallbacks()
+	}
+}
+
+// TCPListen listens, making an IPv4 socket first if there is none.
+func (s *Stream) TCPListen(backlog int) error {
+	if s.delayedErr != nil {
+		return s.delayedErr
+	}
+	if err := s.tcpEnsureSocket(unix.AF_INET, 0); err != nil {
+		return err
+	}
+	return s.Listen(backlog)
+}
+
+// NoDelay sets TCP_NODELAY now or, without a socket yet, when it is made.
+func (s *Stream) NoDelay(on bool) error {
+	if fd := s.FD(); fd >= 0 {
+		v := 0
+		if on {
+			v = 1
+		}
+		if err := unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, v); err != nil {
+			return err
+		}
+	}
+	if on {
+		s.set(FlagTCPNoDelay)
+	} else {
+		s.clear(FlagTCPNoDelay)
+	}
+	return nil
+}
+
+func tcpKeepalive(fd int, on bool, delay int) error {
+	v := 0
+	if on {
+		v = 1
+	}
+	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_KEEPALIVE, v); err != nil {
+		return err
+	}
+	if on {
+		return unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_KEEPIDLE, delay)
+	}
+	return nil
+}
+
+// Keepalive sets SO_KEEPALIVE (and the idle delay in seconds).
+func (s *Stream) Keepalive(on bool, delay int) error {
+	if fd := s.FD(); fd >= 0 {
+		if err := tcpKeepalive(fd, on, delay); err != nil {
+			return err
+		}
+	}
+	if on {
+		s.set(FlagTCPKeepalive)
+	} else {
+		s.clear(FlagTCPKeepalive)
+	}
+	return nil
+}
+
+// SockName returns the local address (uv_tcp_getsockname).
+func (s *Stream) SockName() (unix.Sockaddr, error) {
+	if s.delayedErr != nil {
+		return nil, s.delayedErr
+	}
+	if s.FD() < 0 {
+		return nil, unix.EBADF
+	}
+	return unix.Getsockname(s.FD())
+}
+
+// PeerName returns the peer's address (uv_tcp_getpeername).
+func (s *Stream) PeerName() (unix.Sockaddr, error) {
+	if s.delayedErr != nil {
+		return nil, s.delayedErr
+	}
+	if s.FD() < 0 {
+		return nil, unix.EBADF
+	}
+	return unix.Getpeername(s.FD())
+}
+
+// PrepareReset arms SO_LINGER with a zero timeout, so closing sends RST
+// (uv_tcp_close_reset; the caller then closes the handle).
+func (s *Stream) PrepareReset() error {
+	if s.has(FlagShutting) {
+		return unix.EINVAL
+	}
+	fd := s.FD()
+	if fd < 0 {
+		return unix.EBADF
+	}
+	return unix.SetsockoptLinger(fd, unix.SOL_SOCKET, unix.SO_LINGER, &unix.Linger{Onoff: 1, Linger: 0})
+}
+
+// The reserve descriptor for accept's EMFILE: when the process runs out of
+// descriptors, it is closed to accept and drop the waiting connections
+// (so the server does not spin on a readiness it cannot serve), and
+// reopened.
+var (
+	streamsReserveMu sync.Mutex
+	streamsReserveFd = -1
+)
+
+func init() { streamsReserve() }
+
+func streamsReserve() {
+	streamsReserveMu.Lock()
+	defer streamsReserveMu.Unlock()
+	if streamsReserveFd == -1 {
+		if fd, err := unix.Open("/", unix.O_RDONLY|unix.O_CLOEXEC, 0); err == nil {
+			streamsReserveFd = fd
+		}
+	}
+}
+
+// streamsEmfileTrick drops the connections waiting on listener. It
+// returns nil when it drained them, EMFILE when it had no reserve.
+func streamsEmfileTrick(listener int) error {
+	streamsReserveMu.Lock()
+	fd := streamsReserveFd
+	streamsReserveFd = -1
+	streamsReserveMu.Unlock()
+	if fd == -1 {
+		return unix.EMFILE
+	}
+	unix.Close(fd)
+	for {
+		c, _, err := unix.Accept4(listener, unix.SOCK_CLOEXEC)
+		if err == unix.EINTR || err == unix.ECONNABORTED {
+			continue
+		}
+		if err != nil {
+			break
+		}
+		unix.Close(c)
+	}
+	streamsReserve()
+	return nil
+}

@@ -1,0 +1,391 @@
+package loop
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"golang.org/x/sys/unix"
+)
+
+func newLoop(t *testing.T) *Loop {
+	t.Helper()
+	l, err := New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if !l.Closed() {
+			l.Run(RunDefault)
+			if err := l.Close(); err != nil {
+				t.Errorf("Close: %v", err)
+			}
+		}
+	})
+	return l
+}
+
+func TestPhaseOrder(t *testing.T) {
+	l := newLoop(t)
+	var got []string
+	var tm Timer
+	var idle, prep, check Watcher
+	l.InitTimer(&tm, 0, nil)
+	l.InitWatcher(&idle, PhaseIdle, 0, nil)
+	l.InitWatcher(&prep, PhasePrepare, 0, nil)
+	l.InitWatcher(&check, PhaseCheck, 0, nil)
+	tm.Start(func(*Timer) { got = append(got, "timer") }, 0, 0)
+	// The idle watcher keeps the poll from blocking until the check
+	// callback ends the round.
+	idle.Start(func(w *Watcher) { got = append(got, "idle") })
+	prep.Start(func(w *Watcher) { got = append(got, "prepare") })
+	check.Start(func(w *Watcher) {
+		got = append(got, "check")
+		idle.Stop()
+		prep.Stop()
+		w.Stop()
+		tm.Close(func(*Handle) { got = append(got, "close") })
+	})
+	l.Run(RunDefault)
+	want := []string{"timer", "idle", "prepare", "check", "close"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("phase order (-want +got):\n%s", diff)
+	}
+	for _, h := range []*Handle{&idle.Handle, &prep.Handle, &check.Handle} {
+		h.Close(nil)
+	}
+}
+
+func TestTimersWithEqualDueTimeRunInStartOrder(t *testing.T) {
+	l := newLoop(t)
+	var got []int
+	timers := make([]Timer, 50)
+	for i := range timers {
+		l.InitTimer(&timers[i], 0, nil)
+		i := i
+		timers[i].Start(func(tm *Timer) { got = append(got, i); tm.Close(nil) }, 5, 0)
+	}
+	l.Run(RunDefault)
+	for i, v := range got {
+		if v != i {
+			t.Fatalf("timer %d ran at position %d: %v", v, i, got)
+		}
+	}
+	if len(got) != len(timers) {
+		t.Fatalf("%d timers ran, want %d", len(got), len(timers))
+	}
+}
+
+func TestTimerHeapKeepsOrderUnderRandomStops(t *testing.T) {
+	l := newLoop(t)
+	const n = 2000
+	timers := make([]Timer, n)
+	var fired []uint64
+	for i := range timers {
+		l.InitTimer(&timers[i], 0, nil)
+		due := uint64((i * 7919) % 97)
+		timers[i].Start(func(tm *Timer) { fired = append(fired, tm.due); tm.Close(nil) }, due, 0)
+	}
+	for i := 0; i < n; i += 3 {
+		timers[i].Stop()
+		timers[i].Close(nil)
+	}
+	l.Run(RunDefault)
+	if want := n - (n+2)/3; len(fired) != want {
+		t.Fatalf("%d timers fired, want %d", len(fired), want)
+	}
+	for i := 1; i < len(fired); i++ {
+		if fired[i] < fired[i-1] {
+			t.Fatalf("timer due %d fired after one due %d", fired[i], fired[i-1])
+		}
+	}
+}
+
+func TestRepeatingTimerAndAgain(t *testing.T) {
+	l := newLoop(t)
+	var tm Timer
+	l.InitTimer(&tm, 0, nil)
+	if err := tm.Again(); err != ErrNoCallback {
+		t.Fatalf("Again on a never-started timer: %v, want ErrNoCallback", err)
+	}
+	n := 0
+	tm.Start(func(tm *Timer) {
+		n++
+		if n == 3 {
+			tm.Close(nil)
+		}
+	}, 1, 1)
+	l.Run(RunDefault)
+	if n != 3 {
+		t.Fatalf("repeating timer ran %d times, want 3", n)
+	}
+}
+
+func TestUnrefedTimerDoesNotKeepLoopAlive(t *testing.T) {
+	l := newLoop(t)
+	var tm Timer
+	l.InitTimer(&tm, 0, nil)
+	tm.Start(func(*Timer) { t.Error("unreferenced timer fired") }, 10_000, 0)
+	tm.Unref()
+	if alive, _ := l.Run(RunDefault); alive {
+		t.Fatal("loop still alive with only an unreferenced timer")
+	}
+	tm.Close(nil)
+}
+
+func TestWatchersStartedLastRunFirst(t *testing.T) {
+	l := newLoop(t)
+	var got []int
+	ws := make([]Watcher, 3)
+	for i := range ws {
+		l.InitWatcher(&ws[i], PhaseIdle, 0, nil)
+		i := i
+		ws[i].Start(func(w *Watcher) {
+			got = append(got, i)
+			if i == 0 {
+				// Stopping a watcher that is still waiting in this pass
+				// must not run it.
+				ws[1].Stop()
+			}
+		})
+	}
+	l.Run(RunNoWait)
+	if diff := cmp.Diff([]int{2, 1, 0}, got); diff != "" {
+		t.Errorf("first pass (-want +got):\n%s", diff)
+	}
+	got = nil
+	ws[1].Start(ws[1].cb)
+	ws[2].Stop()
+	l.Run(RunNoWait)
+	if diff := cmp.Diff([]int{1, 0}, got); diff != "" {
+		t.Errorf("second pass (-want +got):\n%s", diff)
+	}
+	for i := range ws {
+		ws[i].Close(nil)
+	}
+}
+
+func TestCloseCallbacksRunLastClosedFirst(t *testing.T) {
+	l := newLoop(t)
+	var got []int
+	ts := make([]Timer, 3)
+	for i := range ts {
+		l.InitTimer(&ts[i], 0, nil)
+	}
+	for i := range ts {
+		i := i
+		ts[i].Close(func(*Handle) { got = append(got, i) })
+	}
+	if err := ts[0].Close(nil); err != ErrClosing {
+		t.Fatalf("second Close: %v, want ErrClosing", err)
+	}
+	l.Run(RunDefault)
+	if diff := cmp.Diff([]int{2, 1, 0}, got); diff != "" {
+		t.Errorf("close order (-want +got):\n%s", diff)
+	}
+}
+
+func TestWalkSeesOpenHandlesAndToleratesClose(t *testing.T) {
+	l := newLoop(t)
+	ts := make([]Timer, 4)
+	for i := range ts {
+		l.InitTimer(&ts[i], i, nil)
+	}
+	var kinds []int
+	l.Walk(func(h *Handle) {
+		kinds = append(kinds, h.Kind())
+		h.Close(nil)
+	})
+	if diff := cmp.Diff([]int{0, 1, 2, 3}, kinds); diff != "" {
+		t.Errorf("walk (-want +got):\n%s", diff)
+	}
+	if err := l.Close(); err != ErrBusy {
+		t.Fatalf("Close with closing handles: %v, want ErrBusy", err)
+	}
+	l.Run(RunDefault)
+	if l.HasUserHandles() {
+		t.Fatal("handles left after their close callbacks")
+	}
+}
+
+func TestAsyncFromManyGoroutinesCoalesces(t *testing.T) {
+	l := newLoop(t)
+	var a Async
+	calls := 0
+	const senders, sends = 4, 1000
+	var wg sync.WaitGroup
+	done := make(chan struct{})
+	l.InitAsync(&a, 0, nil, nil, func(a *Async) {
+		calls++
+		select {
+		case <-done:
+			a.Close(nil)
+		default:
+		}
+	})
+	for i := 0; i < senders; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; j < sends; j++ {
+				a.Send()
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(done)
+		a.Send()
+	}()
+	l.Run(RunDefault)
+	if calls < 1 || calls > senders*sends+1 {
+		t.Fatalf("async callback ran %d times", calls)
+	}
+}
+
+func TestPostRunsOnLoopInOrder(t *testing.T) {
+	l := newLoop(t)
+	var a Async // keeps the loop alive until the last post arrives
+	l.InitAsync(&a, 0, nil, nil, nil)
+	var got []int
+	posts := make([]Posted, 100)
+	for i := range posts {
+		i := i
+		posts[i].Fn = func(*Posted) {
+			got = append(got, i)
+			if i == len(posts)-1 {
+				a.Close(nil)
+			}
+		}
+	}
+	go func() {
+		for i := range posts {
+			l.Post(&posts[i])
+		}
+	}()
+	l.Run(RunDefault)
+	for i, v := range got {
+		if v != i {
+			t.Fatalf("post %d ran at position %d", v, i)
+		}
+	}
+}
+
+func TestIOWatcherSeesReadablePipe(t *testing.T) {
+	l := newLoop(t)
+	var fds [2]int
+	if err := unix.Pipe2(fds[:], unix.O_NONBLOCK|unix.O_CLOEXEC); err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fds[1])
+	var w IO
+	var hold Async // an I/O watcher is not a handle: keep the loop alive
+	l.InitAsync(&hold, 0, nil, nil, nil)
+	got := ""
+	l.InitIO(&w, fds[0], func(w *IO, ev uint32) {
+		if ev&EventRead == 0 {
+			t.Errorf("events %#x without EventRead", ev)
+		}
+		buf := make([]byte, 16)
+		n, _ := unix.Read(w.FD(), buf)
+		got = string(buf[:n])
+		l.IOClose(w)
+		unix.Close(fds[0])
+		hold.Close(nil)
+	})
+	l.IOStart(&w, EventRead)
+	go func() {
+		time.Sleep(10 * time.Millisecond)
+		unix.Write(fds[1], []byte("ping"))
+	}()
+	l.Run(RunDefault)
+	if got != "ping" {
+		t.Fatalf("read %q, want ping", got)
+	}
+}
+
+func TestIOFeedRunsInPendingPhase(t *testing.T) {
+	l := newLoop(t)
+	var w IO
+	var got []string
+	l.InitIO(&w, 0, func(w *IO, ev uint32) {
+		if ev != EventFeed {
+			t.Errorf("events %#x, want EventFeed", ev)
+		}
+		got = append(got, "pending")
+	})
+	var tm Timer
+	var idle Watcher
+	l.InitTimer(&tm, 0, nil)
+	l.InitWatcher(&idle, PhaseIdle, 0, nil)
+	tm.Start(func(tm *Timer) { got = append(got, "timer"); l.IOFeed(&w); tm.Close(nil) }, 0, 0)
+	idle.Start(func(w *Watcher) {
+		got = append(got, "idle")
+		if len(got) >= 4 {
+			w.Close(nil)
+		}
+	})
+	l.Run(RunDefault)
+	// The pending phase follows the timers in the same iteration.
+	want := []string{"timer", "pending", "idle", "idle"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+func TestRunIsNotReentrant(t *testing.T) {
+	l := newLoop(t)
+	var tm Timer
+	l.InitTimer(&tm, 0, nil)
+	var err error
+	tm.Start(func(tm *Timer) { _, err = l.Run(RunNoWait); tm.Close(nil) }, 0, 0)
+	l.Run(RunDefault)
+	if err != ErrRunning {
+		t.Fatalf("nested Run: %v, want ErrRunning", err)
+	}
+}
+
+func TestStopEndsRunAfterTheIteration(t *testing.T) {
+	l := newLoop(t)
+	var idle Watcher
+	l.InitWatcher(&idle, PhaseIdle, 0, nil)
+	n := 0
+	idle.Start(func(*Watcher) {
+		n++
+		if n == 5 {
+			l.Stop()
+		}
+	})
+	if alive, _ := l.Run(RunDefault); !alive {
+		t.Fatal("stopped loop reported not alive")
+	}
+	if n != 5 {
+		t.Fatalf("idle ran %d times, want 5", n)
+	}
+	if *l.w.StopFlag != 0 {
+		t.Fatal("stop flag not cleared")
+	}
+	idle.Close(nil)
+}
+
+func TestHotPathsDoNotAllocate(t *testing.T) {
+	l := newLoop(t)
+	var tm Timer
+	var idle Watcher
+	l.InitTimer(&tm, 0, nil)
+	l.InitWatcher(&idle, PhaseIdle, 0, nil)
+	cb := func(*Timer) {}
+	icb := func(*Watcher) {}
+	tm.Start(cb, 1000, 0)
+	idle.Start(icb)
+	l.Run(RunNoWait)
+	if n := testing.AllocsPerRun(100, func() { tm.Start(cb, 1000, 0) }); n != 0 {
+		t.Errorf("Timer.Start allocates %v times", n)
+	}
+	if n := testing.AllocsPerRun(100, func() { l.Run(RunNoWait) }); n != 0 {
+		t.Errorf("an idle iteration allocates %v times", n)
+	}
+	tm.Close(nil)
+	idle.Close(nil)
+}
