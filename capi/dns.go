@@ -57,6 +57,20 @@ func cancelGetnameinfo(req *C.uv_getnameinfo_t) bool {
 	return cancelNameReq(unsafe.Pointer(req))
 }
 
+// cancelLookup is cancelGetaddrinfo and cancelGetnameinfo in uv_cancel's
+// shape, for area-fs's registerCancel table:
+//
+//	registerCancel(C.UV_GETADDRINFO, cancelLookup)
+//	registerCancel(C.UV_GETNAMEINFO, cancelLookup)
+//
+// 0 if the lookup was still queued, UV_EBUSY once a worker has it.
+func cancelLookup(req *C.uv_req_t) C.int {
+	if cancelNameReq(unsafe.Pointer(req)) {
+		return 0
+	}
+	return C.UV_EBUSY
+}
+
 // cbytes views a NUL-terminated C string (without its NUL) for the
 // duration of the call that received it.
 func cbytes(s *C.char) []byte {
