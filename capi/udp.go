@@ -13,9 +13,13 @@ import (
 	uvio "gouv/io"
 )
 
-// udpOf returns the Go handle behind a C uv_udp_t, or nil.
+// udpOf returns the Go handle behind a C uv_udp_t, or nil (reported
+// under GOUV_DEBUG=1: a closed, never initialised or non-UDP handle).
 func udpOf(cu *C.uv_udp_t) *uvio.UDP {
-	u, _ := lookup[*uvio.UDP](unsafe.Pointer(cu))
+	u, ok := lookup[*uvio.UDP](unsafe.Pointer(cu))
+	if !ok {
+		debugf("uv_udp_*: handle %s is not an open UDP handle", ptr(unsafe.Pointer(cu)))
+	}
 	return u
 }
 
