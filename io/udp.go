@@ -596,7 +596,9 @@ func (u *UDP) runCompleted() {
 		u.recycle(s)
 	}
 	if u.sendHead == nil {
-		l.IOStop(&u.w, loop.EventWrite)
+		if u.w.Active(loop.EventWrite) {
+			l.IOStop(&u.w, loop.EventWrite)
+		}
 		if !u.w.Active(loop.EventRead) {
 			u.Handle.Stop()
 		}
@@ -645,10 +647,12 @@ func udpEvents(w *loop.IO, events uint32) {
 	if events&(loop.EventRead|loop.EventError|loop.EventHup) != 0 && u.recv != nil {
 		u.readable()
 	}
+	// Completions are delivered on writability or a feed only, as in
+	// libuv: a read event leaves the send side alone.
 	if events&(loop.EventWrite|loop.EventFeed) != 0 {
 		u.flush()
+		u.runCompleted()
 	}
-	u.runCompleted()
 }
 
 // readable reads until the socket is empty, the budget is spent, or the
