@@ -668,6 +668,8 @@ func (u *UDP) readable() {
 			u.recv(u, 0, unix.ENOBUFS, buf, nil, 0)
 			return
 		}
+		// recvmmsg needs at least one 64 KiB chunk; with a smaller buffer
+		// libuv would spin on empty batches, so read one datagram instead.
 		if u.state&udpMmsg != 0 && len(buf) >= UDPDgramMax {
 			n := u.recvBatch(buf)
 			if n <= 0 {
