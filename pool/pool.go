@@ -74,13 +74,21 @@ var (
 	poolSize int
 )
 
+// Getenv reads the environment when the pool starts. It is a variable
+// because a C host sets UV_THREADPOOL_SIZE with setenv(3) after the Go
+// runtime has taken its copy of the environment: capi points it at libc's
+// getenv.
+var Getenv = os.Getenv
+
 // Size returns the number of workers (after the first Submit).
 func Size() int { return poolSize }
 
 func startPool() {
 	n := 4
-	if v, err := strconv.Atoi(os.Getenv("UV_THREADPOOL_SIZE")); err == nil {
-		n = v
+	if v := Getenv("UV_THREADPOOL_SIZE"); v != "" {
+		// As libuv (atoi): a value that does not parse counts as 0,
+		// which becomes one worker.
+		n, _ = strconv.Atoi(v)
 	}
 	n = max(1, min(n, 1024))
 	poolSize = n
