@@ -293,7 +293,7 @@ int uv_fs_scandir(uv_loop_t* loop, uv_fs_t* req, const char* path, int flags,
 
 int uv_fs_readdir(uv_loop_t* loop, uv_fs_t* req, uv_dir_t* dir, uv_fs_cb cb) {
   FS_INIT(READDIR);
-  if (dir == NULL || dir->dirents == NULL || dir->nentries == 0)
+  if (dir == NULL || dir->dirents == NULL)
     return UV_EINVAL;
   req->ptr = dir;
   return gouv_fs_run(req);

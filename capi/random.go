@@ -36,7 +36,7 @@ func randomDone(w *pool.Work, err error) {
 
 //export uv_random
 func uv_random(cl *C.uv_loop_t, req *C.uv_random_t, buf unsafe.Pointer, buflen C.size_t, flags C.uint, cb C.uv_random_cb) C.int {
-	if buflen > 0xffffffff {
+	if buflen > 0x7fffffff {
 		return C.UV_E2BIG
 	}
 	if flags != 0 || (buf == nil && buflen > 0) {
