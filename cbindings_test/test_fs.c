@@ -741,4 +741,209 @@ TEST(fs_utime_futime_lutime_keep_microseconds) {
   tmp_teardown();
 }
 
+/* ---- the thread pool ---------------------------------------------------- */
+
+static int work_ran, after_ran, chain_left;
+
+static void chain_work(uv_work_t* req) {
+  (void)req;
+  CHECK(!pthread_equal(pthread_self(), main_thread));
+  __atomic_add_fetch(&work_ran, 1, __ATOMIC_SEQ_CST);
+}
+
+static void chain_after(uv_work_t* req, int status) {
+  CHECK_EQ(status, 0);
+  CHECK(pthread_equal(pthread_self(), main_thread));
+  after_ran++;
+  /* Queue the next piece of work from the callback, reusing the request. */
+  if (--chain_left > 0)
+    CHECK_EQ(uv_queue_work(req->loop, req, chain_work, chain_after), 0);
+}
+
+TEST(queue_work_runs_on_the_pool_and_can_be_queued_from_callbacks) {
+  uv_loop_t loop;
+  uv_work_t reqs[4];
+  int i;
+
+  main_thread = pthread_self();
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_queue_work(&loop, &reqs[0], NULL, chain_after), UV_EINVAL);
+  chain_left = 4 * 50;
+  for (i = 0; i < 4; i++) {
+    CHECK_EQ(uv_queue_work(&loop, &reqs[i], chain_work, chain_after), 0);
+    CHECK_EQ(reqs[i].type, UV_WORK);
+    CHECK(reqs[i].loop == &loop);
+  }
+  CHECK_EQ(loop.active_reqs.count, 4);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  /* Four chains share one counter: each stops once it reaches zero. */
+  CHECK(after_ran >= 4 * 50 - 3 && after_ran <= 4 * 50 + 3);
+  CHECK_EQ(work_ran, after_ran);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+}
+
+static uv_sem_t block_sem;
+static atomic_int blocked_started;
+static int cancel_seen, done_seen, fs_cancel_seen, random_cancel_seen;
+
+static void blocking_work(uv_work_t* req) {
+  (void)req;
+  atomic_fetch_add(&blocked_started, 1);
+  uv_sem_wait(&block_sem);
+}
+
+static void noop_work(uv_work_t* req) { (void)req; }
+
+static void count_after(uv_work_t* req, int status) {
+  (void)req;
+  if (status == UV_ECANCELED)
+    cancel_seen++;
+  else if (status == 0)
+    done_seen++;
+}
+
+static void fs_cancel_cb(uv_fs_t* req) {
+  CHECK_EQ(req->result, UV_ECANCELED);
+  fs_cancel_seen++;
+  uv_fs_req_cleanup(req);
+}
+
+static void random_cancel_cb(uv_random_t* req, int status, void* buf, size_t len) {
+  (void)req; (void)buf; (void)len;
+  CHECK_EQ(status, UV_ECANCELED);
+  random_cancel_seen++;
+}
+
+static void release_timer_cb(uv_timer_t* t) {
+  int i;
+  for (i = 0; i < 4; i++)
+    uv_sem_post(&block_sem);
+  uv_close((uv_handle_t*)t, NULL);
+}
+
+TEST(cancel_stops_queued_work_and_refuses_running_work) {
+  uv_loop_t loop;
+  uv_work_t blockers[4], queued[8];
+  uv_fs_t fsreq;
+  uv_random_t rreq;
+  uv_timer_t timer;
+  char rbuf[8];
+  int i;
+
+  setenv("UV_THREADPOOL_SIZE", "4", 1);
+  CHECK_EQ(uv_sem_init(&block_sem, 0), 0);
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  for (i = 0; i < 4; i++)
+    CHECK_EQ(uv_queue_work(&loop, &blockers[i], blocking_work, count_after), 0);
+  for (i = 0; i < 8; i++)
+    CHECK_EQ(uv_queue_work(&loop, &queued[i], noop_work, count_after), 0);
+  CHECK_EQ(uv_fs_stat(&loop, &fsreq, "/", fs_cancel_cb), 0);
+  CHECK_EQ(uv_random(&loop, &rreq, rbuf, sizeof(rbuf), 0, random_cancel_cb), 0);
+  while (atomic_load(&blocked_started) < 4)
+    uv_sleep(1);
+  /* All four workers are busy: the rest waits in the queue. */
+  for (i = 0; i < 4; i++)
+    CHECK_EQ(uv_cancel((uv_req_t*)&blockers[i]), UV_EBUSY);
+  for (i = 0; i < 8; i++)
+    CHECK_EQ(uv_cancel((uv_req_t*)&queued[i]), 0);
+  CHECK_EQ(uv_cancel((uv_req_t*)&fsreq), 0);
+  CHECK_EQ(uv_cancel((uv_req_t*)&rreq), 0);
+  CHECK_EQ(uv_timer_init(&loop, &timer), 0);
+  CHECK_EQ(uv_timer_start(&timer, release_timer_cb, 20, 0), 0);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(cancel_seen, 8);
+  CHECK_EQ(done_seen, 4);
+  CHECK_EQ(fs_cancel_seen, 1);
+  CHECK_EQ(random_cancel_seen, 1);
+  /* Finished requests cannot be cancelled. */
+  CHECK_EQ(uv_cancel((uv_req_t*)&blockers[0]), UV_EBUSY);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+  uv_sem_destroy(&block_sem);
+}
+
+static atomic_int running_now, running_max, arrived;
+static atomic_int all_met;
+
+static void sleepy_work(uv_work_t* req) {
+  int n = atomic_fetch_add(&running_now, 1) + 1;
+  int m = atomic_load(&running_max);
+  (void)req;
+  while (n > m && !atomic_compare_exchange_weak(&running_max, &m, n))
+    ;
+  uv_sleep(10);
+  atomic_fetch_sub(&running_now, 1);
+}
+
+TEST(threadpool_size_1_runs_work_one_at_a_time) {
+  uv_loop_t loop;
+  uv_work_t reqs[6];
+  int i;
+
+  setenv("UV_THREADPOOL_SIZE", "1", 1);
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  for (i = 0; i < 6; i++)
+    CHECK_EQ(uv_queue_work(&loop, &reqs[i], sleepy_work, NULL), 0);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(atomic_load(&running_max), 1);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+}
+
+static void meet_work(uv_work_t* req) {
+  int i;
+  (void)req;
+  atomic_fetch_add(&arrived, 1);
+  /* Wait (up to 5 s) for all eight to be running at the same time. */
+  for (i = 0; i < 5000 && atomic_load(&arrived) < 8; i++)
+    uv_sleep(1);
+  if (atomic_load(&arrived) >= 8)
+    atomic_fetch_add(&all_met, 1);
+}
+
+TEST(threadpool_size_8_runs_8_pieces_of_work_at_once) {
+  uv_loop_t loop;
+  uv_work_t reqs[8];
+  int i;
+
+  setenv("UV_THREADPOOL_SIZE", "8", 1);
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  for (i = 0; i < 8; i++)
+    CHECK_EQ(uv_queue_work(&loop, &reqs[i], meet_work, NULL), 0);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(atomic_load(&all_met), 8);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+}
+
+static int random_done;
+
+static void random_cb(uv_random_t* req, int status, void* buf, size_t len) {
+  CHECK_EQ(status, 0);
+  CHECK(buf == req->buf);
+  CHECK_EQ(len, 256);
+  CHECK(pthread_equal(pthread_self(), main_thread));
+  random_done++;
+}
+
+TEST(random_fills_buffers_sync_and_async) {
+  uv_loop_t loop;
+  uv_random_t req;
+  unsigned char a[256], b[256], zero[256];
+
+  main_thread = pthread_self();
+  memset(a, 0, sizeof(a));
+  memset(b, 0, sizeof(b));
+  memset(zero, 0, sizeof(zero));
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_random(NULL, NULL, a, sizeof(a), 0, NULL), 0);
+  CHECK(memcmp(a, zero, sizeof(a)) != 0);
+  CHECK_EQ(uv_random(NULL, NULL, a, 0, 0, NULL), 0);
+  CHECK_EQ(uv_random(&loop, &req, b, sizeof(b), 0, random_cb), 0);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(random_done, 1);
+  CHECK(memcmp(b, zero, sizeof(b)) != 0);
+  CHECK(memcmp(a, b, sizeof(a)) != 0);
+  CHECK_EQ(uv_random(&loop, &req, b, sizeof(b), 1, random_cb), UV_EINVAL);
+  CHECK_EQ(uv_random(NULL, NULL, NULL, (size_t)0x80000000u, 0, NULL), UV_E2BIG);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+}
+
 HARNESS_MAIN

@@ -133,12 +133,15 @@ func (l *Loop) AddWakeHandler(fn func()) {
 }
 
 // woken runs after the wakeup eventfd was seen readable (or the wakeup
-// word set): clear the word, drain the eventfd, then look at the senders.
-// Clearing before draining means a Wake racing with us either sees the
-// word clear and writes again, or set its state before our scan.
+// word set): drain the eventfd, clear the word, then look at the senders.
+// Draining first matters: while the word is set no sender writes, so the
+// drain cannot swallow a write made for a later wake; a sender that finds
+// the word clear writes again, and the next poll sees it. (Clearing first
+// lost wakeups: a write after the clear was drained, leaving the word set
+// with the eventfd empty, and every later Wake skipped its write.)
 func (l *Loop) woken() {
-	atomic.StoreUint32(l.w.Wakeup, 0)
 	l.drainWakeup()
+	atomic.StoreUint32(l.w.Wakeup, 0)
 	l.runPosted()
 	for _, fn := range l.wakeHandlers {
 		fn()

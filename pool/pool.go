@@ -190,13 +190,16 @@ func (p *pool) worker() {
 		}
 		p.mu.Unlock()
 		w.next = nil
+		// Once posted, w belongs to its loop again (its Done may submit it
+		// anew), so read what we need of it first.
+		slow := w.kind == SlowIO
 		if w.state.CompareAndSwap(stateQueued, stateRunning) {
 			if w.Run != nil {
 				w.Run(w)
 			}
 			w.l.Post(&w.post)
 		}
-		if w.kind == SlowIO {
+		if slow {
 			p.mu.Lock()
 			p.slowRunning--
 			more := p.slowHead != nil
