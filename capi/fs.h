@@ -66,5 +66,6 @@ void gouv_call_fs_poll(void* cb, void* handle, int status, const void* prev, con
  * is taken at load and misses the host's setenv). */
 char* gouv_fs_strndup(const char* s, size_t n);
 char* gouv_fs_getenv(const char* name);
+int gouv_fs_copy_path(const char* path, size_t len, char* buffer, size_t* size);
 
 #endif

@@ -946,4 +946,168 @@ TEST(random_fills_buffers_sync_and_async) {
   CHECK_EQ(uv_loop_close(&loop), 0);
 }
 
+/* ---- fs_event and fs_poll ------------------------------------------------ */
+
+#define MAX_EVENTS 64
+static struct { char name[64]; int events; } seen_ev[MAX_EVENTS];
+static int nseen;
+static int ev_step;
+static uv_fs_event_t dir_watch, file_watch;
+
+static void ev_cb(uv_fs_event_t* h, const char* name, int events, int status) {
+  CHECK_EQ(status, 0);
+  CHECK(h == &dir_watch || h == &file_watch);
+  if (nseen < MAX_EVENTS) {
+    snprintf(seen_ev[nseen].name, sizeof(seen_ev[nseen].name), "%s%s",
+             h == &file_watch ? "file:" : "", name ? name : "(null)");
+    seen_ev[nseen].events = events;
+    nseen++;
+  }
+}
+
+static int saw(const char* name, int events) {
+  int i;
+  for (i = 0; i < nseen; i++)
+    if (strcmp(seen_ev[i].name, name) == 0 && (seen_ev[i].events & events))
+      return 1;
+  return 0;
+}
+
+static void ev_step_cb(uv_timer_t* t) {
+  FILE* f;
+  switch (ev_step++) {
+    case 0:
+      write_file(tp("new"), "");
+      break;
+    case 1:
+      f = fopen(tp("new"), "a");
+      fputs("more", f);
+      fclose(f);
+      f = fopen(tp("watched"), "a");
+      fputs("more", f);
+      fclose(f);
+      break;
+    case 2:
+      CHECK_EQ(rename(tp("new"), tp("renamed")), 0);
+      break;
+    case 3:
+      CHECK_EQ(unlink(tp("renamed")), 0);
+      break;
+    default:
+      uv_close((uv_handle_t*)&dir_watch, NULL);
+      uv_close((uv_handle_t*)&file_watch, NULL);
+      uv_close((uv_handle_t*)t, NULL);
+  }
+}
+
+TEST(fs_event_reports_create_modify_rename_and_delete) {
+  uv_loop_t loop;
+  uv_timer_t timer;
+  char buf[512];
+  size_t size;
+
+  tmp_setup();
+  write_file(tp("watched"), "x");
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_fs_event_init(&loop, &dir_watch), 0);
+  CHECK_EQ(uv_fs_event_init(&loop, &file_watch), 0);
+  size = sizeof(buf);
+  CHECK_EQ(uv_fs_event_getpath(&dir_watch, buf, &size), UV_EINVAL);
+  CHECK_EQ(uv_fs_event_start(&dir_watch, ev_cb, tp("missing"), 0), UV_ENOENT);
+  CHECK_EQ(uv_fs_event_start(&dir_watch, ev_cb, tmpdir, 0), 0);
+  CHECK_EQ(uv_fs_event_start(&file_watch, ev_cb, tp("watched"), 0), 0);
+  CHECK(uv_is_active((uv_handle_t*)&dir_watch));
+  size = sizeof(buf);
+  CHECK_EQ(uv_fs_event_getpath(&dir_watch, buf, &size), 0);
+  CHECK_EQ(size, strlen(tmpdir));
+  CHECK(strcmp(buf, tmpdir) == 0);
+  size = 3;
+  CHECK_EQ(uv_fs_event_getpath(&dir_watch, buf, &size), UV_ENOBUFS);
+  CHECK_EQ(size, strlen(tmpdir) + 1);
+  CHECK_EQ(uv_timer_init(&loop, &timer), 0);
+  CHECK_EQ(uv_timer_start(&timer, ev_step_cb, 30, 30), 0);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK(saw("new", UV_RENAME));
+  CHECK(saw("new", UV_CHANGE));
+  CHECK(saw("renamed", UV_RENAME));
+  CHECK(saw("file:watched", UV_CHANGE));
+  CHECK(saw("watched", UV_CHANGE));
+  CHECK_EQ(uv_loop_close(&loop), 0);
+  tmp_teardown();
+}
+
+TEST(fs_event_stop_is_idempotent_and_inactive_handles_do_not_keep_the_loop) {
+  uv_loop_t loop;
+  uv_fs_event_t h;
+
+  tmp_setup();
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_fs_event_init(&loop, &h), 0);
+  CHECK_EQ(uv_fs_event_stop(&h), 0);
+  /* libuv 1.44 on Linux accepts the recursive flag and watches only the
+   * directory itself. */
+  CHECK_EQ(uv_fs_event_start(&h, ev_cb, tmpdir, UV_FS_EVENT_RECURSIVE), 0);
+  CHECK(uv_is_active((uv_handle_t*)&h));
+  CHECK_EQ(uv_fs_event_stop(&h), 0);
+  CHECK_EQ(uv_fs_event_start(&h, ev_cb, tmpdir, 0), 0);
+  CHECK_EQ(uv_fs_event_start(&h, ev_cb, tmpdir, 0), UV_EINVAL);
+  CHECK_EQ(uv_fs_event_stop(&h), 0);
+  CHECK_EQ(uv_fs_event_stop(&h), 0);
+  CHECK(!uv_is_active((uv_handle_t*)&h));
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  uv_close((uv_handle_t*)&h, NULL);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+  tmp_teardown();
+}
+
+static uv_fs_poll_t poller;
+static int poll_calls, poll_err, poll_step;
+static uint64_t poll_prev_size, poll_curr_size;
+
+static void poll_cb(uv_fs_poll_t* h, int status, const uv_stat_t* prev,
+                    const uv_stat_t* curr) {
+  CHECK(h == &poller);
+  poll_calls++;
+  if (status < 0) {
+    poll_err = status;
+    CHECK_EQ(curr->st_size, 0);
+    /* Now make the file, for the next poll to see. */
+    write_file(tp("polled"), "12345");
+    return;
+  }
+  poll_prev_size = prev->st_size;
+  poll_curr_size = curr->st_size;
+  if (poll_step++ == 0) {
+    /* Grow it, and wait for the change. */
+    write_file(tp("polled"), "1234567890");
+    return;
+  }
+  uv_close((uv_handle_t*)h, NULL);
+}
+
+TEST(fs_poll_reports_errors_and_changes) {
+  uv_loop_t loop;
+  char buf[512];
+  size_t size = sizeof(buf);
+
+  tmp_setup();
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_fs_poll_init(&loop, &poller), 0);
+  CHECK_EQ(uv_fs_poll_getpath(&poller, buf, &size), UV_EINVAL);
+  CHECK_EQ(uv_fs_poll_start(&poller, poll_cb, tp("polled"), 20), 0);
+  CHECK(uv_is_active((uv_handle_t*)&poller));
+  size = sizeof(buf);
+  CHECK_EQ(uv_fs_poll_getpath(&poller, buf, &size), 0);
+  CHECK(strcmp(buf, tp("polled")) == 0);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  /* ENOENT first, then appearing (0 → 5 bytes), then growing (5 → 10). */
+  CHECK_EQ(poll_err, UV_ENOENT);
+  CHECK_EQ(poll_calls, 3);
+  CHECK_EQ(poll_prev_size, 5);
+  CHECK_EQ(poll_curr_size, 10);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+  tmp_teardown();
+}
+
 HARNESS_MAIN
