@@ -187,10 +187,6 @@ func fsDone(w *pool.Work, err error) {
 	C.gouv_call_fs(unsafe.Pointer(cb), unsafe.Pointer(req))
 }
 
-// fsSyncPool holds the Go state of synchronous calls, which may come from
-// any thread: reusing it keeps them from allocating.
-var fsSyncPool = sync.Pool{New: func() any { return new(fsState) }}
-
 // gouv_fs_run runs a prepared request (fs.c filled it): on the calling
 // thread when it has no callback, returning its result; otherwise on the
 // pool, returning 0, with the callback later on the loop thread.
@@ -198,12 +194,13 @@ var fsSyncPool = sync.Pool{New: func() any { return new(fsState) }}
 //export gouv_fs_run
 func gouv_fs_run(req *C.uv_fs_t) C.int {
 	if req.cb == nil {
-		st := fsSyncPool.Get().(*fsState)
-		fsFill(&st.r, req)
-		st.r.Do()
-		fsFinish(&st.r, req)
-		st.reset()
-		fsSyncPool.Put(st)
+		// Synchronous calls may come from any thread; their state lives
+		// on this goroutine's stack (it does not escape), so they
+		// allocate nothing.
+		var r uvio.FSReq
+		fsFill(&r, req)
+		r.Do()
+		fsFinish(&r, req)
 		return C.int(req.result)
 	}
 	s := stateOf(req.loop)

@@ -80,7 +80,7 @@ type Timespec struct{ Sec, Nsec int64 }
 // the C struct and have the worker fill it in place.
 type Stat struct {
 	Dev, Mode, Nlink, UID, GID, Rdev, Ino, Size, Blksize, Blocks, Flags, Gen uint64
-	Atim, Mtim, Ctim, Birthtim                                              Timespec
+	Atim, Mtim, Ctim, Birthtim                                               Timespec
 }
 
 // Statfs is uv_statfs_t, field for field.
@@ -115,15 +115,15 @@ type FSReq struct {
 	Bufs         []unix.Iovec
 	Atime, Mtime float64
 	UID, GID     uint32
-	Stat         *Stat   // stat/lstat/fstat write here
-	Dir          *Dir    // readdir and closedir
-	DirMax       int     // readdir: at most this many entries
+	Stat         *Stat // stat/lstat/fstat write here
+	Dir          *Dir  // readdir and closedir
+	DirMax       int   // readdir: at most this many entries
 
 	Result    int64
 	StatfsOut Statfs // statfs
-	Err     error
-	Str     string   // readlink and realpath
-	Entries []Dirent // scandir and readdir
+	Err       error
+	Str       string   // readlink and realpath
+	Entries   []Dirent // scandir and readdir
 }
 
 // errFSNoPath is the error of a path operation without a path.
