@@ -12,6 +12,7 @@ package pool
 import (
 	"errors"
 	"os"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -56,6 +57,10 @@ type Work struct {
 	// User belongs to the code that submits the work.
 	User unsafe.Pointer
 }
+
+// poolSpins is how many times an idle worker yields and looks at the
+// queue again before it parks.
+const poolSpins = 4
 
 type pool struct {
 	mu          sync.Mutex
@@ -182,6 +187,17 @@ func (p *pool) worker() {
 	for {
 		p.mu.Lock()
 		w := p.take()
+		if w == nil {
+			// Look again a few times before parking: under a steady
+			// stream the next item is usually a submission away, and a
+			// park and wake costs two context switches.
+			for spin := 0; spin < poolSpins && w == nil; spin++ {
+				p.mu.Unlock()
+				runtime.Gosched()
+				p.mu.Lock()
+				w = p.take()
+			}
+		}
 		for w == nil {
 			p.idle++
 			p.cond.Wait()
