@@ -158,11 +158,13 @@ func (r *FSReq) do() (int64, error) {
 	case FSOpen:
 		return fsSys(unix.SYS_OPENAT, at, p, uintptr(r.Flags|unix.O_CLOEXEC), uintptr(r.Mode), 0, 0)
 	case FSClose:
-		_, err := fsSys(unix.SYS_CLOSE, uintptr(r.File), 0, 0, 0, 0, 0)
-		if err == unix.EINTR || err == unix.EINPROGRESS {
-			err = nil // the close goes on; the fd is gone either way
+		// Never retried: after EINTR the descriptor is already gone and
+		// its number may belong to someone else.
+		_, _, e := unix.Syscall(unix.SYS_CLOSE, uintptr(r.File), 0, 0)
+		if e == 0 || e == unix.EINTR || e == unix.EINPROGRESS {
+			return 0, nil // the close goes on; the fd is gone either way
 		}
-		return 0, err
+		return 0, e
 	case FSRead:
 		return fsRead(r.File, r.Bufs, r.Off)
 	case FSWrite:
