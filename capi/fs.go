@@ -56,7 +56,10 @@ func fsFill(r *uvio.FSReq, req *C.uv_fs_t) {
 	r.Mode = int(req.gouv_fs_i[2])
 	r.UID = uint32(req.gouv_fs_i[4])
 	r.GID = uint32(req.gouv_fs_i[5])
-	r.Off = int64(C.gouv_fs_off(req))
+	// The offset is kept in a pointer-sized slot (gouv_fs_set_off in fs.h);
+	// read it here rather than through a C call, which would cost a crossing.
+	// It is read as an integer, never as a Go pointer value.
+	r.Off = *(*int64)(unsafe.Pointer(&req.gouv_fs_p[1]))
 	r.Atime = float64(req.gouv_fs_d[0])
 	r.Mtime = float64(req.gouv_fs_d[1])
 	if n := int(req.gouv_fs_i[3]); n > 0 && req.gouv_fs_p[0] != nil {
