@@ -1,6 +1,7 @@
 package loop
 
 import (
+	"sync/atomic"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -227,7 +228,7 @@ func (l *Loop) poll(timeout int) {
 	// block: its word tells us all that epoll_wait could, without the
 	// system call.
 	if timeout == 0 && l.nfds == 0 {
-		if *l.w.Wakeup != 0 {
+		if atomic.LoadUint32(l.w.Wakeup) != 0 { // senders set it from other threads
 			l.woken()
 		}
 		return

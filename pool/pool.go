@@ -12,6 +12,7 @@ package pool
 import (
 	"errors"
 	"os"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -57,6 +58,10 @@ type Work struct {
 	User unsafe.Pointer
 }
 
+// poolSpins is how many times an idle worker yields and looks at the
+// queue again before it parks.
+const poolSpins = 4
+
 type pool struct {
 	mu          sync.Mutex
 	cond        *sync.Cond
@@ -74,13 +79,21 @@ var (
 	poolSize int
 )
 
+// Getenv reads the environment when the pool starts. It is a variable
+// because a C host sets UV_THREADPOOL_SIZE with setenv(3) after the Go
+// runtime has taken its copy of the environment: capi points it at libc's
+// getenv.
+var Getenv = os.Getenv
+
 // Size returns the number of workers (after the first Submit).
 func Size() int { return poolSize }
 
 func startPool() {
 	n := 4
-	if v, err := strconv.Atoi(os.Getenv("UV_THREADPOOL_SIZE")); err == nil {
-		n = v
+	if v := Getenv("UV_THREADPOOL_SIZE"); v != "" {
+		// As libuv (atoi): a value that does not parse counts as 0,
+		// which becomes one worker.
+		n, _ = strconv.Atoi(v)
 	}
 	n = max(1, min(n, 1024))
 	poolSize = n
@@ -174,6 +187,17 @@ func (p *pool) worker() {
 	for {
 		p.mu.Lock()
 		w := p.take()
+		if w == nil {
+			// Look again a few times before parking: under a steady
+			// stream the next item is usually a submission away, and a
+			// park and wake costs two context switches.
+			for spin := 0; spin < poolSpins && w == nil; spin++ {
+				p.mu.Unlock()
+				runtime.Gosched()
+				p.mu.Lock()
+				w = p.take()
+			}
+		}
 		for w == nil {
 			p.idle++
 			p.cond.Wait()
@@ -182,13 +206,16 @@ func (p *pool) worker() {
 		}
 		p.mu.Unlock()
 		w.next = nil
+		// Once posted, w belongs to its loop again (its Done may submit it
+		// anew), so read what we need of it first.
+		slow := w.kind == SlowIO
 		if w.state.CompareAndSwap(stateQueued, stateRunning) {
 			if w.Run != nil {
 				w.Run(w)
 			}
 			w.l.Post(&w.post)
 		}
-		if w.kind == SlowIO {
+		if slow {
 			p.mu.Lock()
 			p.slowRunning--
 			more := p.slowHead != nil

@@ -1,0 +1,422 @@
+/* The C face of uv_fs_*: these wrappers take const paths and buffer
+ * arrays (which a Go export cannot declare), fill the request the way
+ * libuv does (so hosts reading req->path or req->fs_type see libuv's
+ * values), keep the arguments in its private fields, and make one call
+ * into Go, gouv_fs_run, which runs the operation or queues it on the pool.
+ * Preparing the request here costs no crossing: strdup and memcpy are C. */
+#include "fs.h"
+#include "_cgo_export.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void gouv_call_fs(void* cb, void* req) { ((uv_fs_cb)cb)((uv_fs_t*)req); }
+
+void gouv_call_work(void* cb, void* req) { ((uv_work_cb)cb)((uv_work_t*)req); }
+
+void gouv_call_after_work(void* cb, void* req, int status) {
+  ((uv_after_work_cb)cb)((uv_work_t*)req, status);
+}
+
+void gouv_call_random(void* cb, void* req, int status, void* buf, size_t len) {
+  ((uv_random_cb)cb)((uv_random_t*)req, status, buf, len);
+}
+
+void gouv_call_fs_event(void* cb, void* handle, const char* name, int events,
+                        int status) {
+  ((uv_fs_event_cb)cb)((uv_fs_event_t*)handle, name, events, status);
+}
+
+void gouv_call_fs_poll(void* cb, void* handle, int status, const void* prev,
+                       const void* curr) {
+  ((uv_fs_poll_cb)cb)((uv_fs_poll_t*)handle, status, (const uv_stat_t*)prev,
+                      (const uv_stat_t*)curr);
+}
+
+char* gouv_fs_strndup(const char* s, size_t n) {
+  char* p = gouv__malloc(n + 1);
+  if (p == NULL)
+    return NULL;
+  memcpy(p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+char* gouv_fs_getenv(const char* name) { return getenv(name); }
+
+/* The common head of every request, as libuv leaves it before running. */
+static int fs_init(uv_loop_t* loop, uv_fs_t* req, uv_fs_type type, uv_fs_cb cb) {
+  if (req == NULL)
+    return UV_EINVAL;
+  req->type = UV_FS;
+  req->fs_type = type;
+  req->loop = loop;
+  req->cb = cb;
+  req->result = 0;
+  req->ptr = NULL;
+  req->path = NULL;
+  req->gouv_new_path = NULL;
+  GOUV_FS_BUFS(req) = NULL;
+  GOUV_FS_NBUFS(req) = 0;
+  memset(&req->gouv_work, 0, sizeof(req->gouv_work));
+  return 0;
+}
+
+/* A synchronous call uses the caller's path as is; an asynchronous one
+ * copies it, since the caller may reuse its buffer at once. */
+static int fs_path(uv_fs_t* req, const char* path, uv_fs_cb cb) {
+  if (path == NULL)
+    return UV_EINVAL;
+  if (cb == NULL) {
+    req->path = path;
+    return 0;
+  }
+  req->path = gouv__strdup(path);
+  return req->path == NULL ? UV_ENOMEM : 0;
+}
+
+/* Two paths share one allocation, so cleanup frees only req->path. */
+static int fs_path2(uv_fs_t* req, const char* path, const char* new_path,
+                    uv_fs_cb cb) {
+  size_t n1, n2;
+  char* p;
+  if (path == NULL || new_path == NULL)
+    return UV_EINVAL;
+  if (cb == NULL) {
+    req->path = path;
+    req->gouv_new_path = new_path;
+    return 0;
+  }
+  n1 = strlen(path) + 1;
+  n2 = strlen(new_path) + 1;
+  p = gouv__malloc(n1 + n2);
+  if (p == NULL)
+    return UV_ENOMEM;
+  memcpy(p, path, n1);
+  memcpy(p + n1, new_path, n2);
+  req->path = p;
+  req->gouv_new_path = p + n1;
+  return 0;
+}
+
+/* An asynchronous read or write keeps its own copy of the buffer array
+ * (not of the data): the caller's array may be on its stack. */
+static int fs_bufs(uv_fs_t* req, const uv_buf_t bufs[], unsigned int nbufs,
+                   uv_fs_cb cb) {
+  uv_buf_t* copy;
+  if (bufs == NULL || nbufs == 0 || nbufs > 0x7fffffffu)
+    return UV_EINVAL;
+  GOUV_FS_NBUFS(req) = (int)nbufs;
+  if (cb == NULL) {
+    GOUV_FS_BUFS(req) = (void*)bufs;
+    return 0;
+  }
+  if (nbufs <= sizeof(req->gouv_bufs) / sizeof(req->gouv_bufs[0])) {
+    copy = req->gouv_bufs;
+  } else {
+    copy = gouv__malloc(nbufs * sizeof(*copy));
+    if (copy == NULL)
+      return UV_ENOMEM;
+    GOUV_POOLREQ(&req->gouv_work)->bits |= GOUV_FS_OWNS_BUFS;
+  }
+  memcpy(copy, bufs, nbufs * sizeof(*copy));
+  GOUV_FS_BUFS(req) = copy;
+  return 0;
+}
+
+#define FS_INIT(t)                                   \
+  do {                                               \
+    int r_ = fs_init(loop, req, UV_FS_##t, cb);      \
+    if (r_ != 0)                                     \
+      return r_;                                     \
+  } while (0)
+
+#define FS_TRY(call)   \
+  do {                 \
+    int r_ = (call);   \
+    if (r_ != 0)       \
+      return r_;       \
+  } while (0)
+
+#define FS_PATH_OP(name, t)                                                \
+  int uv_fs_##name(uv_loop_t* loop, uv_fs_t* req, const char* path,      \
+                   uv_fs_cb cb) {                                          \
+    FS_INIT(t);                                                            \
+    FS_TRY(fs_path(req, path, cb));                                        \
+    return gouv_fs_run(req);                                               \
+  }
+
+#define FS_FILE_OP(name, t)                                                \
+  int uv_fs_##name(uv_loop_t* loop, uv_fs_t* req, uv_file file,          \
+                   uv_fs_cb cb) {                                          \
+    FS_INIT(t);                                                            \
+    GOUV_FS_FILE(req) = file;                                              \
+    return gouv_fs_run(req);                                               \
+  }
+
+#define FS_PATH2_OP(name, t)                                               \
+  int uv_fs_##name(uv_loop_t* loop, uv_fs_t* req, const char* path,      \
+                   const char* new_path, uv_fs_cb cb) {                    \
+    FS_INIT(t);                                                            \
+    FS_TRY(fs_path2(req, path, new_path, cb));                             \
+    return gouv_fs_run(req);                                               \
+  }
+
+#define FS_MODE_OP(name, t)                                                \
+  int uv_fs_##name(uv_loop_t* loop, uv_fs_t* req, const char* path,      \
+                   int mode, uv_fs_cb cb) {                                \
+    FS_INIT(t);                                                            \
+    FS_TRY(fs_path(req, path, cb));                                        \
+    GOUV_FS_MODE(req) = mode;                                              \
+    return gouv_fs_run(req);                                               \
+  }
+
+#define FS_UTIME_OP(name, t)                                               \
+  int uv_fs_##name(uv_loop_t* loop, uv_fs_t* req, const char* path,      \
+                   double atime, double mtime, uv_fs_cb cb) {              \
+    FS_INIT(t);                                                            \
+    FS_TRY(fs_path(req, path, cb));                                        \
+    GOUV_FS_ATIME(req) = atime;                                            \
+    GOUV_FS_MTIME(req) = mtime;                                            \
+    return gouv_fs_run(req);                                               \
+  }
+
+#define FS_CHOWN_OP(name, t)                                               \
+  int uv_fs_##name(uv_loop_t* loop, uv_fs_t* req, const char* path,      \
+                   uv_uid_t uid, uv_gid_t gid, uv_fs_cb cb) {              \
+    FS_INIT(t);                                                            \
+    FS_TRY(fs_path(req, path, cb));                                        \
+    GOUV_FS_UID(req) = (int)uid;                                           \
+    GOUV_FS_GID(req) = (int)gid;                                           \
+    return gouv_fs_run(req);                                               \
+  }
+
+FS_PATH_OP(unlink, UNLINK)
+FS_PATH_OP(rmdir, RMDIR)
+FS_PATH_OP(stat, STAT)
+FS_PATH_OP(lstat, LSTAT)
+FS_PATH_OP(readlink, READLINK)
+FS_PATH_OP(realpath, REALPATH)
+FS_PATH_OP(opendir, OPENDIR)
+FS_PATH_OP(statfs, STATFS)
+FS_FILE_OP(close, CLOSE)
+FS_FILE_OP(fstat, FSTAT)
+FS_FILE_OP(fsync, FSYNC)
+FS_FILE_OP(fdatasync, FDATASYNC)
+FS_PATH2_OP(rename, RENAME)
+FS_PATH2_OP(link, LINK)
+FS_MODE_OP(mkdir, MKDIR)
+FS_MODE_OP(access, ACCESS)
+FS_MODE_OP(chmod, CHMOD)
+FS_UTIME_OP(utime, UTIME)
+FS_UTIME_OP(lutime, LUTIME)
+FS_CHOWN_OP(chown, CHOWN)
+FS_CHOWN_OP(lchown, LCHOWN)
+
+int uv_fs_open(uv_loop_t* loop, uv_fs_t* req, const char* path, int flags,
+               int mode, uv_fs_cb cb) {
+  FS_INIT(OPEN);
+  FS_TRY(fs_path(req, path, cb));
+  GOUV_FS_FLAGS(req) = flags;
+  GOUV_FS_MODE(req) = mode;
+  return gouv_fs_run(req);
+}
+
+int uv_fs_read(uv_loop_t* loop, uv_fs_t* req, uv_file file,
+               const uv_buf_t bufs[], unsigned int nbufs, int64_t offset,
+               uv_fs_cb cb) {
+  FS_INIT(READ);
+  GOUV_FS_FILE(req) = file;
+  FS_TRY(fs_bufs(req, bufs, nbufs, cb));
+  gouv_fs_set_off(req, offset);
+  return gouv_fs_run(req);
+}
+
+int uv_fs_write(uv_loop_t* loop, uv_fs_t* req, uv_file file,
+                const uv_buf_t bufs[], unsigned int nbufs, int64_t offset,
+                uv_fs_cb cb) {
+  FS_INIT(WRITE);
+  GOUV_FS_FILE(req) = file;
+  FS_TRY(fs_bufs(req, bufs, nbufs, cb));
+  gouv_fs_set_off(req, offset);
+  return gouv_fs_run(req);
+}
+
+int uv_fs_copyfile(uv_loop_t* loop, uv_fs_t* req, const char* path,
+                   const char* new_path, int flags, uv_fs_cb cb) {
+  FS_INIT(COPYFILE);
+  if (flags & ~(UV_FS_COPYFILE_EXCL | UV_FS_COPYFILE_FICLONE |
+                UV_FS_COPYFILE_FICLONE_FORCE))
+    return UV_EINVAL;
+  FS_TRY(fs_path2(req, path, new_path, cb));
+  GOUV_FS_FLAGS(req) = flags;
+  return gouv_fs_run(req);
+}
+
+int uv_fs_symlink(uv_loop_t* loop, uv_fs_t* req, const char* path,
+                  const char* new_path, int flags, uv_fs_cb cb) {
+  FS_INIT(SYMLINK);
+  FS_TRY(fs_path2(req, path, new_path, cb));
+  GOUV_FS_FLAGS(req) = flags; /* the Windows-only flags mean nothing here */
+  return gouv_fs_run(req);
+}
+
+/* The template is always copied: the call writes the name it made there. */
+static int fs_mktemp(uv_loop_t* loop, uv_fs_t* req, const char* tpl,
+                     uv_fs_cb cb, uv_fs_type t) {
+  int r = fs_init(loop, req, t, cb);
+  if (r != 0)
+    return r;
+  if (tpl == NULL)
+    return UV_EINVAL;
+  req->path = gouv__strdup(tpl);
+  if (req->path == NULL)
+    return UV_ENOMEM;
+  return gouv_fs_run(req);
+}
+
+int uv_fs_mkdtemp(uv_loop_t* loop, uv_fs_t* req, const char* tpl, uv_fs_cb cb) {
+  return fs_mktemp(loop, req, tpl, cb, UV_FS_MKDTEMP);
+}
+
+int uv_fs_mkstemp(uv_loop_t* loop, uv_fs_t* req, const char* tpl, uv_fs_cb cb) {
+  return fs_mktemp(loop, req, tpl, cb, UV_FS_MKSTEMP);
+}
+
+int uv_fs_scandir(uv_loop_t* loop, uv_fs_t* req, const char* path, int flags,
+                  uv_fs_cb cb) {
+  FS_INIT(SCANDIR);
+  FS_TRY(fs_path(req, path, cb));
+  GOUV_FS_FLAGS(req) = flags;
+  return gouv_fs_run(req);
+}
+
+int uv_fs_readdir(uv_loop_t* loop, uv_fs_t* req, uv_dir_t* dir, uv_fs_cb cb) {
+  FS_INIT(READDIR);
+  if (dir == NULL || dir->dirents == NULL)
+    return UV_EINVAL;
+  req->ptr = dir;
+  return gouv_fs_run(req);
+}
+
+int uv_fs_closedir(uv_loop_t* loop, uv_fs_t* req, uv_dir_t* dir, uv_fs_cb cb) {
+  FS_INIT(CLOSEDIR);
+  if (dir == NULL)
+    return UV_EINVAL;
+  req->ptr = dir;
+  return gouv_fs_run(req);
+}
+
+int uv_fs_ftruncate(uv_loop_t* loop, uv_fs_t* req, uv_file file,
+                    int64_t offset, uv_fs_cb cb) {
+  FS_INIT(FTRUNCATE);
+  GOUV_FS_FILE(req) = file;
+  gouv_fs_set_off(req, offset);
+  return gouv_fs_run(req);
+}
+
+int uv_fs_sendfile(uv_loop_t* loop, uv_fs_t* req, uv_file out_fd,
+                   uv_file in_fd, int64_t in_offset, size_t length,
+                   uv_fs_cb cb) {
+  FS_INIT(SENDFILE);
+  GOUV_FS_FILE(req) = in_fd;
+  GOUV_FS_FLAGS(req) = out_fd;
+  gouv_fs_set_off(req, in_offset);
+  req->gouv_bufs[0].len = length;
+  return gouv_fs_run(req);
+}
+
+int uv_fs_futime(uv_loop_t* loop, uv_fs_t* req, uv_file file, double atime,
+                 double mtime, uv_fs_cb cb) {
+  FS_INIT(FUTIME);
+  GOUV_FS_FILE(req) = file;
+  GOUV_FS_ATIME(req) = atime;
+  GOUV_FS_MTIME(req) = mtime;
+  return gouv_fs_run(req);
+}
+
+int uv_fs_fchmod(uv_loop_t* loop, uv_fs_t* req, uv_file file, int mode,
+                 uv_fs_cb cb) {
+  FS_INIT(FCHMOD);
+  GOUV_FS_FILE(req) = file;
+  GOUV_FS_MODE(req) = mode;
+  return gouv_fs_run(req);
+}
+
+int uv_fs_fchown(uv_loop_t* loop, uv_fs_t* req, uv_file file, uv_uid_t uid,
+                 uv_gid_t gid, uv_fs_cb cb) {
+  FS_INIT(FCHOWN);
+  GOUV_FS_FILE(req) = file;
+  GOUV_FS_UID(req) = (int)uid;
+  GOUV_FS_GID(req) = (int)gid;
+  return gouv_fs_run(req);
+}
+
+/* Each call hands out the next entry; its name stays valid until the next
+ * call or uv_fs_req_cleanup, which free the names already handed out. */
+int uv_fs_scandir_next(uv_fs_t* req, uv_dirent_t* ent) {
+  gouv_scandir_t* s;
+  if (req == NULL || ent == NULL)
+    return UV_EINVAL;
+  if (req->result < 0)
+    return (int)req->result;
+  s = req->ptr;
+  if (s == NULL)
+    return UV_EOF;
+  if (s->next > 0) {
+    gouv__free((void*)s->ents[s->next - 1].name);
+    s->ents[s->next - 1].name = NULL;
+  }
+  if (s->next >= s->n) {
+    gouv__free(s);
+    req->ptr = NULL;
+    return UV_EOF;
+  }
+  *ent = s->ents[s->next++];
+  return 0;
+}
+
+void uv_fs_req_cleanup(uv_fs_t* req) {
+  gouv_poolreq_t* w;
+  if (req == NULL)
+    return;
+  /* Paths were copied for asynchronous calls and for the temp-name calls. */
+  if (req->path != NULL &&
+      (req->cb != NULL || req->fs_type == UV_FS_MKDTEMP ||
+       req->fs_type == UV_FS_MKSTEMP))
+    gouv__free((void*)req->path);
+  req->path = NULL;
+  req->gouv_new_path = NULL;
+
+  if (req->fs_type == UV_FS_READDIR && req->ptr != NULL) {
+    uv_dir_t* dir = req->ptr;
+    ssize_t i;
+    if (dir->dirents != NULL)
+      for (i = 0; i < req->result; i++) {
+        gouv__free((void*)dir->dirents[i].name);
+        dir->dirents[i].name = NULL;
+      }
+    req->ptr = NULL;
+  }
+  if (req->fs_type == UV_FS_SCANDIR && req->ptr != NULL) {
+    gouv_scandir_t* s = req->ptr;
+    size_t i;
+    for (i = s->next > 0 ? s->next - 1 : 0; i < s->n; i++)
+      gouv__free((void*)s->ents[i].name);
+    gouv__free(s);
+    req->ptr = NULL;
+  }
+
+  w = GOUV_POOLREQ(&req->gouv_work);
+  if (w->bits & GOUV_FS_OWNS_BUFS)
+    gouv__free(GOUV_FS_BUFS(req));
+  w->bits &= ~GOUV_FS_OWNS_BUFS;
+  GOUV_FS_BUFS(req) = NULL;
+
+  /* readlink, realpath and statfs results are ours to free; opendir's
+   * uv_dir_t lives until closedir, and stat results live in the request. */
+  if (req->fs_type != UV_FS_OPENDIR && req->fs_type != UV_FS_CLOSEDIR &&
+      req->ptr != &req->statbuf)
+    gouv__free(req->ptr);
+  req->ptr = NULL;
+}

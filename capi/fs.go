@@ -1,0 +1,225 @@
+package main
+
+// #include "fs.h"
+import "C"
+
+import (
+	"sync"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	uvio "gouv/io"
+	"gouv/pool"
+)
+
+// The layouts Go writes through in place must be the C ones.
+var (
+	_ [unsafe.Sizeof(C.uv_stat_t{}) - unsafe.Sizeof(uvio.Stat{})]byte
+	_ [unsafe.Sizeof(uvio.Stat{}) - unsafe.Sizeof(C.uv_stat_t{})]byte
+	_ [unsafe.Sizeof(C.uv_statfs_t{}) - unsafe.Sizeof(uvio.Statfs{})]byte
+	_ [unsafe.Sizeof(C.uv_buf_t{}) - unsafe.Sizeof(unix.Iovec{})]byte
+)
+
+// fsState is the Go side of one uv_fs_t while it runs.
+type fsState struct {
+	r uvio.FSReq
+}
+
+func (f *fsState) reset() {
+	ents := f.r.Entries[:0]
+	clear(f.r.Entries[:cap(f.r.Entries)])
+	f.r = uvio.FSReq{Entries: ents}
+}
+
+// Open directories (uv_dir_t) and their Go state. A uv_dir_t may be read
+// from any loop's pool work, hence the lock; opendir and closedir are rare.
+var (
+	dirsMu sync.Mutex
+	dirs   = map[unsafe.Pointer]*uvio.Dir{}
+)
+
+func dirOf(d unsafe.Pointer) *uvio.Dir {
+	dirsMu.Lock()
+	defer dirsMu.Unlock()
+	return dirs[d]
+}
+
+// fsFill copies a request's arguments into r. The paths and buffers stay
+// in C memory, which does not move and lives until the request finishes.
+func fsFill(r *uvio.FSReq, req *C.uv_fs_t) {
+	r.Type = uvio.FSType(req.fs_type)
+	r.Path = (*byte)(unsafe.Pointer(req.path))
+	r.NewPath = (*byte)(unsafe.Pointer(req.gouv_new_path))
+	r.File = int(req.gouv_fs_i[0])
+	r.Flags = int(req.gouv_fs_i[1])
+	r.Mode = int(req.gouv_fs_i[2])
+	r.UID = uint32(req.gouv_fs_i[4])
+	r.GID = uint32(req.gouv_fs_i[5])
+	// The offset is kept in a pointer-sized slot (gouv_fs_set_off in fs.h);
+	// read it here rather than through a C call, which would cost a crossing.
+	// It is read as an integer, never as a Go pointer value.
+	r.Off = *(*int64)(unsafe.Pointer(&req.gouv_fs_p[1]))
+	r.Atime = float64(req.gouv_fs_d[0])
+	r.Mtime = float64(req.gouv_fs_d[1])
+	if n := int(req.gouv_fs_i[3]); n > 0 && req.gouv_fs_p[0] != nil {
+		// uv_buf_t and struct iovec have one layout (checked above).
+		r.Bufs = unsafe.Slice((*unix.Iovec)(req.gouv_fs_p[0]), n)
+	}
+	switch r.Type {
+	case uvio.FSStat, uvio.FSLstat, uvio.FSFstat:
+		r.Stat = (*uvio.Stat)(unsafe.Pointer(&req.statbuf))
+	case uvio.FSSendfile:
+		r.OutFile = r.Flags
+		r.Len = int(req.gouv_bufs[0].len)
+	case uvio.FSReaddir, uvio.FSClosedir:
+		d := (*C.uv_dir_t)(req.ptr)
+		r.Dir = dirOf(req.ptr)
+		r.DirMax = int(d.nentries)
+	}
+}
+
+// fsFinish stores the outcome in the C request, turning Go results into C
+// memory from the replaceable allocator. It runs where the operation ran.
+func fsFinish(r *uvio.FSReq, req *C.uv_fs_t) {
+	if r.Err != nil {
+		req.result = C.ssize_t(errno(r.Err))
+		if r.Type == uvio.FSOpendir && r.Dir != nil {
+			r.Dir.Close()
+		}
+		return
+	}
+	req.result = C.ssize_t(r.Result)
+	switch r.Type {
+	case uvio.FSStat, uvio.FSLstat, uvio.FSFstat:
+		req.ptr = unsafe.Pointer(&req.statbuf)
+	case uvio.FSReadlink, uvio.FSRealpath:
+		p := cstrdup(r.Str)
+		if p == nil {
+			req.result = C.UV_ENOMEM
+			return
+		}
+		req.ptr = unsafe.Pointer(p)
+	case uvio.FSStatfs:
+		p := (*C.uv_statfs_t)(C.gouv__calloc(1, C.sizeof_uv_statfs_t))
+		if p == nil {
+			req.result = C.UV_ENOMEM
+			return
+		}
+		*(*uvio.Statfs)(unsafe.Pointer(p)) = r.StatfsOut
+		req.ptr = unsafe.Pointer(p)
+	case uvio.FSScandir:
+		fsScandirToC(r, req)
+	case uvio.FSOpendir:
+		d := (*C.uv_dir_t)(C.gouv__calloc(1, C.sizeof_uv_dir_t))
+		if d == nil {
+			r.Dir.Close()
+			req.result = C.UV_ENOMEM
+			return
+		}
+		dirsMu.Lock()
+		dirs[unsafe.Pointer(d)] = r.Dir
+		dirsMu.Unlock()
+		req.ptr = unsafe.Pointer(d)
+	case uvio.FSReaddir:
+		d := (*C.uv_dir_t)(req.ptr)
+		ents := unsafe.Slice(d.dirents, int(d.nentries))
+		for i, e := range r.Entries {
+			ents[i].name = cstrdup(e.Name)
+			ents[i]._type = C.uv_dirent_type_t(e.Type)
+		}
+	case uvio.FSClosedir:
+		dirsMu.Lock()
+		delete(dirs, req.ptr)
+		dirsMu.Unlock()
+		C.gouv__free(req.ptr)
+		req.ptr = nil
+	}
+}
+
+// fsScandirToC leaves the entries in req->ptr for uv_fs_scandir_next.
+func fsScandirToC(r *uvio.FSReq, req *C.uv_fs_t) {
+	n := len(r.Entries)
+	if n == 0 {
+		return
+	}
+	size := C.size_t(unsafe.Sizeof(C.gouv_scandir_t{})) + C.size_t(n)*C.size_t(unsafe.Sizeof(C.uv_dirent_t{}))
+	s := (*C.gouv_scandir_t)(C.gouv__malloc(size))
+	if s == nil {
+		req.result = C.UV_ENOMEM
+		return
+	}
+	s.n = C.size_t(n)
+	s.next = 0
+	// The flexible array member follows the header in the same block.
+	ents := unsafe.Slice((*C.uv_dirent_t)(unsafe.Add(unsafe.Pointer(s), unsafe.Sizeof(C.gouv_scandir_t{}))), n)
+	for i, e := range r.Entries {
+		ents[i].name = cstrdup(e.Name)
+		ents[i]._type = C.uv_dirent_type_t(e.Type)
+	}
+	req.ptr = unsafe.Pointer(s)
+}
+
+// cstrdup copies a Go string into C memory from the replaceable allocator.
+func cstrdup(s string) *C.char {
+	if len(s) == 0 {
+		return C.gouv_fs_strndup((*C.char)(unsafe.Pointer(&fsEmptyByte)), 0)
+	}
+	// unsafe.StringData points into the Go string, which outlives the call
+	// and is only read by it (no Go pointer is kept by C).
+	return C.gouv_fs_strndup((*C.char)(unsafe.Pointer(unsafe.StringData(s))), C.size_t(len(s)))
+}
+
+var fsEmptyByte byte
+
+func fsRun(w *pool.Work) {
+	o := reqFromWork(w)
+	req := (*C.uv_fs_t)(o.c)
+	o.fs.r.Do()
+	fsFinish(&o.fs.r, req)
+}
+
+func fsDone(w *pool.Work, err error) {
+	o := reqFromWork(w)
+	req := (*C.uv_fs_t)(o.c)
+	if err == pool.ErrCanceled {
+		req.result = C.UV_ECANCELED
+	}
+	cb := req.cb
+	o.release(&req.gouv_work)
+	C.gouv_call_fs(unsafe.Pointer(cb), unsafe.Pointer(req))
+}
+
+// gouv_fs_run runs a prepared request (fs.c filled it): on the calling
+// thread when it has no callback, returning its result; otherwise on the
+// pool, returning 0, with the callback later on the loop thread.
+//
+//export gouv_fs_run
+func gouv_fs_run(req *C.uv_fs_t) C.int {
+	if req.cb == nil {
+		// Synchronous calls may come from any thread; their state lives
+		// on this goroutine's stack (it does not escape), so they
+		// allocate nothing.
+		var r uvio.FSReq
+		fsFill(&r, req)
+		r.Do()
+		fsFinish(&r, req)
+		return C.int(req.result)
+	}
+	s := stateOf(req.loop)
+	if s == nil {
+		C.uv_fs_req_cleanup(req)
+		return C.UV_EINVAL
+	}
+	o := getReq(s, unsafe.Pointer(req), &req.gouv_work)
+	fsFill(&o.fs.r, req)
+	o.Run = fsRun
+	o.Done = fsDone
+	pool.Submit(s.l, &o.Work, pool.FastIO)
+	return 0
+}
+
+func cancelFS(r *C.uv_req_t) C.int {
+	req := (*C.uv_fs_t)(unsafe.Pointer(r))
+	return cancelPoolReq(reqOf(req.loop, unsafe.Pointer(req), &req.gouv_work))
+}

@@ -1,0 +1,1113 @@
+/* Files, the thread pool, fs_event, fs_poll and uv_random. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include <uv.h>
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static char tmpdir[256];
+
+static int rm_one(const char* p, const struct stat* sb, int flag,
+                  struct FTW* ftw) {
+  (void)sb; (void)flag; (void)ftw;
+  remove(p);
+  return 0;
+}
+
+static void tmp_setup(void) {
+  uv_fs_t req;
+  CHECK_EQ(uv_fs_mkdtemp(NULL, &req, "/tmp/gouv_fs_XXXXXX", NULL), 0);
+  snprintf(tmpdir, sizeof(tmpdir), "%s", req.path);
+  uv_fs_req_cleanup(&req);
+}
+
+static void tmp_teardown(void) { nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS); }
+
+static const char* tp(const char* name) {
+  static char buf[4][512];
+  static int i;
+  i = (i + 1) % 4;
+  snprintf(buf[i], sizeof(buf[i]), "%s/%s", tmpdir, name);
+  return buf[i];
+}
+
+static void write_file(const char* path, const char* data) {
+  FILE* f = fopen(path, "w");
+  CHECK(f != NULL);
+  fputs(data, f);
+  fclose(f);
+}
+
+static int sync_open(const char* path, int flags, int mode) {
+  uv_fs_t req;
+  int fd = uv_fs_open(NULL, &req, path, flags, mode, NULL);
+  uv_fs_req_cleanup(&req);
+  return fd;
+}
+
+static void sync_close(int fd) {
+  uv_fs_t req;
+  CHECK_EQ(uv_fs_close(NULL, &req, fd, NULL), 0);
+  uv_fs_req_cleanup(&req);
+}
+
+/* ---- basic operations ------------------------------------------------- */
+
+TEST(fs_write_and_read_at_offsets_and_current_position) {
+  uv_fs_t req;
+  uv_buf_t buf;
+  char out[16];
+  int fd;
+
+  tmp_setup();
+  fd = sync_open(tp("f"), O_CREAT | O_RDWR | O_TRUNC, 0644);
+  CHECK(fd >= 0);
+  buf = uv_buf_init("abc", 3);
+  CHECK_EQ(uv_fs_write(NULL, &req, fd, &buf, 1, -1, NULL), 3);
+  CHECK_EQ(req.result, 3);
+  uv_fs_req_cleanup(&req);
+  /* A positional write leaves the file position where it was. */
+  buf = uv_buf_init("XY", 2);
+  CHECK_EQ(uv_fs_write(NULL, &req, fd, &buf, 1, 0, NULL), 2);
+  uv_fs_req_cleanup(&req);
+  buf = uv_buf_init("def", 3);
+  CHECK_EQ(uv_fs_write(NULL, &req, fd, &buf, 1, -1, NULL), 3);
+  uv_fs_req_cleanup(&req);
+
+  memset(out, 0, sizeof(out));
+  buf = uv_buf_init(out, sizeof(out));
+  CHECK_EQ(uv_fs_read(NULL, &req, fd, &buf, 1, 0, NULL), 6);
+  uv_fs_req_cleanup(&req);
+  CHECK(memcmp(out, "XYcdef", 6) == 0);
+  /* At the current position (end of file) there is nothing left. */
+  CHECK_EQ(uv_fs_read(NULL, &req, fd, &buf, 1, -1, NULL), 0);
+  uv_fs_req_cleanup(&req);
+
+  /* Vectored: two buffers filled in order. */
+  {
+    char a[2], b[4];
+    uv_buf_t bufs[2];
+    bufs[0] = uv_buf_init(a, 2);
+    bufs[1] = uv_buf_init(b, 4);
+    CHECK_EQ(uv_fs_read(NULL, &req, fd, bufs, 2, 0, NULL), 6);
+    uv_fs_req_cleanup(&req);
+    CHECK(memcmp(a, "XY", 2) == 0 && memcmp(b, "cdef", 4) == 0);
+    bufs[0] = uv_buf_init("12", 2);
+    bufs[1] = uv_buf_init("3456", 4);
+    CHECK_EQ(uv_fs_write(NULL, &req, fd, bufs, 2, 2, NULL), 6);
+    uv_fs_req_cleanup(&req);
+  }
+  CHECK_EQ(uv_fs_fstat(NULL, &req, fd, NULL), 0);
+  CHECK_EQ(req.statbuf.st_size, 8);
+  CHECK(req.ptr == &req.statbuf);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_ftruncate(NULL, &req, fd, 3, NULL), 0);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_fsync(NULL, &req, fd, NULL), 0);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_fdatasync(NULL, &req, fd, NULL), 0);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_stat(NULL, &req, tp("f"), NULL), 0);
+  CHECK_EQ(req.statbuf.st_size, 3);
+  CHECK((req.statbuf.st_mode & S_IFMT) == S_IFREG);
+  uv_fs_req_cleanup(&req);
+  sync_close(fd);
+  tmp_teardown();
+}
+
+static pthread_t main_thread;
+static int async_step;
+static char async_data[] = "async data";
+static uv_buf_t async_buf;
+
+static void async_cb(uv_fs_t* req) {
+  CHECK(pthread_equal(pthread_self(), main_thread));
+  CHECK_EQ(req->type, UV_FS);
+  switch (async_step++) {
+    case 0:
+      CHECK_EQ(req->fs_type, UV_FS_OPEN);
+      CHECK(req->result >= 0);
+      CHECK(strcmp(req->path, tp("a")) == 0);
+      {
+        int fd = (int)req->result;
+        uv_fs_req_cleanup(req);
+        async_buf = uv_buf_init(async_data, sizeof(async_data) - 1);
+        CHECK_EQ(uv_fs_write(req->loop, req, fd, &async_buf, 1, -1, async_cb), 0);
+        req->data = (void*)(intptr_t)fd;
+      }
+      break;
+    case 1:
+      CHECK_EQ(req->fs_type, UV_FS_WRITE);
+      CHECK_EQ(req->result, (ssize_t)(sizeof(async_data) - 1));
+      uv_fs_req_cleanup(req);
+      CHECK_EQ(uv_fs_fstat(req->loop, req, (int)(intptr_t)req->data, async_cb), 0);
+      break;
+    case 2:
+      CHECK_EQ(req->fs_type, UV_FS_FSTAT);
+      CHECK_EQ(req->result, 0);
+      CHECK_EQ(req->statbuf.st_size, (uint64_t)(sizeof(async_data) - 1));
+      uv_fs_req_cleanup(req);
+      CHECK_EQ(uv_fs_close(req->loop, req, (int)(intptr_t)req->data, async_cb), 0);
+      break;
+    case 3:
+      CHECK_EQ(req->fs_type, UV_FS_CLOSE);
+      CHECK_EQ(req->result, 0);
+      uv_fs_req_cleanup(req);
+      CHECK_EQ(uv_fs_stat(req->loop, req, tp("missing"), async_cb), 0);
+      break;
+    case 4:
+      CHECK_EQ(req->fs_type, UV_FS_STAT);
+      CHECK_EQ(req->result, UV_ENOENT);
+      uv_fs_req_cleanup(req);
+      break;
+  }
+}
+
+TEST(fs_async_chain_runs_callbacks_on_the_loop_thread) {
+  uv_loop_t loop;
+  uv_fs_t req;
+  char path[512];
+
+  tmp_setup();
+  main_thread = pthread_self();
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  snprintf(path, sizeof(path), "%s", tp("a"));
+  CHECK_EQ(uv_fs_open(&loop, &req, path, O_CREAT | O_WRONLY, 0600, async_cb), 0);
+  /* The request keeps its own copy of the path. */
+  CHECK(req.path != path);
+  memset(path, 0, sizeof(path));
+  CHECK_EQ(loop.active_reqs.count, 1);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(async_step, 5);
+  CHECK_EQ(loop.active_reqs.count, 0);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+  tmp_teardown();
+}
+
+TEST(fs_errors_are_libuv_codes) {
+  uv_fs_t req;
+  uv_buf_t buf;
+  char c;
+  int fd;
+
+  tmp_setup();
+  write_file(tp("file"), "x");
+  CHECK_EQ(uv_fs_stat(NULL, &req, tp("nope"), NULL), UV_ENOENT);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_mkdir(NULL, &req, tp("d"), 0755, NULL), 0);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_mkdir(NULL, &req, tp("d"), 0755, NULL), UV_EEXIST);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_open(NULL, &req, tp("file/x"), O_RDONLY, 0, NULL), UV_ENOTDIR);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_rmdir(NULL, &req, tp("file"), NULL), UV_ENOTDIR);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_open(NULL, &req, tp("d"), O_WRONLY, 0, NULL), UV_EISDIR);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_unlink(NULL, &req, tp("d"), NULL), UV_EISDIR);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_rename(NULL, &req, tp("file"), tp("nodir/file"), NULL), UV_ENOENT);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_scandir(NULL, &req, tp("file"), 0, NULL), UV_ENOTDIR);
+  uv_fs_req_cleanup(&req);
+
+  fd = sync_open(tp("file"), O_RDONLY, 0);
+  CHECK(fd >= 0);
+  sync_close(fd);
+  buf = uv_buf_init(&c, 1);
+  CHECK_EQ(uv_fs_read(NULL, &req, fd, &buf, 1, -1, NULL), UV_EBADF);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_fstat(NULL, &req, fd, NULL), UV_EBADF);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_close(NULL, &req, fd, NULL), UV_EBADF);
+  uv_fs_req_cleanup(&req);
+
+  /* Invalid arguments. */
+  CHECK_EQ(uv_fs_read(NULL, &req, 0, &buf, 0, -1, NULL), UV_EINVAL);
+  CHECK_EQ(uv_fs_write(NULL, &req, 0, NULL, 1, -1, NULL), UV_EINVAL);
+  CHECK_EQ(uv_fs_copyfile(NULL, &req, tp("file"), tp("f2"), 0x100, NULL), UV_EINVAL);
+  CHECK_EQ(uv_fs_mkdtemp(NULL, &req, tp("no-template"), NULL), UV_EINVAL);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_open(NULL, &req, tp(""), O_RDONLY | O_CREAT | O_DIRECTORY, 0600, NULL) < 0, 1);
+  uv_fs_req_cleanup(&req);
+  {
+    /* An overlong name. */
+    char longname[600];
+    memset(longname, 'a', sizeof(longname) - 1);
+    longname[sizeof(longname) - 1] = '\0';
+    CHECK_EQ(uv_fs_stat(NULL, &req, longname, NULL), UV_ENAMETOOLONG);
+    uv_fs_req_cleanup(&req);
+  }
+  /* Cleaning up a request never used, or twice, is harmless. */
+  memset(&req, 0, sizeof(req));
+  uv_fs_req_cleanup(&req);
+  uv_fs_req_cleanup(&req);
+  uv_fs_req_cleanup(NULL);
+  tmp_teardown();
+}
+
+TEST(fs_path_operations_succeed) {
+  uv_fs_t req;
+  int fd;
+
+  tmp_setup();
+  write_file(tp("f"), "hello");
+  CHECK_EQ(uv_fs_access(NULL, &req, tp("f"), R_OK | W_OK, NULL), 0);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_access(NULL, &req, tp("none"), F_OK, NULL), UV_ENOENT);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_chmod(NULL, &req, tp("f"), 0600, NULL), 0);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_stat(NULL, &req, tp("f"), NULL), 0);
+  CHECK_EQ(req.statbuf.st_mode & 0777, 0600);
+  uv_fs_req_cleanup(&req);
+  fd = sync_open(tp("f"), O_RDONLY, 0);
+  CHECK_EQ(uv_fs_fchmod(NULL, &req, fd, 0640, NULL), 0);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_fchown(NULL, &req, fd, getuid(), getgid(), NULL), 0);
+  uv_fs_req_cleanup(&req);
+  sync_close(fd);
+  CHECK_EQ(uv_fs_chown(NULL, &req, tp("f"), getuid(), getgid(), NULL), 0);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_stat(NULL, &req, tp("f"), NULL), 0);
+  CHECK_EQ(req.statbuf.st_mode & 0777, 0640);
+  CHECK_EQ(req.statbuf.st_uid, getuid());
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_link(NULL, &req, tp("f"), tp("g"), NULL), 0);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_link(NULL, &req, tp("f"), tp("g"), NULL), UV_EEXIST);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_stat(NULL, &req, tp("g"), NULL), 0);
+  CHECK_EQ(req.statbuf.st_nlink, 2);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_rename(NULL, &req, tp("g"), tp("h"), NULL), 0);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_unlink(NULL, &req, tp("h"), NULL), 0);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_unlink(NULL, &req, tp("h"), NULL), UV_ENOENT);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_mkdir(NULL, &req, tp("d"), 0700, NULL), 0);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_rmdir(NULL, &req, tp("d"), NULL), 0);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_statfs(NULL, &req, tmpdir, NULL), 0);
+  CHECK(req.ptr != NULL);
+  CHECK(((uv_statfs_t*)req.ptr)->f_bsize > 0);
+  uv_fs_req_cleanup(&req);
+  CHECK(req.ptr == NULL);
+  CHECK_EQ(uv_fs_statfs(NULL, &req, tp("none"), NULL), UV_ENOENT);
+  uv_fs_req_cleanup(&req);
+  tmp_teardown();
+}
+
+TEST(fs_sendfile_copies_from_an_offset) {
+  uv_fs_t req;
+  char out[16] = {0};
+  int in, outfd;
+
+  tmp_setup();
+  write_file(tp("in"), "0123456789");
+  in = sync_open(tp("in"), O_RDONLY, 0);
+  outfd = sync_open(tp("out"), O_CREAT | O_RDWR, 0600);
+  CHECK_EQ(uv_fs_sendfile(NULL, &req, outfd, in, 3, 4, NULL), 4);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(pread(outfd, out, sizeof(out), 0), 4);
+  CHECK(memcmp(out, "3456", 4) == 0);
+  sync_close(in);
+  sync_close(outfd);
+  tmp_teardown();
+}
+
+/* ---- 100 MiB through 16 concurrent requests ---------------------------- */
+
+#define BIG_SIZE (100u << 20)
+#define BIG_CHUNK (64u << 10)
+#define BIG_INFLIGHT 16
+
+struct big_slot {
+  uv_fs_t req;
+  uv_buf_t buf;
+  char* data;
+  uint64_t off;
+};
+
+static struct big_slot big_slots[BIG_INFLIGHT];
+static uint64_t big_next;
+static int big_fd, big_reading, big_bad;
+
+static void big_fill(char* p, uint64_t off) {
+  uint64_t i;
+  for (i = 0; i < BIG_CHUNK; i += 8) {
+    uint64_t v = (off + i) * 2654435761u;
+    memcpy(p + i, &v, 8);
+  }
+}
+
+static void big_cb(uv_fs_t* req);
+
+static void big_issue(struct big_slot* s, uv_loop_t* loop) {
+  if (big_next >= BIG_SIZE)
+    return;
+  s->off = big_next;
+  big_next += BIG_CHUNK;
+  s->buf = uv_buf_init(s->data, BIG_CHUNK);
+  if (big_reading) {
+    memset(s->data, 0, BIG_CHUNK);
+    CHECK_EQ(uv_fs_read(loop, &s->req, big_fd, &s->buf, 1, (int64_t)s->off, big_cb), 0);
+  } else {
+    big_fill(s->data, s->off);
+    CHECK_EQ(uv_fs_write(loop, &s->req, big_fd, &s->buf, 1, (int64_t)s->off, big_cb), 0);
+  }
+}
+
+static void big_cb(uv_fs_t* req) {
+  struct big_slot* s = (struct big_slot*)req;
+  CHECK_EQ(req->result, BIG_CHUNK);
+  if (big_reading) {
+    char expect[BIG_CHUNK];
+    big_fill(expect, s->off);
+    if (memcmp(expect, s->data, BIG_CHUNK) != 0)
+      big_bad++;
+  }
+  uv_fs_req_cleanup(req);
+  big_issue(s, req->loop);
+}
+
+TEST(fs_100mib_written_and_read_back_by_16_concurrent_requests) {
+  uv_loop_t loop;
+  int i;
+
+  tmp_setup();
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  big_fd = sync_open(tp("big"), O_CREAT | O_RDWR | O_TRUNC, 0600);
+  CHECK(big_fd >= 0);
+  for (i = 0; i < BIG_INFLIGHT; i++) {
+    big_slots[i].data = malloc(BIG_CHUNK);
+    big_issue(&big_slots[i], &loop);
+  }
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  big_reading = 1;
+  big_next = 0;
+  for (i = 0; i < BIG_INFLIGHT; i++)
+    big_issue(&big_slots[i], &loop);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(big_bad, 0);
+  {
+    uv_fs_t req;
+    CHECK_EQ(uv_fs_fstat(NULL, &req, big_fd, NULL), 0);
+    CHECK_EQ(req.statbuf.st_size, BIG_SIZE);
+    uv_fs_req_cleanup(&req);
+  }
+  for (i = 0; i < BIG_INFLIGHT; i++)
+    free(big_slots[i].data);
+  sync_close(big_fd);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+  tmp_teardown();
+}
+
+/* ---- directories -------------------------------------------------------- */
+
+#define MANY 10000
+
+static int name_cmp(const void* a, const void* b) {
+  return strcmp(*(char* const*)a, *(char* const*)b);
+}
+
+TEST(fs_scandir_and_readdir_list_10000_entries) {
+  uv_fs_t req;
+  uv_dirent_t ent;
+  uv_dir_t* dir;
+  uv_dirent_t dirents[64];
+  char name[64];
+  char* names[MANY];
+  int i, n, fd, seen;
+
+  tmp_setup();
+  CHECK_EQ(uv_fs_mkdir(NULL, &req, tp("d"), 0755, NULL), 0);
+  uv_fs_req_cleanup(&req);
+  for (i = 0; i < MANY; i++) {
+    snprintf(name, sizeof(name), "d/e%05d", (i * 7919) % MANY);
+    fd = sync_open(tp(name), O_CREAT | O_WRONLY, 0600);
+    CHECK(fd >= 0);
+    sync_close(fd);
+  }
+  CHECK_EQ(uv_fs_mkdir(NULL, &req, tp("d/sub"), 0755, NULL), 0);
+  uv_fs_req_cleanup(&req);
+
+  CHECK_EQ(uv_fs_scandir(NULL, &req, tp("d"), 0, NULL), MANY + 1);
+  n = 0;
+  while (uv_fs_scandir_next(&req, &ent) == 0) {
+    if (strcmp(ent.name, "sub") == 0) {
+      CHECK_EQ(ent.type, UV_DIRENT_DIR);
+    } else {
+      snprintf(name, sizeof(name), "e%05d", n);
+      CHECK(strcmp(ent.name, name) == 0); /* sorted */
+      CHECK_EQ(ent.type, UV_DIRENT_FILE);
+      n++;
+    }
+  }
+  CHECK_EQ(n, MANY);
+  CHECK_EQ(uv_fs_scandir_next(&req, &ent), UV_EOF);
+  uv_fs_req_cleanup(&req);
+
+  /* Stopping half way and cleaning up frees the rest. */
+  CHECK_EQ(uv_fs_scandir(NULL, &req, tp("d"), 0, NULL), MANY + 1);
+  CHECK_EQ(uv_fs_scandir_next(&req, &ent), 0);
+  uv_fs_req_cleanup(&req);
+
+  CHECK_EQ(uv_fs_opendir(NULL, &req, tp("d"), NULL), 0);
+  dir = req.ptr;
+  CHECK(dir != NULL);
+  uv_fs_req_cleanup(&req);
+  dir->dirents = dirents;
+  dir->nentries = 64;
+  seen = 0;
+  for (;;) {
+    int r = uv_fs_readdir(NULL, &req, dir, NULL);
+    CHECK(r >= 0 && r <= 64);
+    if (r == 0) {
+      uv_fs_req_cleanup(&req);
+      break;
+    }
+    for (i = 0; i < r; i++) {
+      CHECK(strcmp(dirents[i].name, ".") != 0 && strcmp(dirents[i].name, "..") != 0);
+      if (strcmp(dirents[i].name, "sub") != 0) {
+        CHECK(seen < MANY);
+        names[seen++] = strdup(dirents[i].name);
+      }
+    }
+    uv_fs_req_cleanup(&req);
+  }
+  CHECK_EQ(seen, MANY);
+  qsort(names, MANY, sizeof(names[0]), name_cmp);
+  for (i = 0; i < MANY; i++) {
+    snprintf(name, sizeof(name), "e%05d", i);
+    CHECK(strcmp(names[i], name) == 0);
+    free(names[i]);
+  }
+  CHECK_EQ(uv_fs_closedir(NULL, &req, dir, NULL), 0);
+  uv_fs_req_cleanup(&req);
+  tmp_teardown();
+}
+
+static int dir_step;
+static uv_dirent_t adirents[4];
+
+static void adir_cb(uv_fs_t* req) {
+  static uv_dir_t* dir;
+  CHECK(pthread_equal(pthread_self(), main_thread));
+  switch (dir_step++) {
+    case 0:
+      CHECK_EQ(req->result, 0);
+      dir = req->ptr;
+      uv_fs_req_cleanup(req);
+      dir->dirents = adirents;
+      dir->nentries = 4;
+      CHECK_EQ(uv_fs_readdir(req->loop, req, dir, adir_cb), 0);
+      break;
+    case 1:
+      CHECK_EQ(req->result, 2);
+      CHECK(strcmp(adirents[0].name, "x") == 0 || strcmp(adirents[0].name, "y") == 0);
+      uv_fs_req_cleanup(req);
+      CHECK_EQ(uv_fs_readdir(req->loop, req, dir, adir_cb), 0);
+      break;
+    case 2:
+      CHECK_EQ(req->result, 0);
+      uv_fs_req_cleanup(req);
+      CHECK_EQ(uv_fs_closedir(req->loop, req, dir, adir_cb), 0);
+      break;
+    case 3:
+      CHECK_EQ(req->result, 0);
+      uv_fs_req_cleanup(req);
+      CHECK_EQ(uv_fs_scandir(req->loop, req, tmpdir, 0, adir_cb), 0);
+      break;
+    case 4: {
+      uv_dirent_t ent;
+      CHECK_EQ(req->result, 2);
+      CHECK_EQ(uv_fs_scandir_next(req, &ent), 0);
+      CHECK(strcmp(ent.name, "x") == 0);
+      CHECK_EQ(uv_fs_scandir_next(req, &ent), 0);
+      CHECK(strcmp(ent.name, "y") == 0);
+      CHECK_EQ(uv_fs_scandir_next(req, &ent), UV_EOF);
+      uv_fs_req_cleanup(req);
+      break;
+    }
+  }
+}
+
+TEST(fs_opendir_readdir_closedir_scandir_async) {
+  uv_loop_t loop;
+  uv_fs_t req;
+
+  tmp_setup();
+  main_thread = pthread_self();
+  write_file(tp("x"), "");
+  write_file(tp("y"), "");
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_fs_opendir(&loop, &req, tmpdir, adir_cb), 0);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(dir_step, 5);
+  CHECK_EQ(uv_fs_opendir(NULL, &req, tp("nope"), NULL), UV_ENOENT);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+  tmp_teardown();
+}
+
+/* ---- temporary names, copies, links, times ------------------------------ */
+
+TEST(fs_mkdtemp_and_mkstemp_make_unique_names) {
+  uv_fs_t req;
+  char names[50][512];
+  int i, j, fd;
+
+  tmp_setup();
+  for (i = 0; i < 50; i++) {
+    CHECK_EQ(uv_fs_mkdtemp(NULL, &req, tp("dXXXXXX"), NULL), 0);
+    CHECK(strstr(req.path, "XXXXXX") == NULL);
+    snprintf(names[i], sizeof(names[i]), "%s", req.path);
+    uv_fs_req_cleanup(&req);
+    for (j = 0; j < i; j++)
+      CHECK(strcmp(names[i], names[j]) != 0);
+    CHECK_EQ(uv_fs_stat(NULL, &req, names[i], NULL), 0);
+    CHECK((req.statbuf.st_mode & S_IFMT) == S_IFDIR);
+    CHECK_EQ(req.statbuf.st_mode & 0777, 0700);
+    uv_fs_req_cleanup(&req);
+  }
+  for (i = 0; i < 50; i++) {
+    fd = uv_fs_mkstemp(NULL, &req, tp("fXXXXXX"), NULL);
+    CHECK(fd >= 0);
+    CHECK_EQ(req.result, fd);
+    snprintf(names[i], sizeof(names[i]), "%s", req.path);
+    uv_fs_req_cleanup(&req);
+    for (j = 0; j < i; j++)
+      CHECK(strcmp(names[i], names[j]) != 0);
+    CHECK_EQ(write(fd, "x", 1), 1);
+    sync_close(fd);
+  }
+  CHECK_EQ(uv_fs_mkstemp(NULL, &req, tp("bad"), NULL), UV_EINVAL);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_mkdtemp(NULL, &req, tp("nodir/dXXXXXX"), NULL), UV_ENOENT);
+  uv_fs_req_cleanup(&req);
+  tmp_teardown();
+}
+
+static void check_content(const char* path, const char* want) {
+  char buf[64] = {0};
+  FILE* f = fopen(path, "r");
+  CHECK(f != NULL);
+  CHECK(fread(buf, 1, sizeof(buf) - 1, f) == strlen(want));
+  fclose(f);
+  CHECK(strcmp(buf, want) == 0);
+}
+
+TEST(fs_copyfile_honours_its_flags) {
+  uv_fs_t req;
+  int r;
+
+  tmp_setup();
+  write_file(tp("src"), "source text");
+  CHECK_EQ(uv_fs_chmod(NULL, &req, tp("src"), 0640, NULL), 0);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_copyfile(NULL, &req, tp("src"), tp("dst"), 0, NULL), 0);
+  uv_fs_req_cleanup(&req);
+  check_content(tp("dst"), "source text");
+  CHECK_EQ(uv_fs_stat(NULL, &req, tp("dst"), NULL), 0);
+  CHECK_EQ(req.statbuf.st_mode & 0777, 0640);
+  uv_fs_req_cleanup(&req);
+  /* Overwrites (and truncates) an existing destination... */
+  write_file(tp("dst"), "a much longer old destination");
+  CHECK_EQ(uv_fs_copyfile(NULL, &req, tp("src"), tp("dst"), 0, NULL), 0);
+  uv_fs_req_cleanup(&req);
+  check_content(tp("dst"), "source text");
+  /* ...unless EXCL says not to. */
+  CHECK_EQ(uv_fs_copyfile(NULL, &req, tp("src"), tp("dst"), UV_FS_COPYFILE_EXCL, NULL), UV_EEXIST);
+  uv_fs_req_cleanup(&req);
+  /* FICLONE falls back to a copy where the file system cannot clone. */
+  CHECK_EQ(uv_fs_copyfile(NULL, &req, tp("src"), tp("c1"), UV_FS_COPYFILE_FICLONE, NULL), 0);
+  uv_fs_req_cleanup(&req);
+  check_content(tp("c1"), "source text");
+  /* FICLONE_FORCE either clones or fails. */
+  r = uv_fs_copyfile(NULL, &req, tp("src"), tp("c2"), UV_FS_COPYFILE_FICLONE_FORCE, NULL);
+  uv_fs_req_cleanup(&req);
+  if (r == 0)
+    check_content(tp("c2"), "source text");
+  else
+    CHECK(r == UV_ENOTSUP || r == UV_ENOTTY || r == UV_EXDEV || r == UV_EINVAL || r == UV_ENOSYS);
+  CHECK_EQ(uv_fs_copyfile(NULL, &req, tp("src"), tp("src"), 0, NULL), 0);
+  uv_fs_req_cleanup(&req);
+  check_content(tp("src"), "source text");
+  CHECK_EQ(uv_fs_copyfile(NULL, &req, tp("none"), tp("c3"), 0, NULL), UV_ENOENT);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_access(NULL, &req, tp("c3"), F_OK, NULL), UV_ENOENT);
+  uv_fs_req_cleanup(&req);
+  tmp_teardown();
+}
+
+TEST(fs_symlink_readlink_realpath_follow_chains) {
+  uv_fs_t req;
+  char real[512], want[600];
+
+  tmp_setup();
+  /* tmpdir may itself sit behind a link: compare with the resolved one. */
+  CHECK(realpath(tmpdir, real) != NULL);
+  write_file(tp("file"), "x");
+  CHECK_EQ(uv_fs_symlink(NULL, &req, "file", tp("b"), 0, NULL), 0);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_symlink(NULL, &req, "b", tp("a"), 0, NULL), 0);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_symlink(NULL, &req, "b", tp("a"), 0, NULL), UV_EEXIST);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_readlink(NULL, &req, tp("a"), NULL), 0);
+  CHECK(strcmp(req.ptr, "b") == 0);
+  uv_fs_req_cleanup(&req);
+  CHECK(req.ptr == NULL);
+  CHECK_EQ(uv_fs_readlink(NULL, &req, tp("file"), NULL), UV_EINVAL);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_realpath(NULL, &req, tp("a"), NULL), 0);
+  snprintf(want, sizeof(want), "%s/file", real);
+  CHECK(strcmp(req.ptr, want) == 0);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_mkdir(NULL, &req, tp("sub"), 0755, NULL), 0);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_realpath(NULL, &req, tp("sub/../a"), NULL), 0);
+  CHECK(strcmp(req.ptr, want) == 0);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_lstat(NULL, &req, tp("a"), NULL), 0);
+  CHECK((req.statbuf.st_mode & S_IFMT) == S_IFLNK);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_stat(NULL, &req, tp("a"), NULL), 0);
+  CHECK((req.statbuf.st_mode & S_IFMT) == S_IFREG);
+  uv_fs_req_cleanup(&req);
+  /* A loop, and a dangling link. */
+  CHECK_EQ(uv_fs_symlink(NULL, &req, "l2", tp("l1"), 0, NULL), 0);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_symlink(NULL, &req, "l1", tp("l2"), 0, NULL), 0);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_realpath(NULL, &req, tp("l1"), NULL), UV_ELOOP);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_stat(NULL, &req, tp("l1"), NULL), UV_ELOOP);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_symlink(NULL, &req, "nowhere", tp("dang"), 0, NULL), 0);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_realpath(NULL, &req, tp("dang"), NULL), UV_ENOENT);
+  uv_fs_req_cleanup(&req);
+  tmp_teardown();
+}
+
+TEST(fs_utime_futime_lutime_keep_microseconds) {
+  uv_fs_t req;
+  int fd;
+
+  tmp_setup();
+  write_file(tp("f"), "x");
+  CHECK_EQ(uv_fs_utime(NULL, &req, tp("f"), 1000.5, 2000.25, NULL), 0);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_stat(NULL, &req, tp("f"), NULL), 0);
+  CHECK_EQ(req.statbuf.st_atim.tv_sec, 1000);
+  CHECK_EQ(req.statbuf.st_atim.tv_nsec, 500000000);
+  CHECK_EQ(req.statbuf.st_mtim.tv_sec, 2000);
+  CHECK_EQ(req.statbuf.st_mtim.tv_nsec, 250000000);
+  uv_fs_req_cleanup(&req);
+  fd = sync_open(tp("f"), O_RDWR, 0);
+  CHECK_EQ(uv_fs_futime(NULL, &req, fd, 1234567890.123456, 1500000000.000001, NULL), 0);
+  uv_fs_req_cleanup(&req);
+  sync_close(fd);
+  CHECK_EQ(uv_fs_stat(NULL, &req, tp("f"), NULL), 0);
+  CHECK_EQ(req.statbuf.st_atim.tv_sec, 1234567890);
+  CHECK(req.statbuf.st_atim.tv_nsec / 1000 >= 123455 && req.statbuf.st_atim.tv_nsec / 1000 <= 123456);
+  CHECK_EQ(req.statbuf.st_atim.tv_nsec % 1000, 0);
+  CHECK_EQ(req.statbuf.st_mtim.tv_sec, 1500000000);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_symlink(NULL, &req, "f", tp("l"), 0, NULL), 0);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_lutime(NULL, &req, tp("l"), 300, 400, NULL), 0);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_lstat(NULL, &req, tp("l"), NULL), 0);
+  CHECK_EQ(req.statbuf.st_mtim.tv_sec, 400);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_stat(NULL, &req, tp("f"), NULL), 0);
+  CHECK_EQ(req.statbuf.st_mtim.tv_sec, 1500000000);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_utime(NULL, &req, tp("none"), 1, 1, NULL), UV_ENOENT);
+  uv_fs_req_cleanup(&req);
+  tmp_teardown();
+}
+
+/* ---- the thread pool ---------------------------------------------------- */
+
+static int work_ran, after_ran, chain_left;
+
+static void chain_work(uv_work_t* req) {
+  (void)req;
+  CHECK(!pthread_equal(pthread_self(), main_thread));
+  __atomic_add_fetch(&work_ran, 1, __ATOMIC_SEQ_CST);
+}
+
+static void chain_after(uv_work_t* req, int status) {
+  CHECK_EQ(status, 0);
+  CHECK(pthread_equal(pthread_self(), main_thread));
+  after_ran++;
+  /* Queue the next piece of work from the callback, reusing the request. */
+  if (--chain_left > 0)
+    CHECK_EQ(uv_queue_work(req->loop, req, chain_work, chain_after), 0);
+}
+
+TEST(queue_work_runs_on_the_pool_and_can_be_queued_from_callbacks) {
+  uv_loop_t loop;
+  uv_work_t reqs[4];
+  int i;
+
+  main_thread = pthread_self();
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_queue_work(&loop, &reqs[0], NULL, chain_after), UV_EINVAL);
+  chain_left = 4 * 50;
+  for (i = 0; i < 4; i++) {
+    CHECK_EQ(uv_queue_work(&loop, &reqs[i], chain_work, chain_after), 0);
+    CHECK_EQ(reqs[i].type, UV_WORK);
+    CHECK(reqs[i].loop == &loop);
+  }
+  CHECK_EQ(loop.active_reqs.count, 4);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  /* Four chains share one counter: each stops once it reaches zero. */
+  CHECK(after_ran >= 4 * 50 - 3 && after_ran <= 4 * 50 + 3);
+  CHECK_EQ(work_ran, after_ran);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+}
+
+static uv_sem_t block_sem;
+static atomic_int blocked_started;
+static int cancel_seen, done_seen, fs_cancel_seen, random_cancel_seen;
+
+static void blocking_work(uv_work_t* req) {
+  (void)req;
+  atomic_fetch_add(&blocked_started, 1);
+  uv_sem_wait(&block_sem);
+}
+
+static void noop_work(uv_work_t* req) { (void)req; }
+
+static void count_after(uv_work_t* req, int status) {
+  (void)req;
+  if (status == UV_ECANCELED)
+    cancel_seen++;
+  else if (status == 0)
+    done_seen++;
+}
+
+static void fs_cancel_cb(uv_fs_t* req) {
+  CHECK_EQ(req->result, UV_ECANCELED);
+  fs_cancel_seen++;
+  uv_fs_req_cleanup(req);
+}
+
+static void random_cancel_cb(uv_random_t* req, int status, void* buf, size_t len) {
+  (void)req; (void)buf; (void)len;
+  CHECK_EQ(status, UV_ECANCELED);
+  random_cancel_seen++;
+}
+
+static void release_timer_cb(uv_timer_t* t) {
+  int i;
+  for (i = 0; i < 4; i++)
+    uv_sem_post(&block_sem);
+  uv_close((uv_handle_t*)t, NULL);
+}
+
+TEST(cancel_stops_queued_work_and_refuses_running_work) {
+  uv_loop_t loop;
+  uv_work_t blockers[4], queued[8];
+  uv_fs_t fsreq;
+  uv_random_t rreq;
+  uv_timer_t timer;
+  char rbuf[8];
+  int i;
+
+  setenv("UV_THREADPOOL_SIZE", "4", 1);
+  CHECK_EQ(uv_sem_init(&block_sem, 0), 0);
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  for (i = 0; i < 4; i++)
+    CHECK_EQ(uv_queue_work(&loop, &blockers[i], blocking_work, count_after), 0);
+  for (i = 0; i < 8; i++)
+    CHECK_EQ(uv_queue_work(&loop, &queued[i], noop_work, count_after), 0);
+  CHECK_EQ(uv_fs_stat(&loop, &fsreq, "/", fs_cancel_cb), 0);
+  CHECK_EQ(uv_random(&loop, &rreq, rbuf, sizeof(rbuf), 0, random_cancel_cb), 0);
+  while (atomic_load(&blocked_started) < 4)
+    uv_sleep(1);
+  /* All four workers are busy: the rest waits in the queue. */
+  for (i = 0; i < 4; i++)
+    CHECK_EQ(uv_cancel((uv_req_t*)&blockers[i]), UV_EBUSY);
+  for (i = 0; i < 8; i++)
+    CHECK_EQ(uv_cancel((uv_req_t*)&queued[i]), 0);
+  CHECK_EQ(uv_cancel((uv_req_t*)&fsreq), 0);
+  CHECK_EQ(uv_cancel((uv_req_t*)&rreq), 0);
+  CHECK_EQ(uv_timer_init(&loop, &timer), 0);
+  CHECK_EQ(uv_timer_start(&timer, release_timer_cb, 20, 0), 0);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(cancel_seen, 8);
+  CHECK_EQ(done_seen, 4);
+  CHECK_EQ(fs_cancel_seen, 1);
+  CHECK_EQ(random_cancel_seen, 1);
+  /* Finished requests cannot be cancelled. */
+  CHECK_EQ(uv_cancel((uv_req_t*)&blockers[0]), UV_EBUSY);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+  uv_sem_destroy(&block_sem);
+}
+
+static atomic_int running_now, running_max, arrived;
+static atomic_int all_met;
+
+static void sleepy_work(uv_work_t* req) {
+  int n = atomic_fetch_add(&running_now, 1) + 1;
+  int m = atomic_load(&running_max);
+  (void)req;
+  while (n > m && !atomic_compare_exchange_weak(&running_max, &m, n))
+    ;
+  uv_sleep(10);
+  atomic_fetch_sub(&running_now, 1);
+}
+
+TEST(threadpool_size_1_runs_work_one_at_a_time) {
+  uv_loop_t loop;
+  uv_work_t reqs[6];
+  int i;
+
+  setenv("UV_THREADPOOL_SIZE", "1", 1);
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  for (i = 0; i < 6; i++)
+    CHECK_EQ(uv_queue_work(&loop, &reqs[i], sleepy_work, NULL), 0);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(atomic_load(&running_max), 1);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+}
+
+static void meet_work(uv_work_t* req) {
+  int i;
+  (void)req;
+  atomic_fetch_add(&arrived, 1);
+  /* Wait (up to 5 s) for all eight to be running at the same time. */
+  for (i = 0; i < 5000 && atomic_load(&arrived) < 8; i++)
+    uv_sleep(1);
+  if (atomic_load(&arrived) >= 8)
+    atomic_fetch_add(&all_met, 1);
+}
+
+TEST(threadpool_size_8_runs_8_pieces_of_work_at_once) {
+  uv_loop_t loop;
+  uv_work_t reqs[8];
+  int i;
+
+  setenv("UV_THREADPOOL_SIZE", "8", 1);
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  for (i = 0; i < 8; i++)
+    CHECK_EQ(uv_queue_work(&loop, &reqs[i], meet_work, NULL), 0);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(atomic_load(&all_met), 8);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+}
+
+static int random_done;
+
+static void random_cb(uv_random_t* req, int status, void* buf, size_t len) {
+  CHECK_EQ(status, 0);
+  CHECK(buf == req->buf);
+  CHECK_EQ(len, 256);
+  CHECK(pthread_equal(pthread_self(), main_thread));
+  random_done++;
+}
+
+TEST(random_fills_buffers_sync_and_async) {
+  uv_loop_t loop;
+  uv_random_t req;
+  unsigned char a[256], b[256], zero[256];
+
+  main_thread = pthread_self();
+  memset(a, 0, sizeof(a));
+  memset(b, 0, sizeof(b));
+  memset(zero, 0, sizeof(zero));
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_random(NULL, NULL, a, sizeof(a), 0, NULL), 0);
+  CHECK(memcmp(a, zero, sizeof(a)) != 0);
+  CHECK_EQ(uv_random(NULL, NULL, a, 0, 0, NULL), 0);
+  CHECK_EQ(uv_random(&loop, &req, b, sizeof(b), 0, random_cb), 0);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(random_done, 1);
+  CHECK(memcmp(b, zero, sizeof(b)) != 0);
+  CHECK(memcmp(a, b, sizeof(a)) != 0);
+  CHECK_EQ(uv_random(&loop, &req, b, sizeof(b), 1, random_cb), UV_EINVAL);
+  CHECK_EQ(uv_random(NULL, NULL, NULL, (size_t)0x80000000u, 0, NULL), UV_E2BIG);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+}
+
+/* ---- fs_event and fs_poll ------------------------------------------------ */
+
+#define MAX_EVENTS 64
+static struct { char name[64]; int events; } seen_ev[MAX_EVENTS];
+static int nseen;
+static int ev_step;
+static uv_fs_event_t dir_watch, file_watch;
+
+static void ev_cb(uv_fs_event_t* h, const char* name, int events, int status) {
+  CHECK_EQ(status, 0);
+  CHECK(h == &dir_watch || h == &file_watch);
+  if (nseen < MAX_EVENTS) {
+    snprintf(seen_ev[nseen].name, sizeof(seen_ev[nseen].name), "%s%s",
+             h == &file_watch ? "file:" : "", name ? name : "(null)");
+    seen_ev[nseen].events = events;
+    nseen++;
+  }
+}
+
+static int saw(const char* name, int events) {
+  int i;
+  for (i = 0; i < nseen; i++)
+    if (strcmp(seen_ev[i].name, name) == 0 && (seen_ev[i].events & events))
+      return 1;
+  return 0;
+}
+
+static void ev_step_cb(uv_timer_t* t) {
+  FILE* f;
+  switch (ev_step++) {
+    case 0:
+      write_file(tp("new"), "");
+      break;
+    case 1:
+      f = fopen(tp("new"), "a");
+      fputs("more", f);
+      fclose(f);
+      f = fopen(tp("watched"), "a");
+      fputs("more", f);
+      fclose(f);
+      break;
+    case 2:
+      CHECK_EQ(rename(tp("new"), tp("renamed")), 0);
+      break;
+    case 3:
+      CHECK_EQ(unlink(tp("renamed")), 0);
+      break;
+    default:
+      uv_close((uv_handle_t*)&dir_watch, NULL);
+      uv_close((uv_handle_t*)&file_watch, NULL);
+      uv_close((uv_handle_t*)t, NULL);
+  }
+}
+
+TEST(fs_event_reports_create_modify_rename_and_delete) {
+  uv_loop_t loop;
+  uv_timer_t timer;
+  char buf[512];
+  size_t size;
+
+  tmp_setup();
+  write_file(tp("watched"), "x");
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_fs_event_init(&loop, &dir_watch), 0);
+  CHECK_EQ(uv_fs_event_init(&loop, &file_watch), 0);
+  size = sizeof(buf);
+  CHECK_EQ(uv_fs_event_getpath(&dir_watch, buf, &size), UV_EINVAL);
+  CHECK_EQ(uv_fs_event_start(&dir_watch, ev_cb, tp("missing"), 0), UV_ENOENT);
+  CHECK_EQ(uv_fs_event_start(&dir_watch, ev_cb, tmpdir, 0), 0);
+  CHECK_EQ(uv_fs_event_start(&file_watch, ev_cb, tp("watched"), 0), 0);
+  CHECK(uv_is_active((uv_handle_t*)&dir_watch));
+  size = sizeof(buf);
+  CHECK_EQ(uv_fs_event_getpath(&dir_watch, buf, &size), 0);
+  CHECK_EQ(size, strlen(tmpdir));
+  CHECK(strcmp(buf, tmpdir) == 0);
+  size = 3;
+  CHECK_EQ(uv_fs_event_getpath(&dir_watch, buf, &size), UV_ENOBUFS);
+  CHECK_EQ(size, strlen(tmpdir) + 1);
+  CHECK_EQ(uv_timer_init(&loop, &timer), 0);
+  CHECK_EQ(uv_timer_start(&timer, ev_step_cb, 30, 30), 0);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK(saw("new", UV_RENAME));
+  CHECK(saw("new", UV_CHANGE));
+  CHECK(saw("renamed", UV_RENAME));
+  CHECK(saw("file:watched", UV_CHANGE));
+  CHECK(saw("watched", UV_CHANGE));
+  CHECK_EQ(uv_loop_close(&loop), 0);
+  tmp_teardown();
+}
+
+TEST(fs_event_stop_is_idempotent_and_inactive_handles_do_not_keep_the_loop) {
+  uv_loop_t loop;
+  uv_fs_event_t h;
+
+  tmp_setup();
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_fs_event_init(&loop, &h), 0);
+  CHECK_EQ(uv_fs_event_stop(&h), 0);
+  /* libuv 1.44 on Linux accepts the recursive flag and watches only the
+   * directory itself. */
+  CHECK_EQ(uv_fs_event_start(&h, ev_cb, tmpdir, UV_FS_EVENT_RECURSIVE), 0);
+  CHECK(uv_is_active((uv_handle_t*)&h));
+  CHECK_EQ(uv_fs_event_stop(&h), 0);
+  CHECK_EQ(uv_fs_event_start(&h, ev_cb, tmpdir, 0), 0);
+  CHECK_EQ(uv_fs_event_start(&h, ev_cb, tmpdir, 0), UV_EINVAL);
+  CHECK_EQ(uv_fs_event_stop(&h), 0);
+  CHECK_EQ(uv_fs_event_stop(&h), 0);
+  CHECK(!uv_is_active((uv_handle_t*)&h));
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  uv_close((uv_handle_t*)&h, NULL);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+  tmp_teardown();
+}
+
+static uv_fs_poll_t poller;
+static int poll_calls, poll_err, poll_step;
+static uint64_t poll_prev_size, poll_curr_size;
+
+static void poll_cb(uv_fs_poll_t* h, int status, const uv_stat_t* prev,
+                    const uv_stat_t* curr) {
+  CHECK(h == &poller);
+  poll_calls++;
+  if (status < 0) {
+    poll_err = status;
+    CHECK_EQ(curr->st_size, 0);
+    /* Now make the file, for the next poll to see. */
+    write_file(tp("polled"), "12345");
+    return;
+  }
+  poll_prev_size = prev->st_size;
+  poll_curr_size = curr->st_size;
+  if (poll_step++ == 0) {
+    /* Grow it, and wait for the change. */
+    write_file(tp("polled"), "1234567890");
+    return;
+  }
+  uv_close((uv_handle_t*)h, NULL);
+}
+
+TEST(fs_poll_reports_errors_and_changes) {
+  uv_loop_t loop;
+  char buf[512];
+  size_t size = sizeof(buf);
+
+  tmp_setup();
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_fs_poll_init(&loop, &poller), 0);
+  CHECK_EQ(uv_fs_poll_getpath(&poller, buf, &size), UV_EINVAL);
+  CHECK_EQ(uv_fs_poll_start(&poller, poll_cb, tp("polled"), 20), 0);
+  CHECK(uv_is_active((uv_handle_t*)&poller));
+  size = sizeof(buf);
+  CHECK_EQ(uv_fs_poll_getpath(&poller, buf, &size), 0);
+  CHECK(strcmp(buf, tp("polled")) == 0);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  /* ENOENT first, then appearing (0 → 5 bytes), then growing (5 → 10). */
+  CHECK_EQ(poll_err, UV_ENOENT);
+  CHECK_EQ(poll_calls, 3);
+  CHECK_EQ(poll_prev_size, 5);
+  CHECK_EQ(poll_curr_size, 10);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+  tmp_teardown();
+}
+
+HARNESS_MAIN

@@ -1,0 +1,216 @@
+package uvio
+
+import (
+	"sync"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	"gouv/loop"
+)
+
+// FS event kinds, at uv_fs_event's values.
+const (
+	FSEventRename = 1
+	FSEventChange = 2
+)
+
+// FSEventRecursive is uv_fs_event_flags' UV_FS_EVENT_RECURSIVE.
+const FSEventRecursive = 4
+
+// fsEventMask is what every watch asks inotify for.
+const fsEventMask = unix.IN_ATTRIB | unix.IN_CREATE | unix.IN_MODIFY | unix.IN_DELETE |
+	unix.IN_DELETE_SELF | unix.IN_MOVE_SELF | unix.IN_MOVED_FROM | unix.IN_MOVED_TO
+
+// FSEvent watches a file or directory for changes (uv_fs_event_t), on the
+// loop's one inotify descriptor. Several handles may watch one path.
+type FSEvent struct {
+	loop.Handle
+	path []byte // NUL-terminated
+	base int    // where the last path component starts in path
+	wd   int
+	ino  *fsInotify
+	next *FSEvent // the other handles on the same watch descriptor
+	// Cb gets the name that changed (NUL-terminated, valid during the call:
+	// the entry's name for a directory, else the watched file's own name)
+	// and FSEventRename/FSEventChange bits.
+	Cb func(e *FSEvent, name []byte, events int)
+	// OnStop, if set, runs whenever the handle stops watching (by Stop or
+	// by closing): capi frees the path it gave the host there.
+	OnStop func(e *FSEvent)
+}
+
+// fsInotify is a loop's inotify descriptor and its watches.
+type fsInotify struct {
+	l       *loop.Loop
+	io      loop.IO
+	watches map[int]*FSEvent // wd → handles
+	buf     []byte
+	scratch []*FSEvent
+}
+
+var (
+	fsInotifyMu sync.Mutex
+	fsInotifies = map[*loop.Loop]*fsInotify{}
+)
+
+// InitFSEvent prepares e on l; flags is as for the loop's Init methods.
+func InitFSEvent(l *loop.Loop, e *FSEvent, kind int, flags *uint32) {
+	e.InitOutside(l, e, kind, flags)
+	e.wd = -1
+}
+
+func fsInotifyOf(l *loop.Loop) (*fsInotify, error) {
+	fsInotifyMu.Lock()
+	defer fsInotifyMu.Unlock()
+	if ino := fsInotifies[l]; ino != nil {
+		return ino, nil
+	}
+	fd, err := unix.InotifyInit1(unix.IN_NONBLOCK | unix.IN_CLOEXEC)
+	if err != nil {
+		return nil, err
+	}
+	ino := &fsInotify{l: l, watches: map[int]*FSEvent{}, buf: make([]byte, 64*1024)}
+	l.InitIO(&ino.io, fd, ino.ready)
+	l.IOStart(&ino.io, loop.EventRead)
+	fsInotifies[l] = ino
+	return ino, nil
+}
+
+// CloseFSEvents releases l's inotify descriptor; call it when l closes.
+func CloseFSEvents(l *loop.Loop) {
+	fsInotifyMu.Lock()
+	ino := fsInotifies[l]
+	delete(fsInotifies, l)
+	fsInotifyMu.Unlock()
+	if ino != nil {
+		fd := ino.io.FD()
+		l.IOClose(&ino.io)
+		unix.Close(fd)
+	}
+}
+
+// Start watches path. As libuv 1.44 on Linux, it accepts the recursive
+// flag and watches only path itself (inotify watches are not recursive).
+func (e *FSEvent) Start(path string, flags uint32) error {
+	if e.IsClosing() || e.IsActive() {
+		return unix.EINVAL
+	}
+	ino, err := fsInotifyOf(e.Loop())
+	if err != nil {
+		return err
+	}
+	wd, err := unix.InotifyAddWatch(ino.io.FD(), path, fsEventMask)
+	if err != nil {
+		return err
+	}
+	e.path = append(append(e.path[:0], path...), 0)
+	e.base = 0
+	for i := len(path) - 1; i >= 0; i-- {
+		if path[i] == '/' {
+			e.base = i + 1
+			break
+		}
+	}
+	e.wd, e.ino = wd, ino
+	e.next = ino.watches[wd]
+	ino.watches[wd] = e
+	e.Handle.Start()
+	return nil
+}
+
+// Stop stops watching; the inotify watch goes when its last handle does.
+func (e *FSEvent) Stop() {
+	if !e.IsActive() || e.ino == nil {
+		return
+	}
+	ino := e.ino
+	head := ino.watches[e.wd]
+	if head == e {
+		head = e.next
+	} else {
+		for h := head; h != nil; h = h.next {
+			if h.next == e {
+				h.next = e.next
+				break
+			}
+		}
+	}
+	if head == nil {
+		delete(ino.watches, e.wd)
+		unix.InotifyRmWatch(ino.io.FD(), uint32(e.wd))
+	} else {
+		ino.watches[e.wd] = head
+	}
+	e.wd, e.ino, e.next = -1, nil, nil
+	e.Handle.Stop()
+	if e.OnStop != nil {
+		e.OnStop(e)
+	}
+}
+
+// Path returns the watched path (without its NUL), or nil when stopped.
+func (e *FSEvent) Path() []byte {
+	if !e.IsActive() {
+		return nil
+	}
+	return e.path[:len(e.path)-1]
+}
+
+// CloseHandle stops the handle when it is closed.
+func (e *FSEvent) CloseHandle() { e.Stop() }
+
+func (ino *fsInotify) ready(w *loop.IO, events uint32) {
+	for {
+		n, err := unix.Read(w.FD(), ino.buf)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil || n <= 0 {
+			return
+		}
+		for off := 0; off+unix.SizeofInotifyEvent <= n; {
+			// The kernel writes whole, aligned inotify_event records.
+			ev := (*unix.InotifyEvent)(unsafe.Pointer(&ino.buf[off]))
+			nameStart := off + unix.SizeofInotifyEvent
+			off = nameStart + int(ev.Len)
+			var uvEvents int
+			if ev.Mask&(unix.IN_ATTRIB|unix.IN_MODIFY) != 0 {
+				uvEvents |= FSEventChange
+			}
+			if ev.Mask&^uint32(unix.IN_ATTRIB|unix.IN_MODIFY|unix.IN_IGNORED|unix.IN_ISDIR) != 0 {
+				uvEvents |= FSEventRename
+			}
+			if uvEvents == 0 {
+				continue
+			}
+			var name []byte
+			if ev.Len > 0 {
+				name = ino.buf[nameStart:off] // NUL-padded by the kernel
+			}
+			ino.deliver(int(ev.Wd), name, uvEvents)
+		}
+	}
+}
+
+// deliver calls every handle on wd. Callbacks may stop or close any of
+// them, so it walks a snapshot and skips handles that left the watch.
+func (ino *fsInotify) deliver(wd int, name []byte, events int) {
+	snap := ino.scratch[:0]
+	for h := ino.watches[wd]; h != nil; h = h.next {
+		snap = append(snap, h)
+	}
+	ino.scratch = nil
+	for _, h := range snap {
+		if h.wd != wd || h.ino != ino || h.IsClosing() || h.Cb == nil {
+			continue
+		}
+		n := name
+		if n == nil {
+			n = h.path[h.base:]
+		}
+		h.Cb(h, n, events)
+	}
+	clear(snap)
+	ino.scratch = snap[:0]
+}

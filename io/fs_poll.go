@@ -1,0 +1,151 @@
+package uvio
+
+import (
+	"golang.org/x/sys/unix"
+
+	"gouv/loop"
+	"gouv/pool"
+)
+
+// FSPoll polls a path with stat on the thread pool (uv_fs_poll_t) and
+// reports each change: Cb gets the previous and the current stat. As with
+// libuv, the first successful stat only sets the baseline; a failing stat
+// is reported once per distinct error, with a zeroed current stat.
+type FSPoll struct {
+	loop.Handle
+	timer loop.Timer
+	ctx   *fsPollCtx
+	// Cb gets nil or the stat's error, the previous and the current stat
+	// (Go memory, valid during the call).
+	Cb func(p *FSPoll, err error, prev, curr *Stat)
+}
+
+// fsPollCtx is one run of polling, from Start to Stop. A stat may still
+// be on the pool after Stop: it completes into its own, detached context.
+type fsPollCtx struct {
+	work     pool.Work // first: the pool hands back *pool.Work
+	p        *FSPoll
+	req      FSReq
+	path     []byte // NUL-terminated
+	interval uint64
+	start    uint64 // loop time when the stat in flight was started
+	busy     int    // 0: no stat yet; 1: last one worked; <0: last errno
+	stopped  bool
+	// st holds the stat in flight, the last successful one and zeros: an
+	// allocation of its own without pointers, so that C may be handed
+	// pointers into it.
+	st *[3]Stat
+}
+
+// InitFSPoll prepares p on l; flags is as for the loop's Init methods.
+func InitFSPoll(l *loop.Loop, p *FSPoll, kind int, flags *uint32) {
+	p.InitOutside(l, p, kind, flags)
+	l.InitTimer(&p.timer, kind, nil)
+	p.timer.SetInternal()
+	p.timer.Unref()
+}
+
+// Start polls path every interval milliseconds. Starting an active
+// handle does nothing, as in libuv.
+func (p *FSPoll) Start(path string, interval uint64) error {
+	if p.IsClosing() {
+		return unix.EINVAL
+	}
+	if p.IsActive() {
+		return nil
+	}
+	c := &fsPollCtx{p: p, interval: max(interval, 1), st: new([3]Stat)}
+	c.path = append([]byte(path), 0)
+	c.req.Type = FSStat
+	c.req.Path = &c.path[0]
+	c.req.Stat = &c.st[0]
+	c.work.Run = fsPollRun
+	c.work.Done = fsPollDone
+	p.ctx = c
+	p.Handle.Start()
+	c.submit()
+	return nil
+}
+
+func (c *fsPollCtx) submit() {
+	c.start = c.p.Loop().Now()
+	pool.Submit(c.p.Loop(), &c.work, pool.FastIO)
+}
+
+func fsPollRun(w *pool.Work) {
+	c := (*fsPollCtx)(unsafePointer(w))
+	c.req.Do()
+}
+
+func fsPollDone(w *pool.Work, err error) {
+	c := (*fsPollCtx)(unsafePointer(w))
+	if c.stopped || err != nil {
+		return
+	}
+	p := c.p
+	if c.req.Err != nil {
+		e := -int(errnoOf(c.req.Err))
+		if c.busy != e {
+			c.busy = e
+			if p.Cb != nil {
+				p.Cb(p, c.req.Err, &c.st[1], &c.st[2])
+			}
+		}
+	} else {
+		if c.busy != 0 && (c.busy < 0 || fsStatChanged(&c.st[1], &c.st[0])) {
+			if p.Cb != nil {
+				p.Cb(p, nil, &c.st[1], &c.st[0])
+			}
+		}
+		c.st[1] = c.st[0]
+		c.busy = 1
+	}
+	if c.stopped || p.ctx != c {
+		return // the callback stopped or closed the handle
+	}
+	elapsed := p.Loop().Now() - c.start
+	p.timer.Start(fsPollTimer, c.interval-elapsed%c.interval, 0)
+}
+
+func fsPollTimer(t *loop.Timer) {
+	// The timer is the first field after Handle in FSPoll; find p from it.
+	p := fsPollOfTimer(t)
+	if c := p.ctx; c != nil && !c.stopped {
+		c.submit()
+	}
+}
+
+// fsStatChanged compares what libuv compares: times, size, mode, owner,
+// inode, device and flags.
+func fsStatChanged(a, b *Stat) bool {
+	return a.Ctim != b.Ctim || a.Mtim != b.Mtim || a.Birthtim != b.Birthtim ||
+		a.Size != b.Size || a.Mode != b.Mode || a.UID != b.UID || a.GID != b.GID ||
+		a.Ino != b.Ino || a.Dev != b.Dev || a.Flags != b.Flags || a.Gen != b.Gen
+}
+
+// Stop stops polling. A stat in flight finishes unseen.
+func (p *FSPoll) Stop() {
+	if !p.IsActive() {
+		return
+	}
+	if p.ctx != nil {
+		p.ctx.stopped = true
+		p.ctx = nil
+	}
+	p.timer.Stop()
+	p.Handle.Stop()
+}
+
+// Path returns the polled path, or nil when stopped.
+func (p *FSPoll) Path() []byte {
+	if p.ctx == nil {
+		return nil
+	}
+	return p.ctx.path[:len(p.ctx.path)-1]
+}
+
+// CloseHandle stops polling and closes the internal timer.
+func (p *FSPoll) CloseHandle() {
+	p.Stop()
+	p.timer.Close(nil)
+}

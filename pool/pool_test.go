@@ -1,0 +1,148 @@
+package pool
+
+import (
+	"os"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"gouv/loop"
+)
+
+func TestMain(m *testing.M) {
+	// Every test here assumes four workers; the pool is process-wide.
+	Getenv = func(string) string { return "4" }
+	os.Exit(m.Run())
+}
+
+func newLoop(t *testing.T) *loop.Loop {
+	t.Helper()
+	l, err := loop.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	return l
+}
+
+// Chains of work resubmitted from their own Done must all complete: a
+// lost completion or wakeup would leave Run blocked.
+func TestChainedWorkAllCompletes(t *testing.T) {
+	l := newLoop(t)
+	const chains, per = 16, 500
+	var ran atomic.Int64
+	done := 0
+	works := make([]Work, chains)
+	left := make([]int, chains)
+	for i := range works {
+		i := i
+		left[i] = per
+		works[i].Run = func(w *Work) { ran.Add(1) }
+		works[i].Done = func(w *Work, err error) {
+			if err != nil {
+				t.Errorf("Done(%v)", err)
+			}
+			done++
+			if left[i]--; left[i] > 0 {
+				Submit(l, w, FastIO)
+			}
+		}
+		Submit(l, &works[i], FastIO)
+	}
+	if _, err := l.Run(loop.RunDefault); err != nil {
+		t.Fatal(err)
+	}
+	if done != chains*per || ran.Load() != chains*per {
+		t.Fatalf("done %d, ran %d, want %d", done, ran.Load(), chains*per)
+	}
+}
+
+func TestCancelQueuedWorkButNotRunningWork(t *testing.T) {
+	l := newLoop(t)
+	release := make(chan struct{})
+	var started atomic.Int32
+	var blockers [4]Work
+	var statuses []error
+	for i := range blockers {
+		blockers[i].Run = func(*Work) { started.Add(1); <-release }
+		blockers[i].Done = func(w *Work, err error) { statuses = append(statuses, err) }
+		Submit(l, &blockers[i], CPU)
+	}
+	for started.Load() < 4 {
+		time.Sleep(time.Millisecond)
+	}
+	var queued Work
+	queued.Run = func(*Work) { t.Error("cancelled work ran") }
+	var queuedErr error
+	queued.Done = func(w *Work, err error) { queuedErr = err }
+	Submit(l, &queued, FastIO)
+	if Cancel(&blockers[0]) {
+		t.Error("cancelled running work")
+	}
+	if !Cancel(&queued) {
+		t.Fatal("could not cancel queued work")
+	}
+	close(release)
+	l.Run(loop.RunDefault)
+	if queuedErr != ErrCanceled {
+		t.Errorf("cancelled work's Done got %v", queuedErr)
+	}
+	if len(statuses) != 4 {
+		t.Errorf("%d blockers finished", len(statuses))
+	}
+}
+
+// Slow I/O may hold at most half of the workers, so file work still runs
+// while every slow slot is stuck.
+func TestSlowIOLeavesWorkersForFileWork(t *testing.T) {
+	l := newLoop(t)
+	release := make(chan struct{})
+	var running, maxRunning atomic.Int32
+	slow := make([]Work, 6)
+	for i := range slow {
+		slow[i].Run = func(*Work) {
+			n := running.Add(1)
+			for {
+				m := maxRunning.Load()
+				if n <= m || maxRunning.CompareAndSwap(m, n) {
+					break
+				}
+			}
+			<-release
+			running.Add(-1)
+		}
+		slow[i].Done = func(*Work, error) {}
+		Submit(l, &slow[i], SlowIO)
+	}
+	fast := Work{Run: func(*Work) {}}
+	fastDone := false
+	fast.Done = func(*Work, error) { fastDone = true; close(release) }
+	Submit(l, &fast, FastIO)
+	l.Run(loop.RunDefault)
+	if !fastDone {
+		t.Error("file work never ran")
+	}
+	if m := maxRunning.Load(); m > 2 {
+		t.Errorf("%d slow jobs ran at once; at most 2 of 4 workers", m)
+	}
+}
+
+func TestSubmitAndCompleteAllocateNothing(t *testing.T) {
+	if raceOn {
+		t.Skip("allocation counts are meaningless under -race")
+	}
+	l := newLoop(t)
+	var w Work
+	w.Run = func(*Work) {}
+	w.Done = func(*Work, error) {}
+	// Warm up: the pool starts, the loop's buffers grow.
+	Submit(l, &w, FastIO)
+	l.Run(loop.RunDefault)
+	allocs := testing.AllocsPerRun(200, func() {
+		Submit(l, &w, FastIO)
+		l.Run(loop.RunDefault)
+	})
+	if allocs != 0 {
+		t.Errorf("%v allocations per submit and completion", allocs)
+	}
+}
