@@ -43,32 +43,19 @@ func cancelNameReq(req unsafe.Pointer) bool {
 	return w != nil && pool.Cancel(w)
 }
 
-// cancelGetaddrinfo is uv_cancel's hook for UV_GETADDRINFO requests: it
-// reports whether the lookup was still queued. If so its callback runs on
-// the next loop iteration with UV_EAI_CANCELED and a NULL result; if not,
-// uv_cancel answers UV_EBUSY.
-func cancelGetaddrinfo(req *C.uv_getaddrinfo_t) bool {
-	return cancelNameReq(unsafe.Pointer(req))
-}
-
-// cancelGetnameinfo is uv_cancel's hook for UV_GETNAMEINFO requests, as
-// cancelGetaddrinfo.
-func cancelGetnameinfo(req *C.uv_getnameinfo_t) bool {
-	return cancelNameReq(unsafe.Pointer(req))
-}
-
-// cancelLookup is cancelGetaddrinfo and cancelGetnameinfo in uv_cancel's
-// shape, for area-fs's registerCancel table:
-//
-//	registerCancel(C.UV_GETADDRINFO, cancelLookup)
-//	registerCancel(C.UV_GETNAMEINFO, cancelLookup)
-//
-// 0 if the lookup was still queued, UV_EBUSY once a worker has it.
+// cancelLookup is uv_cancel for UV_GETADDRINFO and UV_GETNAMEINFO
+// requests: 0 if the lookup was still queued (its callback then gets
+// UV_EAI_CANCELED), UV_EBUSY once a worker has it.
 func cancelLookup(req *C.uv_req_t) C.int {
 	if cancelNameReq(unsafe.Pointer(req)) {
 		return 0
 	}
 	return C.UV_EBUSY
+}
+
+func init() {
+	registerCancel(C.UV_GETADDRINFO, cancelLookup)
+	registerCancel(C.UV_GETNAMEINFO, cancelLookup)
 }
 
 // cbytes views a NUL-terminated C string (without its NUL) for the

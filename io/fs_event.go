@@ -56,7 +56,7 @@ var (
 
 // InitFSEvent prepares e on l; flags is as for the loop's Init methods.
 func InitFSEvent(l *loop.Loop, e *FSEvent, kind int, flags *uint32) {
-	e.InitOutside(l, e, kind, flags)
+	e.InitExternal(l, e, kind, flags)
 	e.wd = -1
 }
 
@@ -159,6 +159,9 @@ func (e *FSEvent) Path() []byte {
 
 // CloseHandle stops the handle when it is closed.
 func (e *FSEvent) CloseHandle() { e.Stop() }
+
+// FinishClose has nothing to cancel.
+func (e *FSEvent) FinishClose() {}
 
 func (ino *fsInotify) ready(w *loop.IO, events uint32) {
 	for {

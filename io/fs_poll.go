@@ -39,7 +39,7 @@ type fsPollCtx struct {
 
 // InitFSPoll prepares p on l; flags is as for the loop's Init methods.
 func InitFSPoll(l *loop.Loop, p *FSPoll, kind int, flags *uint32) {
-	p.InitOutside(l, p, kind, flags)
+	p.InitExternal(l, p, kind, flags)
 	l.InitTimer(&p.timer, kind, nil)
 	p.timer.SetInternal()
 	p.timer.Unref()
@@ -145,6 +145,9 @@ func (p *FSPoll) Path() []byte {
 }
 
 // CloseHandle stops polling and closes the internal timer.
+// FinishClose has nothing to cancel: a stat in flight finishes on its own.
+func (p *FSPoll) FinishClose() {}
+
 func (p *FSPoll) CloseHandle() {
 	p.Stop()
 	p.timer.Close(nil)
