@@ -59,6 +59,11 @@ def collect():
         for name, body in function_bodies(path):
             where[name] = path.name
             state[name] = state_of(body, path.name.startswith("enosys_"))
+        # capi/fs.c defines its uniform uv_fs_* wrappers with FS_*_OP(name,
+        # TYPE) macros; each such line defines uv_fs_<name>.
+        for name in re.findall(r"^FS_\w+_OP\((\w+)\s*,", path.read_text(), re.M):
+            where["uv_fs_" + name] = path.name
+            state["uv_fs_" + name] = "implemented"
     for path in sorted((ROOT / "capi").glob("*.go")):
         for name in re.findall(r"^//export (uv_\w+)", path.read_text(), re.M):
             where[name] = path.name
