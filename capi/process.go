@@ -10,18 +10,29 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"gouv/loop"
 	uvio "gouv/io"
 )
 
 // gouvPipeAdoptFD hands the parent's end of a UV_CREATE_PIPE socketpair to
-// the host's uv_pipe_t. The streams area owns uv_pipe_t; until its Go API
-// is visible here this goes through the public uv_pipe_open, which makes
-// the pipe both readable and writable. libuv opens it readable only if the
-// child writes (UV_WRITABLE_PIPE) and writable only if the child reads
-// (UV_READABLE_PIPE): readable and writable say which, for the merge.
+// the host's uv_pipe_t, one way only as libuv does: readable if the child
+// writes (UV_WRITABLE_PIPE), writable if the child reads (UV_READABLE_PIPE).
 func gouvPipeAdoptFD(pipe *C.uv_pipe_t, fd int, readable, writable bool) C.int {
-	_, _ = readable, writable
-	return C.uv_pipe_open(pipe, C.uv_file(fd))
+	s, ok := pipeOf(unsafe.Pointer(pipe))
+	if !ok {
+		return C.UV_EINVAL
+	}
+	if err := unix.SetNonblock(fd, true); err != nil {
+		return errno(err)
+	}
+	var flags uint32
+	if readable {
+		flags |= uvio.FlagReadable
+	}
+	if writable {
+		flags |= uvio.FlagWritable
+	}
+	return errno(s.Open(fd, flags))
 }
 
 // cForker starts children with gouv_fork_exec (process.c): a child made
@@ -228,8 +239,16 @@ func gouv_spawn(cl *C.uv_loop_t, cp *C.uv_process_t, o *C.uv_process_options_t, 
 		unix.Close(pipes[i].child)
 	}
 	if err != nil {
+		// When the program itself could not be run (not found, not
+		// executable, exec failed in the child), libuv still opens the
+		// parent's pipe ends, and hosts rely on it: Node starts reading
+		// them and sees EOF. Requests refused before any child was tried
+		// open nothing.
+		refused := err == uvio.ErrNoFile || err == loop.ErrClosing || err == unix.EBUSY
 		for _, cp := range pipes {
-			unix.Close(cp.parent)
+			if refused || gouvPipeAdoptFD(cp.pipe, cp.parent, cp.readable, cp.writable) != 0 {
+				unix.Close(cp.parent)
+			}
 		}
 		return errno(err)
 	}

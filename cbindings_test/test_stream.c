@@ -1511,4 +1511,28 @@ TEST(address_helpers_round_trip_with_scope_ids_and_refuse_bad_input) {
   CHECK(strlen(buf) > 0);
 }
 
+/* The readable argument of uv_tty_init is not what decides: the mode the
+ * descriptor was opened with is (Node passes 0 for its stdin). */
+TEST(tty_readable_and_writable_follow_the_descriptor_mode) {
+  uv_loop_t loop;
+  uv_tty_t rw, ro;
+  int master, slave, rdonly;
+  char name[64];
+  CHECK_EQ(openpty(&master, &slave, name, NULL, NULL), 0);
+  rdonly = open(name, O_RDONLY | O_NOCTTY);
+  CHECK(rdonly >= 0);
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_tty_init(&loop, &rw, slave, 0), 0);
+  CHECK(uv_is_readable((uv_stream_t*)&rw));
+  CHECK(uv_is_writable((uv_stream_t*)&rw));
+  CHECK_EQ(uv_tty_init(&loop, &ro, rdonly, 1), 0);
+  CHECK(uv_is_readable((uv_stream_t*)&ro));
+  CHECK(!uv_is_writable((uv_stream_t*)&ro));
+  uv_close((uv_handle_t*)&rw, NULL);
+  uv_close((uv_handle_t*)&ro, NULL);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+  close(master);
+}
+
 HARNESS_MAIN

@@ -20,7 +20,8 @@ const (
 // settings where an async-signal-safe reset can reach them.
 var TTYSaveOrig func(fd int)
 
-// InitTTY prepares a TTY stream on fd (uv_tty_init). A terminal's slave
+// InitTTY prepares a TTY stream on fd (uv_tty_init); readable is unused,
+// as in libuv 1.44. A terminal's slave
 // side is reopened so that making it non-blocking does not change the
 // descriptor other processes share; without that, writes block.
 func InitTTY(l *loop.Loop, s *Stream, handleKind int, hooks StreamHooks, fd int, readable bool,
@@ -62,9 +63,16 @@ func InitTTY(l *loop.Loop, s *Stream, handleKind int, hooks StreamHooks, fd int,
 	if !s.has(FlagBlockingWrites) {
 		unix.SetNonblock(fd, true)
 	}
-	f := FlagWritable
-	if readable {
-		f = FlagReadable
+	// libuv 1.44 ignores the readable argument: what the descriptor was
+	// opened for decides (Node passes 0 for its stdin).
+	var f uint32
+	if mode, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0); err == nil {
+		if mode&unix.O_ACCMODE != unix.O_WRONLY {
+			f |= FlagReadable
+		}
+		if mode&unix.O_ACCMODE != unix.O_RDONLY {
+			f |= FlagWritable
+		}
 	}
 	s.Open(fd, f)
 	s.auxOf().tty = true
