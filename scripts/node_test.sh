@@ -6,7 +6,7 @@
 # once more through Node's own runner (`node --test cbindings_test/node/`).
 # Prints one line per run (PASS/FAIL and seconds), the output of each
 # failure, and "N passed, M failed"; exits non-zero if anything failed.
-# GOUV_NODE_TEST_TIMEOUT: seconds per file (default 90).
+# GOUV_NODE_TEST_TIMEOUT: seconds per file (default 60).
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -14,7 +14,7 @@ NODE=("$GOUV_ROOT/scripts/node.sh")
 MODE=gouv
 if [ "${1:-}" = --reference ]; then NODE+=(--reference); MODE=reference; shift; fi
 FILTER=${1:-}
-TIMEOUT=${GOUV_NODE_TEST_TIMEOUT:-90}
+TIMEOUT=${GOUV_NODE_TEST_TIMEOUT:-60}
 DIR=$GOUV_ROOT/cbindings_test/node
 
 # Fetch Node (and build gouv) once, up front, so no test's time includes it.

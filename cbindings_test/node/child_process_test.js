@@ -30,8 +30,8 @@ if (process.argv[2] === 'child') {
 
 const test = require('node:test');
 
-// A failed test can leave handles open: never hang past 60 s.
-setTimeout(() => { console.error(`${__filename}: still running after 60 s, giving up`); process.exit(1); }, 60000).unref();
+// A failed test can leave handles open: never hang past 45 s.
+setTimeout(() => { console.error(`${__filename}: still running after 45 s, giving up`); process.exit(1); }, 45000).unref();
 
 function exited(child) {
   return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));

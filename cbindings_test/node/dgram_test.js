@@ -8,8 +8,8 @@ const dgram = require('node:dgram');
 const os = require('node:os');
 const { once } = require('node:events');
 
-// A failed test can leave handles open: never hang past 60 s.
-setTimeout(() => { console.error(`${__filename}: still running after 60 s, giving up`); process.exit(1); }, 60000).unref();
+// A failed test can leave handles open: never hang past 45 s.
+setTimeout(() => { console.error(`${__filename}: still running after 45 s, giving up`); process.exit(1); }, 45000).unref();
 
 function timeout(ms, what) {
   return new Promise((_, rej) => setTimeout(() => rej(new Error(`timed out: ${what}`)), ms).unref());

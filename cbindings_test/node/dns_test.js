@@ -8,8 +8,8 @@ const assert = require('node:assert');
 const dns = require('node:dns');
 const os = require('node:os');
 
-// A failed test can leave handles open: never hang past 60 s.
-setTimeout(() => { console.error(`${__filename}: still running after 60 s, giving up`); process.exit(1); }, 60000).unref();
+// A failed test can leave handles open: never hang past 45 s.
+setTimeout(() => { console.error(`${__filename}: still running after 45 s, giving up`); process.exit(1); }, 45000).unref();
 
 const lookup = (host, opts) => new Promise((resolve, reject) => dns.lookup(host, opts, (e, address, family) => (e ? reject(e) : resolve({ address, family }))));
 
@@ -37,9 +37,12 @@ test('dns.promises.lookup, 500 lookups in flight', async () => {
 test('dns.lookupService on loopback', async () => {
   const { hostname, service } = await new Promise((resolve, reject) => dns.lookupService('127.0.0.1', 22, (e, h, s) => (e ? reject(e) : resolve({ hostname: h, service: s }))));
   assert.ok(typeof hostname === 'string' && hostname.length > 0);
-  assert.strictEqual(service, 'ssh');
+  // Service names come from /etc/services (Debian's netbase); without it
+  // getnameinfo answers with the number.
+  const named = /^ssh\s+22\/tcp/m.test(require('node:fs').existsSync('/etc/services') ? require('node:fs').readFileSync('/etc/services', 'utf8') : '');
+  assert.strictEqual(service, named ? 'ssh' : '22');
   const r = await dns.promises.lookupService('127.0.0.1', 80);
-  assert.strictEqual(r.service, 'http');
+  assert.strictEqual(r.service, named ? 'http' : '80');
   const n = await dns.promises.lookupService('127.0.0.1', 44444);
   assert.strictEqual(n.service, '44444');
   assert.throws(() => dns.lookupService('not an ip', 80, () => {}), { code: 'ERR_INVALID_ARG_VALUE' });

@@ -7,8 +7,8 @@ const assert = require('node:assert');
 const http = require('node:http');
 const { once } = require('node:events');
 
-// A failed test can leave handles open: never hang past 60 s.
-setTimeout(() => { console.error(`${__filename}: still running after 60 s, giving up`); process.exit(1); }, 60000).unref();
+// A failed test can leave handles open: never hang past 45 s.
+setTimeout(() => { console.error(`${__filename}: still running after 45 s, giving up`); process.exit(1); }, 45000).unref();
 
 function get(agent, port, path, body) {
   return new Promise((resolve, reject) => {
@@ -124,7 +124,7 @@ test('server closes idle keep-alive sockets after keepAliveTimeout', async () =>
   await get(agent, port, '/idle');
   const sock = Object.values(agent.freeSockets)[0][0];
   const t0 = Date.now();
-  await Promise.race([once(sock, 'close'), new Promise((_, rej) => setTimeout(() => rej(new Error('idle socket not closed')), 5000))]);
+  await Promise.race([once(sock, 'close'), new Promise((_, rej) => setTimeout(() => rej(new Error('idle socket not closed')), 5000).unref())]);
   assert.ok(Date.now() - t0 >= 50, `closed after ${Date.now() - t0} ms`);
   agent.destroy();
   server.closeAllConnections();

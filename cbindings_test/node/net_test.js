@@ -11,8 +11,8 @@ const os = require('node:os');
 const path = require('node:path');
 const { once } = require('node:events');
 
-// A failed test can leave handles open: never hang past 60 s.
-setTimeout(() => { console.error(`${__filename}: still running after 60 s, giving up`); process.exit(1); }, 60000).unref();
+// A failed test can leave handles open: never hang past 45 s.
+setTimeout(() => { console.error(`${__filename}: still running after 45 s, giving up`); process.exit(1); }, 45000).unref();
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gouv-node-net-'));
 process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));

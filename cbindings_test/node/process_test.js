@@ -9,8 +9,8 @@ const os = require('node:os');
 const cp = require('node:child_process');
 const { performance, monitorEventLoopDelay } = require('node:perf_hooks');
 
-// A failed test can leave handles open: never hang past 60 s.
-setTimeout(() => { console.error(`${__filename}: still running after 60 s, giving up`); process.exit(1); }, 60000).unref();
+// A failed test can leave handles open: never hang past 45 s.
+setTimeout(() => { console.error(`${__filename}: still running after 45 s, giving up`); process.exit(1); }, 45000).unref();
 
 test('os module', () => {
   assert.ok(os.cpus().length >= 1);

@@ -7,8 +7,8 @@ const assert = require('node:assert');
 const cp = require('node:child_process');
 const { once } = require('node:events');
 
-// A failed test can leave handles open: never hang past 60 s.
-setTimeout(() => { console.error(`${__filename}: still running after 60 s, giving up`); process.exit(1); }, 60000).unref();
+// A failed test can leave handles open: never hang past 45 s.
+setTimeout(() => { console.error(`${__filename}: still running after 45 s, giving up`); process.exit(1); }, 45000).unref();
 
 test('process.on(SIGUSR2) with process.kill to ourselves', async () => {
   let a = 0;

@@ -8,8 +8,8 @@ const assert = require('node:assert');
 const { Worker, MessageChannel, receiveMessageOnPort } = require('node:worker_threads');
 const { once } = require('node:events');
 
-// A failed test can leave handles open: never hang past 60 s.
-setTimeout(() => { console.error(`${__filename}: still running after 60 s, giving up`); process.exit(1); }, 60000).unref();
+// A failed test can leave handles open: never hang past 45 s.
+setTimeout(() => { console.error(`${__filename}: still running after 45 s, giving up`); process.exit(1); }, 45000).unref();
 
 const worker = (src, opts) => new Worker(src, { eval: true, ...opts });
 
