@@ -52,6 +52,14 @@ bench_node() {
   "$nodesh" --reference -e 0 >&2 || { nlog "node does not run on the system libuv"; exit 1; }
   "$nodesh" -e 0 >/dev/null 2>&1 || nlog "node does not start on gouv yet: its column will be n/a"
 
+  # wrk is the load generator when it can be had (as root, from Debian);
+  # otherwise a Node client in a second process, always on the system libuv.
+  if ! command -v wrk >/dev/null && [[ $(id -u) == 0 ]]; then
+    nlog "installing wrk"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 ||
+      nlog "no wrk: using cbindings_test/bench/node/http_client.js"
+  fi
+
   # 10,000 small files for the fs benchmark, made once for both.
   local files=$tmp/files
   "$nodesh" --reference -e '
