@@ -4,6 +4,9 @@
 # the ratio gouv/libuv (throughput terms: > 1 means gouv is faster).
 #
 # Usage: scripts/bench.sh [--rounds N] [filter]
+#        scripts/bench.sh node [--rounds N] [http|fs|spawn|worker|startup]
+#   node         Debian's Node 18 on gouv and on the system libuv instead
+#                (cbindings_test/bench/node/; see bench_node below)
 #   --rounds N   runs per benchmark and implementation (default 3)
 #   filter       only benchmarks whose name contains this substring
 #
@@ -18,6 +21,178 @@
 # ENOSYS, its rows show "n/a" and the script carries on. Only the table goes
 # to stdout; progress and diagnostics go to stderr.
 set -euo pipefail
+
+# ---------------------------------------------------------------------------
+# Node mode: scripts/bench.sh node [--rounds N] [filter]
+# Debian's Node 18 (scripts/node.sh) on gouv and on the system libuv, the
+# same binary, alternately; the workloads are cbindings_test/bench/node/*.js.
+# Until Node boots on gouv its column is n/a.
+bench_node() {
+  set +e  # a failed run is a row of n/a, not the end of the script
+  local root nodesh rounds=3 filter="" dir tmp
+  root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+  nodesh=$root/scripts/node.sh
+  dir=$root/cbindings_test/bench/node
+  while (($#)); do
+    case $1 in
+      --rounds) rounds=${2:?}; shift 2 ;;
+      --rounds=*) rounds=${1#--rounds=}; shift ;;
+      *) filter=$1; shift ;;
+    esac
+  done
+  [[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: --rounds wants a positive integer" >&2; exit 2; }
+  tmp=$(mktemp -d "${TMPDIR:-/tmp}/gouv-bench-node.XXXXXX")
+  BENCH_NODE_TMP=$tmp
+  trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$BENCH_NODE_TMP"' EXIT
+  local results=$tmp/results
+  : >"$results"
+  nlog() { echo "bench.sh node: $*" >&2; }
+
+  # Fetch Node and build gouv before timing anything.
+  "$nodesh" --reference -e 0 >&2 || { nlog "node does not run on the system libuv"; exit 1; }
+  "$nodesh" -e 0 >/dev/null 2>&1 || nlog "node does not start on gouv yet: its column will be n/a"
+
+  # wrk is the load generator when it can be had (as root, from Debian);
+  # otherwise a Node client in a second process, always on the system libuv.
+  if ! command -v wrk >/dev/null && [[ $(id -u) == 0 ]]; then
+    nlog "installing wrk"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 ||
+      nlog "no wrk: using cbindings_test/bench/node/http_client.js"
+  fi
+
+  # 10,000 small files for the fs benchmark, made once for both.
+  local files=$tmp/files
+  "$nodesh" --reference -e '
+    const fs = require("fs"), d = process.argv[1]; fs.mkdirSync(d);
+    for (let i = 0; i < 10000; i++) fs.writeFileSync(d + "/f" + i, "small file " + i + "\n".repeat(i % 200));
+  ' "$files"
+
+  # node_run IMPL ARGS...: node.sh on IMPL (gouv|libuv), bounded.
+  node_run() {
+    local impl=$1; shift
+    if [[ $impl == libuv ]]; then set -- --reference "$@"; fi
+    timeout -k 5 120 "$nodesh" "$@"
+  }
+  # record IMPL: RESULT lines from stdin into the results file.
+  record() { awk -v impl="$1" '$1 == "RESULT" && NF == 4 { print impl, $2, $3, $4 }' >>"$results"; }
+
+  bench_http() {
+    local impl=$1 srv port="" out
+    node_run "$impl" "$dir/http_server.js" >"$tmp/srv.out" 2>"$tmp/srv.err" &
+    srv=$!
+    for _ in $(seq 1 100); do
+      port=$(sed -n 's/^PORT //p' "$tmp/srv.out")
+      [[ -n $port ]] && break
+      kill -0 $srv 2>/dev/null || break
+      sleep 0.1
+    done
+    if [[ -z $port ]]; then
+      nlog "http server ($impl) did not start"; tail -n 3 "$tmp/srv.err" >&2
+      kill $srv 2>/dev/null; wait $srv 2>/dev/null; return 1
+    fi
+    if command -v wrk >/dev/null; then
+      out=$(wrk -t1 -c50 -d3s --latency "http://127.0.0.1:$port/" 2>&1) || true
+      echo "$out" | awk '
+        $1 == "Requests/sec:" { printf "RESULT http_requests %s req/s\n", $2 }
+        $1 == "99%" { v = $2; u = v; sub(/[a-z]+$/, "", v); sub(/^[0-9.]+/, "", u)
+                      f = (u == "us") ? 0.001 : (u == "s") ? 1000 : 1
+                      printf "RESULT http_p99_latency %.3f ms\n", v * f }' | record "$impl"
+    else
+      # A Node client on the reference libuv drives both servers the same way.
+      node_run libuv "$dir/http_client.js" "$port" 3 50 | record "$impl"
+    fi
+    kill $srv 2>/dev/null; wait $srv 2>/dev/null
+    kill -0 $srv 2>/dev/null && return 1
+    return 0
+  }
+
+  bench_startup() {
+    # The node binary itself with the library path node.sh would set, so
+    # that node.sh's own bash start-up is not in the figure.
+    local impl=$1 i t0 t1 rss rc times=() rsss=()
+    local build=${GOUV_BUILD:-$root/build}
+    local libdir=$build/node/root/usr/lib/x86_64-linux-gnu path
+    if [[ $impl == libuv ]]; then path=$libdir; else path=$build/lib:$libdir; fi
+    for i in $(seq 1 11); do
+      t0=$(date +%s%N)
+      /usr/bin/time -f '%M' -o "$tmp/rss" env LD_LIBRARY_PATH="$path" \
+        timeout 30 "$build/node/root/usr/bin/node" -e 0 >/dev/null 2>"$tmp/err"
+      rc=$?
+      t1=$(date +%s%N)
+      rss=$(tail -n 1 "$tmp/rss")
+      ((rc == 0)) && [[ $rss =~ ^[0-9]+$ ]] || return 1
+      times+=($(( (t1 - t0) / 1000 ))); rsss+=("$rss")
+    done
+    # Medians of 11.
+    printf '%s\n' "${times[@]}" | sort -n | sed -n 6p | awk '{ printf "RESULT startup_node_e0 %.2f ms\n", $1 / 1000 }' | record "$impl"
+    printf '%s\n' "${rsss[@]}" | sort -n | sed -n 6p | awk '{ printf "RESULT startup_max_rss %d KiB\n", $1 }' | record "$impl"
+  }
+
+  # run_bench NAME IMPL: one round of one benchmark; failures leave no result.
+  run_bench() {
+    local b=$1 impl=$2 rc=0
+    case $b in
+      http) bench_http "$impl" || rc=$? ;;
+      fs) node_run "$impl" "$dir/fs_read.js" "$files" >"$tmp/out" 2>"$tmp/err" || rc=$? ;;
+      spawn) node_run "$impl" "$dir/spawn.js" >"$tmp/out" 2>"$tmp/err" || rc=$? ;;
+      worker) node_run "$impl" "$dir/worker_pingpong.js" >"$tmp/out" 2>"$tmp/err" || rc=$? ;;
+      startup) bench_startup "$impl" || rc=$? ;;
+    esac
+    case $b in fs|spawn|worker) ((rc == 0)) && record "$impl" <"$tmp/out" ;; esac
+    if ((rc != 0)); then nlog "$b ($impl) failed (exit $rc)"; tail -n 3 "$tmp/err" >&2 2>/dev/null; fi
+    return 0
+  }
+
+  local benches=() b r impl
+  for b in http fs spawn worker startup; do
+    [[ -z $filter || $b == *"$filter"* ]] && benches+=("$b")
+  done
+  ((${#benches[@]})) || { nlog "no benchmark matches '$filter'"; exit 1; }
+  local gouv_ok=1
+  for ((r = 1; r <= rounds; r++)); do
+    for b in "${benches[@]}"; do
+      for impl in gouv libuv; do
+        if [[ $impl == gouv ]] && ((!gouv_ok)); then continue; fi
+        nlog "round $r/$rounds: $b ($impl)"
+        run_bench "$b" "$impl"
+      done
+    done
+    # Node does not start on gouv: skip its remaining runs.
+    if ((gouv_ok)) && ! grep -q '^gouv ' "$results"; then gouv_ok=0; fi
+  done
+
+  awk -v rounds="$rounds" '
+    function median(key,   n, i, j, t, v) {
+      n = cnt[key]; if (n == 0) return ""
+      for (i = 1; i <= n; i++) v[i] = vals[key, i]
+      for (i = 2; i <= n; i++) { t = v[i]; for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]; v[j + 1] = t }
+      return (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+    }
+    {
+      if (!($2 in seen)) { seen[$2] = 1; order[++rows] = $2 }
+      unit[$2] = $4; key = $1 SUBSEP $2; vals[key, ++cnt[key]] = $3 + 0
+    }
+    END {
+      fmt = "%-22s %12s %12s %11s  %s\n"
+      printf "# Node 18 on gouv vs the system libuv: medians of %d round(s)\n", rounds
+      printf "# ratio: > 1 means gouv is better (gouv/libuv for throughput;\n"
+      printf "#        libuv/gouv for latency, start-up time and RSS, marked *)\n"
+      printf fmt, "benchmark", "gouv", "libuv", "ratio", "unit"
+      for (i = 1; i <= rows; i++) {
+        n = order[i]; g = median("gouv" SUBSEP n); l = median("libuv" SUBSEP n)
+        lower = (unit[n] == "ms" || unit[n] == "KiB")
+        ratio = "n/a"
+        if (g != "" && l != "" && g > 0 && l > 0) ratio = sprintf("%.2f%s", lower ? l / g : g / l, lower ? "*" : "")
+        printf fmt, n, (g == "" ? "n/a" : g), (l == "" ? "n/a" : l), ratio, unit[n]
+      }
+    }' "$results"
+}
+if [[ ${1:-} == node ]]; then
+  shift
+  bench_node "$@"
+  exit 0
+fi
+# ---------------------------------------------------------------------------
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 GOUV_BUILD=${GOUV_BENCH_BUILD_DIR:-$ROOT/build}
