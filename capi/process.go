@@ -10,8 +10,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"gouv/loop"
 	uvio "gouv/io"
+	"gouv/loop"
 )
 
 // gouvPipeAdoptFD hands the parent's end of a UV_CREATE_PIPE socketpair to

@@ -7,6 +7,9 @@
 #   exports         our dynamic symbols against the system libuv.so.1
 #   ctest gouv      the C tests against gouv (build/)
 #   ctest libuv     the same C tests against the system libuv (build/ref)
+#   node            Debian's Node 18 running cbindings_test/node/ on gouv
+#                   and on the system libuv
+#   consumers, ffi  install-and-link checks, Python and LuaJIT bindings
 #
 # A C test that needs an area not implemented yet is listed, with the
 # area, in cbindings_test/waiting.txt: it still runs (and must pass) in
@@ -108,6 +111,27 @@ step "C tests against gouv"
 if [ -n "$waiting" ]; then ctest_mode "$GOUV_BUILD" gouv "^($waiting)\$"; else ctest_mode "$GOUV_BUILD" gouv; fi
 step "C tests against the system libuv (reference)"
 ctest_mode "$GOUV_REF_BUILD" libuv
+
+# node_mode LABEL [--reference]: Debian's Node 18 running the JS tests.
+node_mode() {
+  local label=$1; shift
+  scripts/node_test.sh "$@" >"$log/node-$label" 2>&1
+  local line p f
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log/node-$label" | tail -1)
+  grep -E '^(PASS|FAIL) ' "$log/node-$label" | grep -v '^PASS' | head -20
+  echo "${line:-no summary}"
+  if [ -z "$line" ]; then tail -30 "$log/node-$label"; bad 1 "node $label"; return; fi
+  p=${line%% passed*}; f=${line#*, }; f=${f%% failed*}
+  ok "$p"
+  if [ "$f" -gt 0 ]; then
+    sed -n '/^FAIL/,+25p' "$log/node-$label" | head -60
+    bad "$f" "node $label"
+  fi
+}
+step "Node.js 18 on gouv"
+node_mode gouv
+step "Node.js 18 on the system libuv (reference)"
+node_mode libuv --reference
 
 step "not implemented yet"
 # Every stub in capi/enosys_*.c is one function definition whose body calls
