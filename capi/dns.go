@@ -8,54 +8,28 @@ package main
 import "C"
 
 import (
-	"sync"
 	"unsafe"
 
 	uvio "gouv/io"
 	"gouv/pool"
 )
 
-// Lookups in flight, by C request, so that uv_cancel can find their pool
-// work. Loops on several threads submit lookups, hence the lock; it is
-// taken once at submit, once at completion and by cancel.
-var (
-	nameReqsMu sync.Mutex
-	nameReqs   = map[unsafe.Pointer]*pool.Work{}
-)
-
-func nameReqAdd(req unsafe.Pointer, w *pool.Work) {
-	nameReqsMu.Lock()
-	nameReqs[req] = w
-	nameReqsMu.Unlock()
+// cancelGetaddrinfo and cancelGetnameinfo are uv_cancel for lookups: 0 if
+// the lookup was still queued (its callback then gets UV_EAI_CANCELED),
+// UV_EBUSY once a worker has it.
+func cancelGetaddrinfo(r *C.uv_req_t) C.int {
+	req := (*C.uv_getaddrinfo_t)(unsafe.Pointer(r))
+	return cancelPoolReq(reqOf(req.loop, unsafe.Pointer(req), &req.gouv_work))
 }
 
-func nameReqDel(req unsafe.Pointer) {
-	nameReqsMu.Lock()
-	delete(nameReqs, req)
-	nameReqsMu.Unlock()
-}
-
-// cancelNameReq cancels the lookup of req if no worker has started it.
-func cancelNameReq(req unsafe.Pointer) bool {
-	nameReqsMu.Lock()
-	w := nameReqs[req]
-	nameReqsMu.Unlock()
-	return w != nil && pool.Cancel(w)
-}
-
-// cancelLookup is uv_cancel for UV_GETADDRINFO and UV_GETNAMEINFO
-// requests: 0 if the lookup was still queued (its callback then gets
-// UV_EAI_CANCELED), UV_EBUSY once a worker has it.
-func cancelLookup(req *C.uv_req_t) C.int {
-	if cancelNameReq(unsafe.Pointer(req)) {
-		return 0
-	}
-	return C.UV_EBUSY
+func cancelGetnameinfo(r *C.uv_req_t) C.int {
+	req := (*C.uv_getnameinfo_t)(unsafe.Pointer(r))
+	return cancelPoolReq(reqOf(req.loop, unsafe.Pointer(req), &req.gouv_work))
 }
 
 func init() {
-	registerCancel(C.UV_GETADDRINFO, cancelLookup)
-	registerCancel(C.UV_GETNAMEINFO, cancelLookup)
+	registerCancel(C.UV_GETADDRINFO, cancelGetaddrinfo)
+	registerCancel(C.UV_GETNAMEINFO, cancelGetnameinfo)
 }
 
 // cbytes views a NUL-terminated C string (without its NUL) for the
@@ -131,9 +105,10 @@ func gouv_getaddrinfo(cl *C.uv_loop_t, req *C.uv_getaddrinfo_t, cb C.uv_getaddri
 		getaddrinfoRelease(req)
 		return req.retcode
 	}
-	w := &pool.Work{Run: getaddrinfoRun, Done: getaddrinfoDone, User: unsafe.Pointer(req)}
-	nameReqAdd(unsafe.Pointer(req), w)
-	pool.Submit(s.l, w, pool.SlowIO)
+	o := getReq(s, unsafe.Pointer(req), &req.gouv_work)
+	o.Run = getaddrinfoRun
+	o.Done = getaddrinfoDone
+	pool.Submit(s.l, &o.Work, pool.SlowIO)
 	return 0
 }
 
@@ -156,12 +131,13 @@ func getaddrinfoRelease(req *C.uv_getaddrinfo_t) {
 // as long as it likes. The request is host memory that stays valid until
 // its callback has run.
 func getaddrinfoRun(w *pool.Work) {
-	C.gouv_getaddrinfo_work((*C.uv_getaddrinfo_t)(w.User))
+	C.gouv_getaddrinfo_work((*C.uv_getaddrinfo_t)(reqFromWork(w).c))
 }
 
 func getaddrinfoDone(w *pool.Work, err error) {
-	req := (*C.uv_getaddrinfo_t)(w.User)
-	nameReqDel(w.User)
+	o := reqFromWork(w)
+	req := (*C.uv_getaddrinfo_t)(o.c)
+	o.release(&req.gouv_work)
 	getaddrinfoRelease(req)
 	if err == pool.ErrCanceled {
 		req.retcode = C.UV_EAI_CANCELED
@@ -185,20 +161,22 @@ func gouv_getnameinfo(cl *C.uv_loop_t, req *C.uv_getnameinfo_t, cb C.uv_getnamei
 		C.gouv_getnameinfo_work(req)
 		return req.retcode
 	}
-	w := &pool.Work{Run: getnameinfoRun, Done: getnameinfoDone, User: unsafe.Pointer(req)}
-	nameReqAdd(unsafe.Pointer(req), w)
-	pool.Submit(s.l, w, pool.SlowIO)
+	o := getReq(s, unsafe.Pointer(req), &req.gouv_work)
+	o.Run = getnameinfoRun
+	o.Done = getnameinfoDone
+	pool.Submit(s.l, &o.Work, pool.SlowIO)
 	return 0
 }
 
 // getnameinfoRun runs on a pool worker, as getaddrinfoRun.
 func getnameinfoRun(w *pool.Work) {
-	C.gouv_getnameinfo_work((*C.uv_getnameinfo_t)(w.User))
+	C.gouv_getnameinfo_work((*C.uv_getnameinfo_t)(reqFromWork(w).c))
 }
 
 func getnameinfoDone(w *pool.Work, err error) {
-	req := (*C.uv_getnameinfo_t)(w.User)
-	nameReqDel(w.User)
+	o := reqFromWork(w)
+	req := (*C.uv_getnameinfo_t)(o.c)
+	o.release(&req.gouv_work)
 	if err == pool.ErrCanceled {
 		req.retcode = C.UV_EAI_CANCELED
 	}
