@@ -7,5 +7,10 @@
 // that needs both.
 //
 // It must never import "C": capi/ adapts these types to the C API, and Go
-// programs may use them directly.
+// programs may use them directly (examples/goecho is a TCP echo server).
+// Like package loop, a handle is used only from its loop's goroutine, and
+// its owner hears of events only through the callbacks and hooks it
+// registered, called from inside Loop.Run. Buffers handed to a stream are
+// the owner's memory, which the owner keeps valid until the request that
+// uses them completes; uvio never frees them.
 package uvio

@@ -8,6 +8,12 @@
 // host allocated, so that a host reading uv_loop_t or uv_handle_t fields
 // directly sees the loop's real state.
 //
-// A Loop belongs to the goroutine (and OS thread) that runs it. Only Wake
-// and Async.Send may be called from elsewhere.
+// A Loop belongs to the goroutine (and, under capi, the host's OS thread)
+// that runs it: it takes no locks, so everything else — handles, Run,
+// Close — must be used from that goroutine. Only Wake, Post and Async.Send
+// may be called from elsewhere. Callbacks run only inside Run, on that
+// goroutine, never from another one. A Go program may create and run a
+// loop on any goroutine; runtime.LockOSThread is not needed by the loop,
+// but keeps its callbacks on one thread as a C host sees them
+// (examples/goecho does so).
 package loop

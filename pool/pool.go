@@ -5,8 +5,14 @@
 //
 // The pool starts on first use with UV_THREADPOOL_SIZE workers (default 4,
 // at most 1024). Slow I/O (DNS) may occupy at most half of them, so that
-// file work is never starved by a slow resolver. It never calls back into
-// a loop from a worker: completions travel through loop.Post.
+// file work is never starved by a slow resolver. The workers are
+// goroutines, not threads of their own: a Run that blocks (in a system
+// call, or in C under capi) holds one of the Go runtime's threads while it
+// blocks.
+//
+// It never imports "C", so Go programs may use it directly. It never calls
+// back into a loop from a worker: completions travel through loop.Post,
+// and Done runs on the loop's goroutine.
 package pool
 
 import (

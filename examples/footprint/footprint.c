@@ -4,7 +4,9 @@
  * twice by scripts/measure.sh: as is, and with gouv's libuv.so.1 first on
  * LD_LIBRARY_PATH (the drop-in way), so both runs execute the same binary.
  *
- *   footprint steps      one line per step: threads, VmRSS, SigCgt
+ *   footprint steps      one line per step: threads, VmRSS, SigCgt (the
+ *                        last steps: the thread pool's first work item, and
+ *                        uv_loop_close)
  *   footprint fork       a child (no exec) calls uv_loop_fork and runs a timer
  *   footprint sigpipe    writes to a pipe without a reader on the main thread
  */
@@ -93,9 +95,25 @@ static void on_tick(uv_timer_t* t) {
   if (++ticks == 100) uv_close((uv_handle_t*)t, NULL);
 }
 
+static int works_done;
+static void work_cb(uv_work_t* req) {
+  (void)req;
+}
+/* Blocks its worker for 50 ms, as a host's blocking call would. */
+static void blocking_work_cb(uv_work_t* req) {
+  (void)req;
+  usleep(50 * 1000);
+}
+static void after_work_cb(uv_work_t* req, int status) {
+  (void)req;
+  if (status == 0) works_done++;
+}
+
 static int steps(void) {
   uv_loop_t loop;
   uv_timer_t timer;
+  uv_work_t work[4];
+  int i;
   report("start (library loaded)");
   if (uv_loop_init(&loop) != 0) return 1;
   report("after uv_loop_init");
@@ -105,6 +123,15 @@ static int steps(void) {
   uv_timer_start(&timer, on_tick, 1, 1);
   uv_run(&loop, UV_RUN_DEFAULT); /* 100 iterations of a 1 ms timer */
   report("after 100 timer iterations");
+  /* The thread pool starts on first use, with UV_THREADPOOL_SIZE workers. */
+  uv_queue_work(&loop, &work[0], work_cb, after_work_cb);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  report("after one uv_queue_work");
+  /* Four blocking items at once: every worker busy at the same time. */
+  for (i = 0; i < 4; i++) uv_queue_work(&loop, &work[i], blocking_work_cb, after_work_cb);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  if (works_done != 5) printf("work items completed: %d of 5\n", works_done);
+  report("after 4 blocking work items");
   uv_loop_close(&loop);
   report("after uv_loop_close");
   report_thread_masks();
