@@ -65,7 +65,7 @@ fi
 if go vet ./... 2>"$log/vet"; then ok 1; else cat "$log/vet"; bad 1 "go vet"; fi
 
 step "go test -race"
-go test -race -count=1 -v ./loop/... ./io/... ./pool/... >"$log/gotest" 2>&1
+go test -race -count=1 -v ./loop/... ./io/... ./pool/... ./examples/... >"$log/gotest" 2>&1
 gp=$(grep -c -- '^\s*--- PASS' "$log/gotest")
 gf=$(grep -c -- '^\s*--- FAIL' "$log/gotest")
 if grep -q '^FAIL' "$log/gotest" && [ "$gf" = 0 ]; then gf=1; fi
