@@ -23,6 +23,13 @@ void gouv_call_walk(void* fn, void* handle, void* arg);
  * stderr under GOUV_DEBUG=1. */
 int gouv_enosys(const char* function);
 
+/* epoll_wait on the thread's own stack (wait.c); -errno on failure. */
+int gouv_epoll_wait(int epfd, void* events, int maxevents, int timeout,
+                    int block_sigprof);
+
+/* Adds SA_ONSTACK to the host's signal handlers (onstack.c). */
+void gouv_host_handlers_onstack(int force);
+
 /* The default loop's storage lives in C (loop.c). */
 void gouv_forget_default_loop(uv_loop_t* loop);
 

@@ -84,6 +84,11 @@ int uv_loop_fork(uv_loop_t* loop) {
   return UV_ENOSYS;
 }
 
+int uv_run(uv_loop_t* loop, uv_run_mode mode) {
+  gouv_host_handlers_onstack(mode == UV_RUN_DEFAULT);
+  return gouv_run(loop, mode);
+}
+
 int uv_loop_alive(const uv_loop_t* loop) {
   return gouv_loop_alive((uv_loop_t*)loop);
 }

@@ -6,6 +6,8 @@ import "C"
 import (
 	"unsafe"
 
+	"golang.org/x/sys/unix"
+
 	"gouv/loop"
 )
 
@@ -38,6 +40,7 @@ func gouv_loop_init(cl *C.uv_loop_t) C.int {
 	}
 	l.User = unsafe.Pointer(cl)
 	l.SetTimerSync(s.syncTimers)
+	l.SetWait(waitInC)
 	cl.backend_fd = C.int(l.BackendFD())
 	cl.gouv_wakeup_fd = C.int(l.WakeupFD())
 	cl.gouv_id = C.uint32_t(s.id)
@@ -72,8 +75,11 @@ func gouv_loop_close(cl *C.uv_loop_t) C.int {
 	return 0
 }
 
-//export uv_run
-func uv_run(cl *C.uv_loop_t, mode C.uv_run_mode) C.int {
+// uv_run is C (loop.c): it first moves the host's signal handlers onto
+// the alternate stack (onstack.c), then runs this.
+
+//export gouv_run
+func gouv_run(cl *C.uv_loop_t, mode C.uv_run_mode) C.int {
 	s := stateOf(cl)
 	if s == nil {
 		debugf("uv_run: loop %s is not an open loop", ptr(unsafe.Pointer(cl)))
@@ -146,4 +152,19 @@ func uv_walk(cl *C.uv_loop_t, cb C.uv_walk_cb, arg unsafe.Pointer) {
 	s.l.Walk(func(h *loop.Handle) {
 		C.gouv_call_walk(unsafe.Pointer(cb), h.User, arg)
 	})
+}
+
+// waitInC blocks in epoll_wait through C (wait.c), so that the wait runs
+// on the thread's own stack. events is Go memory holding no Go pointers,
+// pinned for the duration of the call, as cgo allows.
+func waitInC(epfd int, events []unix.EpollEvent, timeout int, blockSIGPROF bool) (int, error) {
+	prof := C.int(0)
+	if blockSIGPROF {
+		prof = 1
+	}
+	n := C.gouv_epoll_wait(C.int(epfd), unsafe.Pointer(&events[0]), C.int(len(events)), C.int(timeout), prof)
+	if n < 0 {
+		return -1, unix.Errno(-n)
+	}
+	return int(n), nil
 }

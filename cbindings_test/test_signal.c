@@ -294,6 +294,61 @@ static void host_fault_handler(int sig) {
   siglongjmp(fault_jump, 1);
 }
 
+/* The loop's own thread runs the library's code for much of uv_run (on
+ * Go's small goroutine stacks, in gouv). A host handler installed without
+ * SA_ONSTACK that lands there, as Node's SIGTERM handler does, must still
+ * have room: its 16 KiB of stack would overflow a goroutine stack. */
+static volatile sig_atomic_t loop_thread_hits;
+static volatile int loop_kills_done;
+static pthread_t loop_thread;
+
+static void loop_thread_handler(int sig) {
+  volatile char pad[16384];
+  pad[0] = (char)sig;
+  pad[sizeof(pad) - 1] = pad[0];
+  loop_thread_hits++;
+}
+
+static void* loop_thread_killer(void* arg) {
+  int i;
+  (void)arg;
+  for (i = 0; i < 3000; i++) {
+    pthread_kill(loop_thread, SIGUSR1);
+    if (i % 64 == 0)
+      usleep(1000);
+  }
+  loop_kills_done = 1;
+  return NULL;
+}
+
+static void loop_thread_timer(uv_timer_t* t) {
+  if (loop_kills_done)
+    uv_close((uv_handle_t*)t, NULL);
+}
+
+TEST(host_handler_without_onstack_survives_signals_on_the_loop_thread) {
+  struct sigaction sa, old;
+  uv_loop_t loop;
+  uv_timer_t t;
+  pthread_t killer;
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = loop_thread_handler;
+  sa.sa_flags = SA_RESTART;
+  CHECK_EQ(sigaction(SIGUSR1, &sa, &old), 0);
+  loop_thread = pthread_self();
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_timer_init(&loop, &t), 0);
+  /* A 1 ms repeat: the thread keeps moving between waiting and running
+   * the loop's code while the signals arrive. */
+  CHECK_EQ(uv_timer_start(&t, loop_thread_timer, 1, 1), 0);
+  CHECK_EQ(pthread_create(&killer, NULL, loop_thread_killer, NULL), 0);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(pthread_join(killer, NULL), 0);
+  CHECK(loop_thread_hits > 0);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+  CHECK_EQ(sigaction(SIGUSR1, &old, NULL), 0);
+}
+
 TEST(host_fault_handler_still_gets_host_faults) {
   struct sigaction sa, old;
   uv_loop_t loop;

@@ -266,7 +266,20 @@ func (l *Loop) poll(timeout int) {
 	}
 }
 
+// WaitFunc waits on an epoll descriptor, as epoll_wait(2), with SIGPROF
+// blocked during the wait when blockSIGPROF is set.
+type WaitFunc func(epfd int, events []unix.EpollEvent, timeout int, blockSIGPROF bool) (int, error)
+
+// SetWait replaces how the loop blocks for I/O. capi waits in C, on the
+// thread's own stack: a host's signal handler installed without
+// SA_ONSTACK that interrupts the wait then runs there, not on a small
+// goroutine stack.
+func (l *Loop) SetWait(f WaitFunc) { l.wait = f }
+
 func (l *Loop) epollWait(timeout int) (int, error) {
+	if l.wait != nil {
+		return l.wait(l.epfd, l.events, timeout, l.blockSIGPROF)
+	}
 	if l.blockSIGPROF {
 		return epollPwaitNoProf(l.epfd, l.events, timeout)
 	}

@@ -61,6 +61,7 @@ type Loop struct {
 	walkScratch              []*Handle
 	closing                  *Handle
 
+	wait         WaitFunc
 	running      bool
 	closed       bool
 	blockSIGPROF bool
