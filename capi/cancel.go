@@ -9,9 +9,9 @@ import (
 	"gouv/pool"
 )
 
-// cancelFuncs says how uv_cancel cancels each request type. Areas whose
-// requests run on the pool register theirs from an init function (the
-// net area: UV_GETADDRINFO, UV_GETNAMEINFO); a type without one gets
+// cancelFuncs says how uv_cancel cancels each request type. Request types
+// that run on the pool register theirs from an init function (dns.go:
+// UV_GETADDRINFO, UV_GETNAMEINFO); a type without one gets
 // UV_EINVAL, as libuv gives for requests that cannot be cancelled.
 var cancelFuncs = map[C.uv_req_type]func(req *C.uv_req_t) C.int{}
 

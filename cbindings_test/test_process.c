@@ -444,7 +444,7 @@ TEST(spawn_leaks_no_library_fd_into_child) {
   waitpid(-1, NULL, WNOHANG);
 }
 
-/* --- UV_CREATE_PIPE: needs uv_pipe_t (streams area). --- */
+/* --- UV_CREATE_PIPE: the child's stdio through uv_pipe_t. --- */
 
 static char captured[256];
 static size_t captured_len;

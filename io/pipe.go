@@ -17,8 +17,7 @@ func InitPipe(l *loop.Loop, s *Stream, handleKind int, hooks StreamHooks, ipc bo
 
 // OpenFD opens the stream on an existing descriptor of any kind (pipe,
 // socket, FIFO), readable and writable as its access mode says
-// (uv_pipe_open). It is the API other areas use to wrap a descriptor
-// they created, such as a child's stdio pipe.
+// (uv_pipe_open), for wrapping a descriptor made elsewhere.
 func (s *Stream) OpenFD(fd int) error {
 	if s.Loop().IOWatched(fd) {
 		return unix.EEXIST

@@ -230,7 +230,7 @@ func (s *Stream) WriteQueueSize() uint64 { return *s.wqSize }
 // Open attaches an existing descriptor to the stream, made non-blocking,
 // with the given readable/writable bits. It is the entry point for
 // uv_pipe_open, uv_tcp_open, accepted connections and spawned children's
-// pipes (another area's uv_spawn calls it for UV_CREATE_PIPE).
+// pipes (uv_spawn opens UV_CREATE_PIPE ends with it).
 func (s *Stream) Open(fd int, flags uint32) error {
 	if cur := s.FD(); cur != -1 && cur != fd {
 		return unix.EBUSY
