@@ -105,10 +105,7 @@ func gouv_getaddrinfo(cl *C.uv_loop_t, req *C.uv_getaddrinfo_t, cb C.uv_getaddri
 		getaddrinfoRelease(req)
 		return req.retcode
 	}
-	o := getReq(s, unsafe.Pointer(req), &req.gouv_work)
-	o.Run = getaddrinfoRun
-	o.Done = getaddrinfoDone
-	pool.Submit(s.l, &o.Work, pool.SlowIO)
+	getReq(s, unsafe.Pointer(req), &req.gouv_work).submit(s, getaddrinfoRun, getaddrinfoDone, pool.SlowIO)
 	return 0
 }
 
@@ -161,10 +158,7 @@ func gouv_getnameinfo(cl *C.uv_loop_t, req *C.uv_getnameinfo_t, cb C.uv_getnamei
 		C.gouv_getnameinfo_work(req)
 		return req.retcode
 	}
-	o := getReq(s, unsafe.Pointer(req), &req.gouv_work)
-	o.Run = getnameinfoRun
-	o.Done = getnameinfoDone
-	pool.Submit(s.l, &o.Work, pool.SlowIO)
+	getReq(s, unsafe.Pointer(req), &req.gouv_work).submit(s, getnameinfoRun, getnameinfoDone, pool.SlowIO)
 	return 0
 }
 

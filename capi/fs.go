@@ -213,9 +213,7 @@ func gouv_fs_run(req *C.uv_fs_t) C.int {
 	}
 	o := getReq(s, unsafe.Pointer(req), &req.gouv_work)
 	fsFill(&o.fs.r, req)
-	o.Run = fsRun
-	o.Done = fsDone
-	pool.Submit(s.l, &o.Work, pool.FastIO)
+	o.submit(s, fsRun, fsDone, pool.FastIO)
 	return 0
 }
 

@@ -56,10 +56,7 @@ func uv_random(cl *C.uv_loop_t, req *C.uv_random_t, buf unsafe.Pointer, buflen C
 	req.buf = buf
 	req.buflen = buflen
 	req.cb = cb
-	o := getReq(s, unsafe.Pointer(req), &req.work_req)
-	o.Run = randomRun
-	o.Done = randomDone
-	pool.Submit(s.l, &o.Work, pool.CPU)
+	getReq(s, unsafe.Pointer(req), &req.work_req).submit(s, randomRun, randomDone, pool.CPU)
 	return 0
 }
 

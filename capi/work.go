@@ -56,6 +56,14 @@ func getReq(s *loopState, c unsafe.Pointer, w *C.struct_uv__work) *poolReq {
 	return o
 }
 
+// submit hands the request to the pool: run on a worker, done on the
+// loop thread.
+func (o *poolReq) submit(s *loopState, run func(*pool.Work), done func(*pool.Work, error), kind pool.Kind) {
+	o.Run = run
+	o.Done = done
+	pool.Submit(s.l, &o.Work, kind)
+}
+
 // release puts the object back; its C request is the host's again.
 func (o *poolReq) release(w *C.struct_uv__work) {
 	(*C.gouv_poolreq_t)(unsafe.Pointer(w)).tag = 0
@@ -119,10 +127,7 @@ func uv_queue_work(cl *C.uv_loop_t, req *C.uv_work_t, workCb C.uv_work_cb, after
 	req.loop = cl
 	req.work_cb = workCb
 	req.after_work_cb = afterCb
-	o := getReq(s, unsafe.Pointer(req), &req.gouv_work)
-	o.Run = workRun
-	o.Done = workDone
-	pool.Submit(s.l, &o.Work, pool.CPU)
+	getReq(s, unsafe.Pointer(req), &req.gouv_work).submit(s, workRun, workDone, pool.CPU)
 	return 0
 }
 
