@@ -2,13 +2,21 @@
  * arrays (which a Go export cannot declare), fill the request the way
  * libuv does (so hosts reading req->path or req->fs_type see libuv's
  * values), keep the arguments in its private fields, and make one call
- * into Go, gouv_fs_run, which runs the operation or queues it on the pool.
+ * into Go, gouv_fs_run, which runs the operation or queues it on the pool
+ * (synchronous stats excepted: see fs_run).
  * Preparing the request here costs no crossing: strdup and memcpy are C. */
+#define _GNU_SOURCE /* struct statx */
 #include "fs.h"
 #include "_cgo_export.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
 void gouv_call_fs(void* cb, void* req) { ((uv_fs_cb)cb)((uv_fs_t*)req); }
 
@@ -124,6 +132,64 @@ static int fs_bufs(uv_fs_t* req, const uv_buf_t bufs[], unsigned int nbufs,
   return 0;
 }
 
+/* Synchronous stat, lstat and fstat are served here, without entering Go:
+ * hosts call them in tight loops (Node's module resolution stats every
+ * candidate path), and a crossing plus Go's syscall bookkeeping cost more
+ * than the statx itself. The fields are filled as io/fs.go fills them. */
+static uv_timespec_t fs_ts(struct statx_timestamp t) {
+  uv_timespec_t r = {t.tv_sec, t.tv_nsec};
+  return r;
+}
+
+static int fs_statx_sync(uv_fs_t* req, int dirfd, const char* path, int flags) {
+  struct statx x;
+  uv_stat_t* st = &req->statbuf;
+  int r;
+  do
+    r = (int)syscall(SYS_statx, dirfd, path, flags | AT_STATX_SYNC_AS_STAT,
+                     STATX_BASIC_STATS | STATX_BTIME, &x);
+  while (r == -1 && errno == EINTR);
+  if (r == -1) {
+    req->result = -errno;
+    return (int)req->result;
+  }
+  st->st_dev = makedev(x.stx_dev_major, x.stx_dev_minor);
+  st->st_mode = x.stx_mode;
+  st->st_nlink = x.stx_nlink;
+  st->st_uid = x.stx_uid;
+  st->st_gid = x.stx_gid;
+  st->st_rdev = makedev(x.stx_rdev_major, x.stx_rdev_minor);
+  st->st_ino = x.stx_ino;
+  st->st_size = x.stx_size;
+  st->st_blksize = x.stx_blksize;
+  st->st_blocks = x.stx_blocks;
+  st->st_flags = 0;
+  st->st_gen = 0;
+  st->st_atim = fs_ts(x.stx_atime);
+  st->st_mtim = fs_ts(x.stx_mtime);
+  st->st_ctim = fs_ts(x.stx_ctime);
+  st->st_birthtim = fs_ts(x.stx_btime);
+  req->ptr = st;
+  return 0;
+}
+
+/* Runs a prepared request: the synchronous stats here, the rest in Go. */
+static int fs_run(uv_fs_t* req) {
+  if (req->cb == NULL) {
+    switch (req->fs_type) {
+    case UV_FS_STAT:
+      return fs_statx_sync(req, AT_FDCWD, req->path, 0);
+    case UV_FS_LSTAT:
+      return fs_statx_sync(req, AT_FDCWD, req->path, AT_SYMLINK_NOFOLLOW);
+    case UV_FS_FSTAT:
+      return fs_statx_sync(req, GOUV_FS_FILE(req), "", AT_EMPTY_PATH);
+    default:
+      break;
+    }
+  }
+  return gouv_fs_run(req);
+}
+
 #define FS_INIT(t)                                   \
   do {                                               \
     int r_ = fs_init(loop, req, UV_FS_##t, cb);      \
@@ -143,7 +209,7 @@ static int fs_bufs(uv_fs_t* req, const uv_buf_t bufs[], unsigned int nbufs,
                    uv_fs_cb cb) {                                          \
     FS_INIT(t);                                                            \
     FS_TRY(fs_path(req, path, cb));                                        \
-    return gouv_fs_run(req);                                               \
+    return fs_run(req);                                               \
   }
 
 #define FS_FILE_OP(name, t)                                                \
@@ -151,7 +217,7 @@ static int fs_bufs(uv_fs_t* req, const uv_buf_t bufs[], unsigned int nbufs,
                    uv_fs_cb cb) {                                          \
     FS_INIT(t);                                                            \
     GOUV_FS_FILE(req) = file;                                              \
-    return gouv_fs_run(req);                                               \
+    return fs_run(req);                                               \
   }
 
 #define FS_PATH2_OP(name, t)                                               \
@@ -159,7 +225,7 @@ static int fs_bufs(uv_fs_t* req, const uv_buf_t bufs[], unsigned int nbufs,
                    const char* new_path, uv_fs_cb cb) {                    \
     FS_INIT(t);                                                            \
     FS_TRY(fs_path2(req, path, new_path, cb));                             \
-    return gouv_fs_run(req);                                               \
+    return fs_run(req);                                               \
   }
 
 #define FS_MODE_OP(name, t)                                                \
@@ -168,7 +234,7 @@ static int fs_bufs(uv_fs_t* req, const uv_buf_t bufs[], unsigned int nbufs,
     FS_INIT(t);                                                            \
     FS_TRY(fs_path(req, path, cb));                                        \
     GOUV_FS_MODE(req) = mode;                                              \
-    return gouv_fs_run(req);                                               \
+    return fs_run(req);                                               \
   }
 
 #define FS_UTIME_OP(name, t)                                               \
@@ -178,7 +244,7 @@ static int fs_bufs(uv_fs_t* req, const uv_buf_t bufs[], unsigned int nbufs,
     FS_TRY(fs_path(req, path, cb));                                        \
     GOUV_FS_ATIME(req) = atime;                                            \
     GOUV_FS_MTIME(req) = mtime;                                            \
-    return gouv_fs_run(req);                                               \
+    return fs_run(req);                                               \
   }
 
 #define FS_CHOWN_OP(name, t)                                               \
@@ -188,7 +254,7 @@ static int fs_bufs(uv_fs_t* req, const uv_buf_t bufs[], unsigned int nbufs,
     FS_TRY(fs_path(req, path, cb));                                        \
     GOUV_FS_UID(req) = (int)uid;                                           \
     GOUV_FS_GID(req) = (int)gid;                                           \
-    return gouv_fs_run(req);                                               \
+    return fs_run(req);                                               \
   }
 
 FS_PATH_OP(unlink, UNLINK)
@@ -219,7 +285,7 @@ int uv_fs_open(uv_loop_t* loop, uv_fs_t* req, const char* path, int flags,
   FS_TRY(fs_path(req, path, cb));
   GOUV_FS_FLAGS(req) = flags;
   GOUV_FS_MODE(req) = mode;
-  return gouv_fs_run(req);
+  return fs_run(req);
 }
 
 int uv_fs_read(uv_loop_t* loop, uv_fs_t* req, uv_file file,
@@ -229,7 +295,7 @@ int uv_fs_read(uv_loop_t* loop, uv_fs_t* req, uv_file file,
   GOUV_FS_FILE(req) = file;
   FS_TRY(fs_bufs(req, bufs, nbufs, cb));
   gouv_fs_set_off(req, offset);
-  return gouv_fs_run(req);
+  return fs_run(req);
 }
 
 int uv_fs_write(uv_loop_t* loop, uv_fs_t* req, uv_file file,
@@ -239,7 +305,7 @@ int uv_fs_write(uv_loop_t* loop, uv_fs_t* req, uv_file file,
   GOUV_FS_FILE(req) = file;
   FS_TRY(fs_bufs(req, bufs, nbufs, cb));
   gouv_fs_set_off(req, offset);
-  return gouv_fs_run(req);
+  return fs_run(req);
 }
 
 int uv_fs_copyfile(uv_loop_t* loop, uv_fs_t* req, const char* path,
@@ -250,7 +316,7 @@ int uv_fs_copyfile(uv_loop_t* loop, uv_fs_t* req, const char* path,
     return UV_EINVAL;
   FS_TRY(fs_path2(req, path, new_path, cb));
   GOUV_FS_FLAGS(req) = flags;
-  return gouv_fs_run(req);
+  return fs_run(req);
 }
 
 int uv_fs_symlink(uv_loop_t* loop, uv_fs_t* req, const char* path,
@@ -258,7 +324,7 @@ int uv_fs_symlink(uv_loop_t* loop, uv_fs_t* req, const char* path,
   FS_INIT(SYMLINK);
   FS_TRY(fs_path2(req, path, new_path, cb));
   GOUV_FS_FLAGS(req) = flags; /* the Windows-only flags mean nothing here */
-  return gouv_fs_run(req);
+  return fs_run(req);
 }
 
 /* The template is always copied: the call writes the name it made there. */
@@ -272,7 +338,7 @@ static int fs_mktemp(uv_loop_t* loop, uv_fs_t* req, const char* tpl,
   req->path = gouv__strdup(tpl);
   if (req->path == NULL)
     return UV_ENOMEM;
-  return gouv_fs_run(req);
+  return fs_run(req);
 }
 
 int uv_fs_mkdtemp(uv_loop_t* loop, uv_fs_t* req, const char* tpl, uv_fs_cb cb) {
@@ -288,7 +354,7 @@ int uv_fs_scandir(uv_loop_t* loop, uv_fs_t* req, const char* path, int flags,
   FS_INIT(SCANDIR);
   FS_TRY(fs_path(req, path, cb));
   GOUV_FS_FLAGS(req) = flags;
-  return gouv_fs_run(req);
+  return fs_run(req);
 }
 
 int uv_fs_readdir(uv_loop_t* loop, uv_fs_t* req, uv_dir_t* dir, uv_fs_cb cb) {
@@ -296,7 +362,7 @@ int uv_fs_readdir(uv_loop_t* loop, uv_fs_t* req, uv_dir_t* dir, uv_fs_cb cb) {
   if (dir == NULL || dir->dirents == NULL)
     return UV_EINVAL;
   req->ptr = dir;
-  return gouv_fs_run(req);
+  return fs_run(req);
 }
 
 int uv_fs_closedir(uv_loop_t* loop, uv_fs_t* req, uv_dir_t* dir, uv_fs_cb cb) {
@@ -304,7 +370,7 @@ int uv_fs_closedir(uv_loop_t* loop, uv_fs_t* req, uv_dir_t* dir, uv_fs_cb cb) {
   if (dir == NULL)
     return UV_EINVAL;
   req->ptr = dir;
-  return gouv_fs_run(req);
+  return fs_run(req);
 }
 
 int uv_fs_ftruncate(uv_loop_t* loop, uv_fs_t* req, uv_file file,
@@ -312,7 +378,7 @@ int uv_fs_ftruncate(uv_loop_t* loop, uv_fs_t* req, uv_file file,
   FS_INIT(FTRUNCATE);
   GOUV_FS_FILE(req) = file;
   gouv_fs_set_off(req, offset);
-  return gouv_fs_run(req);
+  return fs_run(req);
 }
 
 int uv_fs_sendfile(uv_loop_t* loop, uv_fs_t* req, uv_file out_fd,
@@ -323,7 +389,7 @@ int uv_fs_sendfile(uv_loop_t* loop, uv_fs_t* req, uv_file out_fd,
   GOUV_FS_FLAGS(req) = out_fd;
   gouv_fs_set_off(req, in_offset);
   req->gouv_bufs[0].len = length;
-  return gouv_fs_run(req);
+  return fs_run(req);
 }
 
 int uv_fs_futime(uv_loop_t* loop, uv_fs_t* req, uv_file file, double atime,
@@ -332,7 +398,7 @@ int uv_fs_futime(uv_loop_t* loop, uv_fs_t* req, uv_file file, double atime,
   GOUV_FS_FILE(req) = file;
   GOUV_FS_ATIME(req) = atime;
   GOUV_FS_MTIME(req) = mtime;
-  return gouv_fs_run(req);
+  return fs_run(req);
 }
 
 int uv_fs_fchmod(uv_loop_t* loop, uv_fs_t* req, uv_file file, int mode,
@@ -340,7 +406,7 @@ int uv_fs_fchmod(uv_loop_t* loop, uv_fs_t* req, uv_file file, int mode,
   FS_INIT(FCHMOD);
   GOUV_FS_FILE(req) = file;
   GOUV_FS_MODE(req) = mode;
-  return gouv_fs_run(req);
+  return fs_run(req);
 }
 
 int uv_fs_fchown(uv_loop_t* loop, uv_fs_t* req, uv_file file, uv_uid_t uid,
@@ -349,7 +415,7 @@ int uv_fs_fchown(uv_loop_t* loop, uv_fs_t* req, uv_file file, uv_uid_t uid,
   GOUV_FS_FILE(req) = file;
   GOUV_FS_UID(req) = (int)uid;
   GOUV_FS_GID(req) = (int)gid;
-  return gouv_fs_run(req);
+  return fs_run(req);
 }
 
 /* Each call hands out the next entry; its name stays valid until the next

@@ -123,6 +123,102 @@ TEST(fs_write_and_read_at_offsets_and_current_position) {
   tmp_teardown();
 }
 
+/* The synchronous and asynchronous stats fill the same fields with the
+ * same values, and those are what stat(2) says. */
+static uv_stat_t async_stat_result;
+
+static void stat_into_cb(uv_fs_t* req) {
+  CHECK_EQ(req->result, 0);
+  CHECK(req->ptr == &req->statbuf);
+  async_stat_result = req->statbuf;
+  uv_fs_req_cleanup(req);
+}
+
+static void check_same_stat(const uv_stat_t* a, const uv_stat_t* b) {
+  CHECK_EQ(a->st_dev, b->st_dev);
+  CHECK_EQ(a->st_ino, b->st_ino);
+  CHECK_EQ(a->st_mode, b->st_mode);
+  CHECK_EQ(a->st_nlink, b->st_nlink);
+  CHECK_EQ(a->st_uid, b->st_uid);
+  CHECK_EQ(a->st_gid, b->st_gid);
+  CHECK_EQ(a->st_rdev, b->st_rdev);
+  CHECK_EQ(a->st_size, b->st_size);
+  CHECK_EQ(a->st_blksize, b->st_blksize);
+  CHECK_EQ(a->st_blocks, b->st_blocks);
+  CHECK_EQ(a->st_flags, b->st_flags);
+  CHECK_EQ(a->st_gen, b->st_gen);
+  CHECK_EQ(a->st_mtim.tv_sec, b->st_mtim.tv_sec);
+  CHECK_EQ(a->st_mtim.tv_nsec, b->st_mtim.tv_nsec);
+  CHECK_EQ(a->st_ctim.tv_sec, b->st_ctim.tv_sec);
+  CHECK_EQ(a->st_ctim.tv_nsec, b->st_ctim.tv_nsec);
+  CHECK_EQ(a->st_birthtim.tv_sec, b->st_birthtim.tv_sec);
+  CHECK_EQ(a->st_birthtim.tv_nsec, b->st_birthtim.tv_nsec);
+}
+
+TEST(fs_sync_and_async_stat_agree_with_the_system) {
+  uv_loop_t loop;
+  uv_fs_t req;
+  uv_stat_t s, ls, fs;
+  struct stat sys;
+  int fd;
+
+  tmp_setup();
+  write_file(tp("f"), "0123456789");
+  CHECK_EQ(symlink(tp("f"), tp("l")), 0);
+  CHECK_EQ(uv_loop_init(&loop), 0);
+
+  CHECK_EQ(uv_fs_stat(NULL, &req, tp("l"), NULL), 0);
+  CHECK(req.ptr == &req.statbuf);
+  s = req.statbuf;
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(stat(tp("f"), &sys), 0);
+  CHECK_EQ(s.st_ino, (uint64_t)sys.st_ino);
+  CHECK_EQ(s.st_dev, (uint64_t)sys.st_dev);
+  CHECK_EQ(s.st_mode, (uint64_t)sys.st_mode);
+  CHECK_EQ(s.st_size, 10);
+  CHECK_EQ(s.st_mtim.tv_sec, sys.st_mtim.tv_sec);
+  CHECK_EQ(s.st_mtim.tv_nsec, sys.st_mtim.tv_nsec);
+  CHECK_EQ(s.st_atim.tv_sec, sys.st_atim.tv_sec);
+  CHECK_EQ(uv_fs_stat(&loop, &req, tp("l"), stat_into_cb), 0);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  check_same_stat(&s, &async_stat_result);
+
+  /* lstat sees the link itself. */
+  CHECK_EQ(uv_fs_lstat(NULL, &req, tp("l"), NULL), 0);
+  ls = req.statbuf;
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(lstat(tp("l"), &sys), 0);
+  CHECK_EQ(ls.st_ino, (uint64_t)sys.st_ino);
+  CHECK((ls.st_mode & S_IFMT) == S_IFLNK);
+  CHECK_EQ(uv_fs_lstat(&loop, &req, tp("l"), stat_into_cb), 0);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  check_same_stat(&ls, &async_stat_result);
+
+  /* fstat of the file is its stat. */
+  fd = sync_open(tp("f"), O_RDONLY, 0);
+  CHECK(fd >= 0);
+  CHECK_EQ(uv_fs_fstat(NULL, &req, fd, NULL), 0);
+  fs = req.statbuf;
+  uv_fs_req_cleanup(&req);
+  check_same_stat(&s, &fs);
+  CHECK_EQ(uv_fs_fstat(&loop, &req, fd, stat_into_cb), 0);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  check_same_stat(&fs, &async_stat_result);
+  sync_close(fd);
+
+  /* Errors are the same both ways, and leave no pointer behind. */
+  CHECK_EQ(uv_fs_lstat(NULL, &req, tp("none"), NULL), UV_ENOENT);
+  CHECK_EQ(req.result, UV_ENOENT);
+  CHECK(req.ptr == NULL);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_fstat(NULL, &req, -1, NULL), UV_EBADF);
+  CHECK(req.ptr == NULL);
+  uv_fs_req_cleanup(&req);
+
+  CHECK_EQ(uv_loop_close(&loop), 0);
+  tmp_teardown();
+}
+
 static pthread_t main_thread;
 static int async_step;
 static char async_data[] = "async data";
