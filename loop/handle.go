@@ -192,6 +192,11 @@ func (h *Handle) finishClose() {
 // runClosing runs the close callbacks of every handle closed so far.
 // Handles closed by those callbacks wait for the next iteration.
 func (l *Loop) runClosing() {
+	if l.closing != nil {
+		// Callbacks the embedder queued for a handle come before its
+		// close callback, as completed writes do in libuv.
+		l.runExternal()
+	}
 	h := l.closing
 	l.closing = nil
 	for h != nil {

@@ -46,6 +46,9 @@ type Loop struct {
 	fedHead *IO
 	fedTail *IO
 
+	extHas func() bool // an embedder's pending callbacks (SetPendingSource)
+	extRun func()
+
 	timers    timerHeap
 	timerSync func()
 
@@ -166,7 +169,7 @@ func (l *Loop) BackendTimeout() int {
 	if *l.w.ActiveHandles == 0 && *l.w.ActiveReqs == 0 {
 		return 0
 	}
-	if !l.watchers[PhaseIdle].empty() || l.fedHead != nil || l.closing != nil {
+	if !l.watchers[PhaseIdle].empty() || l.hasPending() || l.closing != nil {
 		return 0
 	}
 	return l.nextTimeout()
@@ -203,7 +206,7 @@ func (l *Loop) Run(mode RunMode) (bool, error) {
 
 		// Callbacks queued by I/O (write completions and the like) run
 		// now, a bounded number of rounds so I/O cannot starve the rest.
-		for i := 0; i < 8 && l.fedHead != nil; i++ {
+		for i := 0; i < 8 && l.hasPending(); i++ {
 			l.runPending()
 		}
 

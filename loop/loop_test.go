@@ -166,6 +166,52 @@ func TestWatchersStartedLastRunFirst(t *testing.T) {
 	}
 }
 
+func TestPendingSourceRunsFirstAndBeforeCloseCallbacks(t *testing.T) {
+	l := newLoop(t)
+	var got []string
+	queued := 0
+	l.SetPendingSource(func() bool { return queued > 0 },
+		func() {
+			for ; queued > 0; queued-- {
+				got = append(got, "external")
+			}
+		})
+	var w IO
+	l.InitIO(&w, 0, func(*IO, uint32) { got = append(got, "feed") })
+	var tm Timer
+	l.InitTimer(&tm, 0, nil)
+	tm.Start(func(tm *Timer) {
+		got = append(got, "timer")
+		l.IOFeed(&w)
+		queued++
+		tm.Close(func(*Handle) { got = append(got, "closed") })
+		// Queued after the close: still reported before the close
+		// callback.
+		queued++
+	}, 0, 0)
+	var ref Timer // keeps the loop alive with a timer far away
+	l.InitTimer(&ref, 0, nil)
+	ref.Start(func(*Timer) {}, 60000, 0)
+	l.Run(RunOnce)
+	want := []string{"timer", "external", "external", "feed", "closed"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	got = nil
+	queued = 1
+	if to := l.BackendTimeout(); to != 0 {
+		t.Errorf("BackendTimeout = %d with external callbacks pending, want 0", to)
+	}
+	var tm2 Timer
+	l.InitTimer(&tm2, 0, nil)
+	tm2.Close(func(*Handle) { got = append(got, "closed") })
+	l.Run(RunNoWait)
+	if diff := cmp.Diff([]string{"external", "closed"}, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	ref.Close(nil)
+}
+
 func TestCloseCallbacksRunLastClosedFirst(t *testing.T) {
 	l := newLoop(t)
 	var got []int
