@@ -5,7 +5,11 @@
 #include "_cgo_export.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 /* ---- trampolines ---------------------------------------------------- */
@@ -60,24 +64,143 @@ void gouv_call_poll(uv_poll_t* p, int status, int events) {
     p->poll_cb(p, status, events);
 }
 
-/* ---- const wrappers ---------------------------------------------------- */
+/* ---- writes made in C ------------------------------------------------
+ * A write is the commonest stream call, and a crossing into Go costs about
+ * what the send(2) does. So while a stream's write path is idle in Go (no
+ * connect in progress, nothing queued or waiting for its report: Go keeps
+ * GOUV__STREAM_WRITE_BUSY set otherwise), uv_write and uv_try_write make
+ * the system call here. A uv_write that goes out whole, or fails, is
+ * staged on the loop's list of finished writes; the loop runs their
+ * callbacks at its next pending round, before its own, and before any
+ * handle's close callback (capi/loop.go). A write the socket takes only
+ * part of goes to Go with the count written, to wait for writability. All
+ * of this runs on the loop thread, as every stream call must. */
+
+#define STAGED_NEXT(req) ((req)->gouv_write_a[0])
+#define STAGED_STATUS(req) ((req)->gouv_write_a[1])
+
+/* Whether the stream's write may be made here. */
+static int write_direct(const uv_stream_t* s, const uv_buf_t* bufs,
+                        unsigned int nbufs) {
+  return s != NULL && s->gouv_gen == GOUV_HANDLE_TAG &&
+         (s->type == UV_TCP || s->type == UV_NAMED_PIPE || s->type == UV_TTY) &&
+         (s->flags & (GOUV__STREAM_WRITABLE | GOUV__STREAM_CLOSING_BITS |
+                      GOUV__STREAM_WRITE_BUSY | GOUV__STREAM_BLOCKING_WRITES)) ==
+             GOUV__STREAM_WRITABLE &&
+         s->io_watcher.fd >= 0 && bufs != NULL && nbufs > 0 && nbufs <= 1024; /* IOV_MAX */
+}
+
+/* One system call: the bytes written or a negative errno. Sockets use
+ * MSG_NOSIGNAL, so a vanished peer is EPIPE, never SIGPIPE. */
+static ssize_t write_now(const uv_stream_t* s, const uv_buf_t* bufs,
+                         unsigned int nbufs) {
+  int fd = s->io_watcher.fd;
+  ssize_t n;
+  /* uv_buf_t has iovec's layout on Unix. */
+  struct iovec* iov = (struct iovec*)(uintptr_t)bufs;
+  struct msghdr msg;
+  do {
+    if (s->flags & GOUV__STREAM_NOT_SOCKET) {
+      n = writev(fd, iov, (int)nbufs);
+    } else if (nbufs == 1) {
+      n = send(fd, bufs[0].base, bufs[0].len, MSG_NOSIGNAL);
+    } else {
+      memset(&msg, 0, sizeof(msg));
+      msg.msg_iov = iov;
+      msg.msg_iovlen = nbufs;
+      n = sendmsg(fd, &msg, MSG_NOSIGNAL);
+    }
+  } while (n == -1 && errno == EINTR);
+  if (n == -1)
+    return errno == ENOBUFS ? UV_EAGAIN : -errno;
+  return n;
+}
+
+static size_t bufs_len(const uv_buf_t* bufs, unsigned int nbufs) {
+  size_t total = 0;
+  unsigned int i;
+  for (i = 0; i < nbufs; i++)
+    total += bufs[i].len;
+  return total;
+}
+
+/* Puts a finished write on its loop's list, in order. */
+static int stage_write(uv_write_t* req, uv_stream_t* s, uv_write_cb cb,
+                       int status) {
+  uv_loop_t* loop = s->loop;
+  req->type = UV_WRITE;
+  req->cb = cb;
+  req->handle = s;
+  req->send_handle = NULL;
+  STAGED_NEXT(req) = NULL;
+  STAGED_STATUS(req) = (void*)(intptr_t)status;
+  if (loop->gouv_writes_last != NULL)
+    STAGED_NEXT((uv_write_t*)loop->gouv_writes_last) = req;
+  else
+    loop->gouv_writes_done = req;
+  loop->gouv_writes_last = req;
+  loop->active_reqs.count++;
+  return 0;
+}
+
+/* Runs the callbacks of the writes staged so far; writes those callbacks
+ * make wait for the next round, as libuv's do. A callback may free its
+ * request, so each is read before its callback and never after. */
+void gouv_run_staged_writes(uv_loop_t* loop) {
+  uv_write_t* req = loop->gouv_writes_done;
+  loop->gouv_writes_done = NULL;
+  loop->gouv_writes_last = NULL;
+  while (req != NULL) {
+    uv_write_t* next = STAGED_NEXT(req);
+    int status = (int)(intptr_t)STAGED_STATUS(req);
+    STAGED_NEXT(req) = NULL;
+    loop->active_reqs.count--;
+    if (req->cb != NULL)
+      req->cb(req, status);
+    req = next;
+  }
+}
 
 int uv_write(uv_write_t* req, uv_stream_t* handle, const uv_buf_t bufs[],
              unsigned int nbufs, uv_write_cb cb) {
-  return gouv_write(req, handle, (uv_buf_t*)bufs, nbufs, NULL, cb);
+  ssize_t n;
+  if (req != NULL && write_direct(handle, bufs, nbufs)) {
+    n = write_now(handle, bufs, nbufs);
+    if (n >= 0 && (size_t)n == bufs_len(bufs, nbufs))
+      return stage_write(req, handle, cb, 0);
+    if (n == UV_EAGAIN)
+      n = 0;
+    if (n >= 0)
+      return gouv_write(req, handle, (uv_buf_t*)bufs, nbufs, NULL, cb, n);
+    if (n != UV_ENOTSOCK) /* Go learns of ENOTSOCK itself */
+      return stage_write(req, handle, cb, (int)n);
+  }
+  return gouv_write(req, handle, (uv_buf_t*)bufs, nbufs, NULL, cb, -1);
 }
 
 int uv_write2(uv_write_t* req, uv_stream_t* handle, const uv_buf_t bufs[],
               unsigned int nbufs, uv_stream_t* send_handle, uv_write_cb cb) {
-  return gouv_write(req, handle, (uv_buf_t*)bufs, nbufs, send_handle, cb);
+  if (send_handle == NULL)
+    return uv_write(req, handle, bufs, nbufs, cb);
+  return gouv_write(req, handle, (uv_buf_t*)bufs, nbufs, send_handle, cb, -1);
 }
 
 int uv_try_write(uv_stream_t* handle, const uv_buf_t bufs[], unsigned int nbufs) {
+  ssize_t n;
+  if (write_direct(handle, bufs, nbufs)) {
+    n = write_now(handle, bufs, nbufs);
+    if (n == 0 && bufs_len(bufs, nbufs) > 0)
+      return UV_EAGAIN;
+    if (n != UV_ENOTSOCK)
+      return n > INT_MAX ? INT_MAX : (int)n;
+  }
   return gouv_try_write(handle, (uv_buf_t*)bufs, nbufs, NULL);
 }
 
 int uv_try_write2(uv_stream_t* handle, const uv_buf_t bufs[], unsigned int nbufs,
                   uv_stream_t* send_handle) {
+  if (send_handle == NULL)
+    return uv_try_write(handle, bufs, nbufs);
   return gouv_try_write(handle, (uv_buf_t*)bufs, nbufs, send_handle);
 }
 

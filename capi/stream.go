@@ -228,9 +228,19 @@ func fillWrite(r *uvio.WriteReq, bufs *C.uv_buf_t, nbufs C.uint) {
 	}
 }
 
+// hasStagedWrites reports whether stream.c finished writes whose
+// callbacks have not run; the loop asks before each pending round.
+func (s *loopState) hasStagedWrites() bool { return s.c.gouv_writes_done != nil }
+
+// runStagedWrites runs those callbacks, in one crossing.
+func (s *loopState) runStagedWrites() { C.gouv_run_staged_writes(s.c) }
+
+// gouv_write queues a write (uv_write, uv_write2). written is -1, or the
+// bytes stream.c already wrote before the descriptor would take no more.
+//
 //export gouv_write
 func gouv_write(req *C.uv_write_t, cs *C.uv_stream_t, bufs *C.uv_buf_t, nbufs C.uint,
-	send *C.uv_stream_t, cb C.uv_write_cb) C.int {
+	send *C.uv_stream_t, cb C.uv_write_cb, written C.long) C.int {
 	s, ok := streamOf(unsafe.Pointer(cs))
 	if !ok || req == nil || (bufs == nil && nbufs > 0) || nbufs == 0 {
 		return C.UV_EINVAL
@@ -248,7 +258,13 @@ func gouv_write(req *C.uv_write_t, cs *C.uv_stream_t, bufs *C.uv_buf_t, nbufs C.
 	req.cb = cb
 	req.handle = cs
 	req.send_handle = send
-	if err := s.Write(r, fd); err != nil {
+	var err error
+	if written >= 0 {
+		err = s.WriteRest(r, int(written))
+	} else {
+		err = s.Write(r, fd)
+	}
+	if err != nil {
 		s.Discard(r)
 		return errno(err)
 	}

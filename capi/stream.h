@@ -11,6 +11,9 @@
 #define GOUV__STREAM_READING 0x1000u
 #define GOUV__STREAM_READABLE 0x4000u
 #define GOUV__STREAM_WRITABLE 0x8000u
+#define GOUV__STREAM_WRITE_BUSY 0x20000u /* io.FlagWriteBusy */
+#define GOUV__STREAM_NOT_SOCKET 0x40000u /* io.FlagNotSocket */
+#define GOUV__STREAM_BLOCKING_WRITES 0x100000u
 
 /* A stream's private words: the connection callback, and the buffer of
  * the read in progress (what alloc_cb filled, what read_cb receives). */
@@ -20,6 +23,7 @@
 void gouv_stream_alloc(uv_stream_t* s);
 int gouv_stream_read(uv_stream_t* s, ssize_t nread, int next);
 void gouv_call_writes(void** reqs, int* status, int n);
+void gouv_run_staged_writes(uv_loop_t* loop);
 void gouv_call_connect(uv_connect_t* req, int status);
 void gouv_call_shutdown(uv_shutdown_t* req, int status);
 void gouv_call_connection(uv_stream_t* s, int status);

@@ -301,6 +301,183 @@ TEST(writes_queued_before_the_first_completes_finish_in_order) {
   finish_loop(&loop);
 }
 
+/* Writes that go out at once, one the socket takes only part of, and the
+ * writes queued behind it are reported in the order they were made, and
+ * their bytes arrive in that order; once the queue drains, writes go out
+ * at once again. A write made just before its stream is closed is
+ * reported, with status 0, before the close callback. */
+static size_t mix_received;
+static int mix_bad, mix_eof, mix_order_at_close;
+
+static void mix_read(uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
+  ssize_t i;
+  if (n > 0) {
+    for (i = 0; i < n; i++)
+      if ((unsigned char)buf->base[i] != pattern_byte(mix_received + i))
+        mix_bad++;
+    mix_received += n;
+  } else if (n == UV_EOF) {
+    mix_eof = 1;
+    uv_close((uv_handle_t*)s, NULL);
+  }
+  free(buf->base);
+}
+
+static void mix_closed(uv_handle_t* h) {
+  (void)h;
+  mix_order_at_close = order_n;
+}
+
+static void mix_write(uv_pipe_t* p, uv_write_t* req, int id, const char* data,
+                      size_t* off, size_t n) {
+  uv_buf_t b = uv_buf_init((char*)data + *off, (unsigned)n);
+  req->data = (void*)(intptr_t)id;
+  CHECK_EQ(uv_write(req, (uv_stream_t*)p, &b, 1, order_cb), 0);
+  *off += n;
+}
+
+TEST(writes_made_at_once_and_writes_that_wait_keep_their_order) {
+  enum { BIG = 4 << 20 };
+  static char data[BIG + 8192];
+  uv_loop_t loop;
+  uv_pipe_t a, b;
+  uv_write_t reqs[43];
+  uv_buf_t buf;
+  size_t off = 0, queued;
+  int i;
+  fill_pattern(data, 0, sizeof data);
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  make_pair(&loop, &a, &b);
+  order_n = 0;
+  mix_received = 0;
+  mix_bad = mix_eof = 0;
+  mix_order_at_close = -1;
+
+  /* Small writes the socket takes whole: nothing stays queued, and no
+   * callback runs inside uv_write. */
+  for (i = 0; i < 20; i++)
+    mix_write(&a, &reqs[i], i, data, &off, 100);
+  CHECK_EQ(a.write_queue_size, 0);
+  CHECK_EQ(order_n, 0);
+  CHECK_EQ(loop.active_reqs.count, 20);
+
+  /* One the socket takes only part of, and small ones behind it. */
+  mix_write(&a, &reqs[20], 20, data, &off, BIG);
+  queued = a.write_queue_size;
+  CHECK(queued > 0 && queued <= BIG);
+  for (i = 21; i < 41; i++)
+    mix_write(&a, &reqs[i], i, data, &off, 100);
+  CHECK_EQ(a.write_queue_size, queued + 20 * 100);
+  buf = uv_buf_init(data + off, 100);
+  CHECK_EQ(uv_try_write((uv_stream_t*)&a, &buf, 1), UV_EAGAIN);
+
+  CHECK_EQ(uv_read_start((uv_stream_t*)&b, alloc_cb, mix_read), 0);
+  while (order_n < 41)
+    CHECK(uv_run(&loop, UV_RUN_ONCE) != 0);
+  for (i = 0; i < 41; i++)
+    CHECK_EQ(order_seen[i], i);
+  CHECK_EQ(a.write_queue_size, 0);
+
+  /* Drained: writes go out at once again. */
+  CHECK_EQ(uv_try_write((uv_stream_t*)&a, &buf, 1), 100);
+  off += 100;
+  mix_write(&a, &reqs[41], 41, data, &off, 100);
+  CHECK_EQ(a.write_queue_size, 0);
+  uv_close((uv_handle_t*)&a, mix_closed);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(order_n, 42);
+  CHECK_EQ(order_seen[41], 41);
+  CHECK_EQ(mix_order_at_close, 42);
+  CHECK_EQ(mix_eof, 1);
+  CHECK_EQ(mix_received, off);
+  CHECK_EQ(mix_bad, 0);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+}
+
+/* A write made while a TCP connection is still being made waits for it
+ * (uv_try_write says EAGAIN meanwhile), then goes out; writes from the
+ * connect callback follow it in order. */
+static uv_tcp_t early_client;
+static int early_connected;
+static char early_got[16];
+static size_t early_len;
+
+static void early_read(uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
+  if (n > 0) {
+    CHECK(early_len + n <= sizeof early_got);
+    memcpy(early_got + early_len, buf->base, n);
+    early_len += n;
+  } else if (n == UV_EOF) {
+    uv_close((uv_handle_t*)s, NULL);
+  }
+  free(buf->base);
+}
+
+static uv_tcp_t early_conn;
+static void early_connection(uv_stream_t* server, int status) {
+  CHECK_EQ(status, 0);
+  CHECK_EQ(uv_tcp_init(server->loop, &early_conn), 0);
+  CHECK_EQ(uv_accept(server, (uv_stream_t*)&early_conn), 0);
+  CHECK_EQ(uv_read_start((uv_stream_t*)&early_conn, alloc_cb, early_read), 0);
+  uv_close((uv_handle_t*)server, NULL);
+}
+
+static void early_shut(uv_shutdown_t* req, int status) {
+  CHECK_EQ(status, 0);
+  uv_close((uv_handle_t*)req->handle, NULL);
+}
+
+static uv_write_t early_req2;
+static uv_shutdown_t early_sreq;
+static void early_on_connect(uv_connect_t* req, int status) {
+  uv_buf_t b = uv_buf_init("cd", 2);
+  CHECK_EQ(status, 0);
+  early_connected = 1;
+  early_req2.data = (void*)(intptr_t)1;
+  CHECK_EQ(uv_write(&early_req2, req->handle, &b, 1, order_cb), 0);
+  b = uv_buf_init("ef", 2);
+  /* The first write may still be queued; then this must wait too. */
+  if (req->handle->write_queue_size == 0)
+    CHECK_EQ(uv_try_write(req->handle, &b, 1), 2);
+  else
+    CHECK_EQ(uv_try_write(req->handle, &b, 1), UV_EAGAIN);
+  CHECK_EQ(uv_shutdown(&early_sreq, req->handle, early_shut), 0);
+}
+
+TEST(a_write_made_while_connecting_waits_for_the_connection) {
+  uv_loop_t loop;
+  uv_tcp_t server;
+  uv_connect_t creq;
+  uv_write_t w;
+  struct sockaddr_in addr = loopback4(0);
+  uv_buf_t b = uv_buf_init("ab", 2);
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_tcp_init(&loop, &server), 0);
+  CHECK_EQ(uv_tcp_bind(&server, (struct sockaddr*)&addr, 0), 0);
+  CHECK_EQ(uv_listen((uv_stream_t*)&server, 4, early_connection), 0);
+  addr = loopback4(bound_port(&server));
+  CHECK_EQ(uv_tcp_init(&loop, &early_client), 0);
+  CHECK_EQ(uv_tcp_connect(&creq, &early_client, (struct sockaddr*)&addr,
+                          early_on_connect), 0);
+  order_n = 0;
+  early_len = 0;
+  early_connected = 0;
+  CHECK_EQ(uv_try_write((uv_stream_t*)&early_client, &b, 1), UV_EAGAIN);
+  w.data = (void*)(intptr_t)0;
+  CHECK_EQ(uv_write(&w, (uv_stream_t*)&early_client, &b, 1, order_cb), 0);
+  CHECK_EQ(early_client.write_queue_size, 2);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(early_connected, 1);
+  CHECK_EQ(order_n, 2);
+  CHECK_EQ(order_seen[0], 0);
+  CHECK_EQ(order_seen[1], 1);
+  CHECK(early_len == 4 || early_len == 6);
+  CHECK(memcmp(early_got, "abcd", 4) == 0);
+  if (early_len == 6)
+    CHECK(memcmp(early_got + 4, "ef", 2) == 0);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+}
+
 /* A write issued from a write callback that completes at once is reported
  * in a later pending round, never in the same one: the loop re-runs the
  * pending queue a bounded number of times per iteration, so a chain of

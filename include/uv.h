@@ -1487,7 +1487,9 @@ struct uv_loop_s {
   uint32_t gouv_wakeup;    /* non-zero while a wakeup is unread */
   void* gouv_timer_staged; /* timers started in C, not yet in the heap */
   uint64_t gouv_timer_seq; /* start order of timers, shared by C and Go */
-  uint64_t gouv_loop_a[56];
+  void* gouv_writes_done;  /* writes completed in C, callbacks not yet run */
+  void* gouv_writes_last;  /* the tail of that list */
+  uint64_t gouv_loop_a[54];
   uint64_t time;
   uint64_t gouv_loop_b[37];
 };

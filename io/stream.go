@@ -28,6 +28,17 @@ const (
 	FlagTCPKeepalive   uint32 = 0x2000000
 )
 
+// Bits of gouv's own, at values libuv leaves unused on Unix. While
+// FlagWriteBusy is clear, nothing of the write path is in the stream's
+// hands (no connect in progress, no write queued or waiting for its
+// report), so its owner may write to the descriptor itself and report the
+// write on its own (capi does, for uv_write in C). FlagNotSocket says that
+// writes use write(2), not send(2).
+const (
+	FlagWriteBusy uint32 = 0x20000
+	FlagNotSocket uint32 = 0x40000
+)
+
 // StreamKind says which of libuv's stream types a Stream is.
 type StreamKind uint8
 
@@ -165,7 +176,6 @@ type Stream struct {
 	IPC        bool
 	connecting bool
 	shutdownOn bool
-	notSocket  bool // writes use writev: sendmsg said ENOTSOCK
 }
 
 // streamAux holds the state of the few streams that need more: IPC pipes
@@ -521,6 +531,7 @@ func (s *Stream) Write(r *WriteReq, sendFd int) error {
 	s.Loop().ReqStart()
 	*s.wqSize += uint64(r.left)
 	s.writes.push(r)
+	s.set(FlagWriteBusy)
 	if s.connecting {
 		// Written once the connection is established.
 		return nil
@@ -534,6 +545,47 @@ func (s *Stream) Write(r *WriteReq, sendFd int) error {
 		s.Loop().IOStart(&s.w, loop.EventWrite)
 	}
 	return nil
+}
+
+// WriteRest queues r (uv_write) after its owner wrote the first n bytes
+// itself, with FlagWriteBusy clear, and the descriptor took no more: the
+// rest waits for writability. Its completion is reported as Write's is.
+func (s *Stream) WriteRest(r *WriteReq, n int) error {
+	if err := s.checkWrite(-1); err != nil {
+		return err
+	}
+	r.advance(n)
+	s.Loop().ReqStart()
+	*s.wqSize += uint64(r.left)
+	s.writes.push(r)
+	s.set(FlagWriteBusy)
+	s.Loop().IOStart(&s.w, loop.EventWrite)
+	return nil
+}
+
+// advance skips the first n bytes of r, which have been written.
+func (r *WriteReq) advance(n int) {
+	r.left -= n
+	for n > 0 {
+		l := int(r.iov[r.idx].Len)
+		if n < l {
+			r.iov[r.idx].Base = (*byte)(unsafe.Add(unsafe.Pointer(r.iov[r.idx].Base), n))
+			r.iov[r.idx].SetLen(l - n)
+			break
+		}
+		n -= l
+		r.idx++
+	}
+	for r.idx < len(r.iov) && r.iov[r.idx].Len == 0 {
+		r.idx++
+	}
+}
+
+// settle clears FlagWriteBusy once the write path holds nothing.
+func (s *Stream) settle() {
+	if !s.connecting && s.writes.head == nil && s.completed.head == nil {
+		s.clear(FlagWriteBusy)
+	}
 }
 
 // TryWrite writes what the descriptor takes now, without queueing
@@ -575,7 +627,7 @@ func (s *Stream) writev(iov []unix.Iovec, sendFd int) (int, error) {
 	for {
 		var n uintptr
 		var e syscall.Errno
-		if s.notSocket && sendFd < 0 {
+		if s.has(FlagNotSocket) && sendFd < 0 {
 			n, e = streamsWritev(blocking, fd, p, len(iov))
 		} else if sendFd < 0 && len(iov) == 1 {
 			// One buffer: send(2) skips sendmsg's copy of the header and
@@ -586,7 +638,7 @@ func (s *Stream) writev(iov []unix.Iovec, sendFd int) (int, error) {
 				n, _, e = unix.RawSyscall6(unix.SYS_SENDTO, uintptr(fd), uintptr(unsafe.Pointer(iov[0].Base)), uintptr(iov[0].Len), unix.MSG_NOSIGNAL, 0, 0)
 			}
 			if e == unix.ENOTSOCK {
-				s.notSocket = true
+				s.set(FlagNotSocket)
 				n, e = streamsWritev(blocking, fd, p, len(iov))
 			}
 		} else {
@@ -608,7 +660,7 @@ func (s *Stream) writev(iov []unix.Iovec, sendFd int) (int, error) {
 			if e == unix.ENOTSOCK {
 				// A pipe, a FIFO or a terminal: plain writev from now on
 				// (SIGPIPE is the host's to handle there, as with libuv).
-				s.notSocket = true
+				s.set(FlagNotSocket)
 				n, e = streamsWritev(blocking, fd, p, len(iov))
 			}
 		}
@@ -671,21 +723,7 @@ func (s *Stream) writeIO() {
 			r.sendFd = -1 // passed with the first bytes
 		}
 		*s.wqSize -= uint64(n)
-		r.left -= n
-		for n > 0 {
-			l := int(r.iov[r.idx].Len)
-			if n < l {
-				r.iov[r.idx].Base = (*byte)(unsafe.Add(unsafe.Pointer(r.iov[r.idx].Base), n))
-				r.iov[r.idx].SetLen(l - n)
-				n = 0
-				break
-			}
-			n -= l
-			r.idx++
-		}
-		for r.idx < len(r.iov) && r.iov[r.idx].Len == 0 {
-			r.idx++
-		}
+		r.advance(n)
 		if r.left > 0 {
 			if s.has(FlagBlockingWrites) {
 				continue
@@ -726,6 +764,7 @@ func (s *Stream) writeCallbacks() {
 	if s.shutdownOn && s.writes.head == nil && !s.IsClosing() {
 		s.finishShutdown()
 	}
+	s.settle()
 }
 
 // reportWrites hands the requests of q to the owner in one batch. Each

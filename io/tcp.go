@@ -165,6 +165,7 @@ func (s *Stream) Connect(sa unix.Sockaddr, req unsafe.Pointer) error {
 	}
 	s.Loop().ReqStart()
 	s.connecting = true
+	s.set(FlagWriteBusy)
 	s.connectReq = req
 	s.Loop().IOStart(&s.w, loop.EventWrite)
 	if s.delayedErr != nil {
@@ -194,6 +195,7 @@ func (s *Stream) finishConnect() {
 	s.connecting = false
 	s.connectReq = nil
 	s.Loop().ReqDone()
+	s.settle()
 	if err != nil || s.writes.head == nil {
 		s.Loop().IOStop(&s.w, loop.EventWrite)
 	}
