@@ -149,14 +149,9 @@ type Stream struct {
 	w     loop.IO
 	hooks StreamHooks
 
-	fl      *uint32 // the handle's state word (shared with loop.Handle)
-	fdWord  *int32  // the host-visible descriptor (io_watcher.fd)
-	wqSize  *uint64 // the host-visible write_queue_size
-	ownWord struct {
-		fl   uint32
-		fd   int32
-		size uint64
-	}
+	fl     *uint32 // the handle's state word (shared with loop.Handle)
+	fdWord *int32  // the host-visible descriptor (io_watcher.fd)
+	wqSize *uint64 // the host-visible write_queue_size
 
 	writes    reqQueue // not yet fully written, in order
 	completed reqQueue // written or failed, callback pending
@@ -165,17 +160,34 @@ type Stream struct {
 
 	connectReq  unsafe.Pointer
 	shutdownReq unsafe.Pointer
-	delayedErr  error
+	aux         *streamAux // what few streams need, made on first use
 
+	// Small fields last, packed together: a server holds thousands, and
+	// the struct fits the allocator's 256-byte class.
 	acceptedFd int32
-	family     int32      // TCP: address family of the socket, 0 before one exists
-	aux        *streamAux // what few streams need, made on first use
-
-	// Small fields last, packed together: a server holds thousands.
+	delayedErr errno32 // an error a later call reports (bind, connect)
 	Kind       StreamKind
 	IPC        bool
 	connecting bool
 	shutdownOn bool
+	family     uint8 // TCP: address family of the socket, 0 before one exists
+}
+
+// errno32 is an errno kept in 4 bytes; 0 is no error.
+type errno32 int32
+
+func errno32Of(err error) errno32 {
+	if e, ok := err.(unix.Errno); ok {
+		return errno32(e)
+	}
+	return errno32(unix.EIO) // never happens: the callers hold errnos
+}
+
+func (e errno32) err() error {
+	if e == 0 {
+		return nil
+	}
+	return unix.Errno(e)
 }
 
 // streamAux holds the state of the few streams that need more: IPC pipes
@@ -199,14 +211,14 @@ func (s *Stream) auxOf() *streamAux {
 // words a host reads (handle flags, io_watcher.fd, write_queue_size).
 func InitStream(l *loop.Loop, s *Stream, kind StreamKind, handleKind int, hooks StreamHooks,
 	flags *uint32, fd *int32, wqSize *uint64) {
-	if flags == nil {
-		flags = &s.ownWord.fl
-	}
-	if fd == nil {
-		fd = &s.ownWord.fd
-	}
-	if wqSize == nil {
-		wqSize = &s.ownWord.size
+	if flags == nil || fd == nil || wqSize == nil {
+		// Nobody else reads them: the stream keeps its own.
+		own := &struct {
+			fl   uint32
+			fd   int32
+			size uint64
+		}{}
+		flags, fd, wqSize = &own.fl, &own.fd, &own.size
 	}
 	s.Handle.InitExternal(l, s, handleKind, flags)
 	s.hooks = hooks
@@ -316,7 +328,7 @@ func streamIO(w *loop.IO, events uint32) {
 // at once, and a shutdown waiting for the queue to drain.
 func (s *Stream) fed() {
 	if s.connecting {
-		if s.delayedErr != nil {
+		if s.delayedErr != 0 {
 			s.finishConnect()
 		}
 		// Writes and a shutdown wait for the connection.
@@ -840,8 +852,8 @@ func (s *Stream) finishShutdown() {
 
 // Listen starts accepting connections on a bound socket.
 func (s *Stream) Listen(backlog int) error {
-	if s.delayedErr != nil {
-		return s.delayedErr
+	if s.delayedErr != 0 {
+		return s.delayedErr.err()
 	}
 	if err := unix.Listen(s.FD(), backlog); err != nil {
 		return err
@@ -855,7 +867,7 @@ func (s *Stream) Listen(backlog int) error {
 // serverIO accepts connections while the owner takes them.
 func (s *Stream) serverIO() {
 	for s.acceptedFd == -1 && s.has(FlagListening) && s.FD() >= 0 {
-		fd, _, err := unix.Accept4(s.FD(), unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
+		fd, err := acceptRaw(s.FD(), unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
 		if err != nil {
 			switch err {
 			case unix.EAGAIN:
@@ -883,6 +895,17 @@ func (s *Stream) serverIO() {
 			return
 		}
 	}
+}
+
+// acceptRaw is accept4(2) without the peer's address, which nobody asks
+// for here: unix.Accept4 allocates and converts one per connection. The
+// listener is non-blocking, so the scheduler need not hear of the call.
+func acceptRaw(listener, flags int) (int, error) {
+	fd, _, e := unix.RawSyscall6(unix.SYS_ACCEPT4, uintptr(listener), 0, 0, uintptr(flags), 0, 0)
+	if e != 0 {
+		return -1, e
+	}
+	return int(fd), nil
 }
 
 // Accept hands the waiting connection (or received descriptor) to the

@@ -26,7 +26,7 @@ func InitTCP(l *loop.Loop, s *Stream, handleKind int, hooks StreamHooks, family 
 			return err
 		}
 		InitStream(l, s, KindTCP, handleKind, hooks, flags, fd, wqSize)
-		s.family = int32(family)
+		s.family = uint8(family)
 		s.setFD(sock)
 		return nil
 	}
@@ -46,7 +46,7 @@ func (s *Stream) tcpEnsureSocket(family int, flags uint32) error {
 		if err != nil {
 			return err
 		}
-		s.family = int32(family)
+		s.family = uint8(family)
 		s.setFD(sock)
 		if s.has(FlagTCPNoDelay) {
 			unix.SetsockoptInt(sock, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
@@ -73,7 +73,7 @@ func (s *Stream) Bind(sa unix.Sockaddr, ipv6only bool) error {
 	default:
 		return unix.EINVAL
 	}
-	if s.FD() >= 0 && s.family != 0 && s.family != int32(family) {
+	if s.FD() >= 0 && s.family != 0 && s.family != uint8(family) {
 		return unix.EINVAL
 	}
 	if err := s.tcpEnsureSocket(family, 0); err != nil {
@@ -95,7 +95,7 @@ func (s *Stream) Bind(sa unix.Sockaddr, ipv6only bool) error {
 	if err := unix.Bind(fd, sa); err != nil {
 		switch err {
 		case unix.EADDRINUSE:
-			s.delayedErr = err
+			s.delayedErr = errno32Of(err)
 		case unix.EAFNOSUPPORT:
 			return unix.EINVAL
 		default:
@@ -115,7 +115,7 @@ func (s *Stream) Connect(sa unix.Sockaddr, req unsafe.Pointer) error {
 	if s.connecting {
 		return unix.EALREADY
 	}
-	if s.delayedErr == nil {
+	if s.delayedErr == 0 {
 		family := unix.AF_INET
 		switch sa.(type) {
 		case *unix.SockaddrInet4:
@@ -152,12 +152,12 @@ func (s *Stream) Connect(sa unix.Sockaddr, req unsafe.Pointer) error {
 		switch err {
 		case nil, unix.EINPROGRESS:
 		case unix.ECONNREFUSED:
-			s.delayedErr = err
+			s.delayedErr = errno32Of(err)
 		default:
 			if s.Kind == KindPipe {
 				// uv_pipe_connect returns nothing: the error goes to
 				// the callback.
-				s.delayedErr = err
+				s.delayedErr = errno32Of(err)
 			} else {
 				return err
 			}
@@ -168,7 +168,7 @@ func (s *Stream) Connect(sa unix.Sockaddr, req unsafe.Pointer) error {
 	s.set(FlagWriteBusy)
 	s.connectReq = req
 	s.Loop().IOStart(&s.w, loop.EventWrite)
-	if s.delayedErr != nil {
+	if s.delayedErr != 0 {
 		s.Loop().IOFeed(&s.w)
 	}
 	return nil
@@ -177,9 +177,9 @@ func (s *Stream) Connect(sa unix.Sockaddr, req unsafe.Pointer) error {
 // finishConnect reports the outcome of a connect.
 func (s *Stream) finishConnect() {
 	var err error
-	if s.delayedErr != nil {
-		err = s.delayedErr
-		s.delayedErr = nil
+	if s.delayedErr != 0 {
+		err = s.delayedErr.err()
+		s.delayedErr = 0
 	} else {
 		v, e := unix.GetsockoptInt(s.FD(), unix.SOL_SOCKET, unix.SO_ERROR)
 		if e != nil {
@@ -222,8 +222,8 @@ func (s *Stream) finishConnect() {
 
 // TCPListen listens, making an IPv4 socket first if there is none.
 func (s *Stream) TCPListen(backlog int) error {
-	if s.delayedErr != nil {
-		return s.delayedErr
+	if s.delayedErr != 0 {
+		return s.delayedErr.err()
 	}
 	if err := s.tcpEnsureSocket(unix.AF_INET, 0); err != nil {
 		return err
@@ -281,8 +281,8 @@ func (s *Stream) Keepalive(on bool, delay int) error {
 
 // SockName returns the local address (uv_tcp_getsockname).
 func (s *Stream) SockName() (unix.Sockaddr, error) {
-	if s.delayedErr != nil {
-		return nil, s.delayedErr
+	if s.delayedErr != 0 {
+		return nil, s.delayedErr.err()
 	}
 	if s.FD() < 0 {
 		return nil, unix.EBADF
@@ -292,8 +292,8 @@ func (s *Stream) SockName() (unix.Sockaddr, error) {
 
 // PeerName returns the peer's address (uv_tcp_getpeername).
 func (s *Stream) PeerName() (unix.Sockaddr, error) {
-	if s.delayedErr != nil {
-		return nil, s.delayedErr
+	if s.delayedErr != 0 {
+		return nil, s.delayedErr.err()
 	}
 	if s.FD() < 0 {
 		return nil, unix.EBADF
@@ -347,7 +347,7 @@ func streamsEmfileTrick(listener int) error {
 	}
 	unix.Close(fd)
 	for {
-		c, _, err := unix.Accept4(listener, unix.SOCK_CLOEXEC)
+		c, err := acceptRaw(listener, unix.SOCK_CLOEXEC)
 		if err == unix.EINTR || err == unix.ECONNABORTED {
 			continue
 		}

@@ -23,10 +23,10 @@ const (
 // loop thread with the events that occurred (epoll's bits), or EventFeed
 // when the watcher was queued with IOFeed.
 type IO struct {
-	fd      int
 	cb      func(w *IO, events uint32)
 	want    uint32 // events the owner asked for
 	have    uint32 // events registered with epoll (0: not registered)
+	fd      int32  // int32 packs with the flags: servers hold thousands
 	changed bool   // in the loop's change list
 	fed     bool   // in the pending queue
 	nextFed *IO
@@ -37,11 +37,11 @@ type IO struct {
 
 // InitIO prepares w to watch fd with cb. It registers nothing yet.
 func (l *Loop) InitIO(w *IO, fd int, cb func(w *IO, events uint32)) {
-	*w = IO{fd: fd, cb: cb}
+	*w = IO{fd: int32(fd), cb: cb}
 }
 
 // FD returns the watched descriptor.
-func (w *IO) FD() int { return w.fd }
+func (w *IO) FD() int { return int(w.fd) }
 
 // Active reports whether any of events is being watched.
 func (w *IO) Active(events uint32) bool { return w.want&events != 0 }
@@ -66,8 +66,8 @@ func (l *Loop) IOStop(w *IO, events uint32) {
 }
 
 func (l *Loop) ioChanged(w *IO) {
-	if w.fd >= len(l.fds) {
-		grown := make([]*IO, max(2*len(l.fds), w.fd+1, 64))
+	if int(w.fd) >= len(l.fds) {
+		grown := make([]*IO, max(2*len(l.fds), int(w.fd)+1, 64))
 		copy(grown, l.fds)
 		l.fds = grown
 	}
@@ -87,7 +87,7 @@ func (l *Loop) IOClose(w *IO) {
 	}
 	w.want = 0
 	if w.have != 0 {
-		unix.EpollCtl(l.epfd, unix.EPOLL_CTL_DEL, w.fd, nil)
+		unix.EpollCtl(l.epfd, unix.EPOLL_CTL_DEL, int(w.fd), nil)
 		w.have = 0
 		l.nfds--
 	}
@@ -99,7 +99,7 @@ func (l *Loop) IOClose(w *IO) {
 		}
 		w.changed = false
 	}
-	if w.fd < len(l.fds) && l.fds[w.fd] == w {
+	if int(w.fd) < len(l.fds) && l.fds[w.fd] == w {
 		l.fds[w.fd] = nil
 	}
 	if w.fed {
@@ -199,19 +199,19 @@ func (l *Loop) applyChanges() {
 			continue
 		}
 		if w.want == 0 {
-			unix.EpollCtl(l.epfd, unix.EPOLL_CTL_DEL, w.fd, nil)
+			unix.EpollCtl(l.epfd, unix.EPOLL_CTL_DEL, int(w.fd), nil)
 			w.have = 0
 			l.nfds--
 			continue
 		}
-		ev := unix.EpollEvent{Events: w.want, Fd: int32(w.fd)}
+		ev := unix.EpollEvent{Events: w.want, Fd: w.fd}
 		op := unix.EPOLL_CTL_MOD
 		if w.have == 0 {
 			op = unix.EPOLL_CTL_ADD
 		}
-		err := unix.EpollCtl(l.epfd, op, w.fd, &ev)
+		err := unix.EpollCtl(l.epfd, op, int(w.fd), &ev)
 		if err == unix.EEXIST && op == unix.EPOLL_CTL_ADD {
-			err = unix.EpollCtl(l.epfd, unix.EPOLL_CTL_MOD, w.fd, &ev)
+			err = unix.EpollCtl(l.epfd, unix.EPOLL_CTL_MOD, int(w.fd), &ev)
 		}
 		if err != nil {
 			// The descriptor cannot be watched (closed under us, or a

@@ -30,7 +30,7 @@ type Handle struct {
 	loop     *Loop
 	flags    *uint32
 	ownFlags uint32
-	kind     int
+	kind     int32
 	self     closer
 
 	prev, next  *Handle // the loop's list of all open handles (for Walk)
@@ -53,7 +53,7 @@ func (h *Handle) init(l *Loop, self closer, kind int, flags *uint32) {
 	}
 	h.loop = l
 	h.self = self
-	h.kind = kind
+	h.kind = int32(kind)
 	h.flags = flags
 	*flags = FlagRef
 	h.nextClosing = nil
@@ -76,7 +76,7 @@ func (h *Handle) Base() *Handle { return h }
 func (h *Handle) Loop() *Loop { return h.loop }
 
 // Kind returns the type tag given at initialisation.
-func (h *Handle) Kind() int { return h.kind }
+func (h *Handle) Kind() int { return int(h.kind) }
 
 // Flags returns the handle's state bits.
 func (h *Handle) Flags() uint32 { return *h.flags }
