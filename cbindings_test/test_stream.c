@@ -413,13 +413,20 @@ static void early_read(uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
   free(buf->base);
 }
 
+/* Accepts one TCP connection into conn, reads it with read_cb and stops
+ * listening. */
+static void accept_one(uv_stream_t* server, int status, uv_tcp_t* conn,
+                       uv_read_cb read_cb) {
+  CHECK_EQ(status, 0);
+  CHECK_EQ(uv_tcp_init(server->loop, conn), 0);
+  CHECK_EQ(uv_accept(server, (uv_stream_t*)conn), 0);
+  CHECK_EQ(uv_read_start((uv_stream_t*)conn, alloc_cb, read_cb), 0);
+  uv_close((uv_handle_t*)server, NULL);
+}
+
 static uv_tcp_t early_conn;
 static void early_connection(uv_stream_t* server, int status) {
-  CHECK_EQ(status, 0);
-  CHECK_EQ(uv_tcp_init(server->loop, &early_conn), 0);
-  CHECK_EQ(uv_accept(server, (uv_stream_t*)&early_conn), 0);
-  CHECK_EQ(uv_read_start((uv_stream_t*)&early_conn, alloc_cb, early_read), 0);
-  uv_close((uv_handle_t*)server, NULL);
+  accept_one(server, status, &early_conn, early_read);
 }
 
 static void early_shut(uv_shutdown_t* req, int status) {
@@ -635,11 +642,7 @@ static void reset_server_read(uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
 }
 
 static void reset_connection(uv_stream_t* server, int status) {
-  CHECK_EQ(status, 0);
-  CHECK_EQ(uv_tcp_init(server->loop, &reset_conn), 0);
-  CHECK_EQ(uv_accept(server, (uv_stream_t*)&reset_conn), 0);
-  CHECK_EQ(uv_read_start((uv_stream_t*)&reset_conn, alloc_cb, reset_server_read), 0);
-  uv_close((uv_handle_t*)server, NULL);
+  accept_one(server, status, &reset_conn, reset_server_read);
 }
 
 static void reset_connected(uv_connect_t* req, int status) {
