@@ -336,7 +336,9 @@ static void mix_write(uv_pipe_t* p, uv_write_t* req, int id, const char* data,
   *off += n;
 }
 
-TEST(writes_made_at_once_and_writes_that_wait_keep_their_order) {
+/* a writes to b: the ends of a socket pair, or of an OS pipe (which takes
+ * write(2), not send(2)). */
+static void run_write_mix(int os_pipe) {
   enum { BIG = 4 << 20 };
   static char data[BIG + 8192];
   uv_loop_t loop;
@@ -347,7 +349,16 @@ TEST(writes_made_at_once_and_writes_that_wait_keep_their_order) {
   int i;
   fill_pattern(data, 0, sizeof data);
   CHECK_EQ(uv_loop_init(&loop), 0);
-  make_pair(&loop, &a, &b);
+  if (os_pipe) {
+    uv_file fds[2];
+    CHECK_EQ(uv_pipe(fds, 0, 0), 0);
+    CHECK_EQ(uv_pipe_init(&loop, &a, 0), 0);
+    CHECK_EQ(uv_pipe_init(&loop, &b, 0), 0);
+    CHECK_EQ(uv_pipe_open(&a, fds[1]), 0);
+    CHECK_EQ(uv_pipe_open(&b, fds[0]), 0);
+  } else {
+    make_pair(&loop, &a, &b);
+  }
   order_n = 0;
   mix_received = 0;
   mix_bad = mix_eof = 0;
@@ -392,6 +403,14 @@ TEST(writes_made_at_once_and_writes_that_wait_keep_their_order) {
   CHECK_EQ(mix_received, off);
   CHECK_EQ(mix_bad, 0);
   CHECK_EQ(uv_loop_close(&loop), 0);
+}
+
+TEST(writes_made_at_once_and_writes_that_wait_keep_their_order) {
+  run_write_mix(0);
+}
+
+TEST(writes_through_an_os_pipe_keep_their_order_too) {
+  run_write_mix(1);
 }
 
 /* A write made while a TCP connection is still being made waits for it
