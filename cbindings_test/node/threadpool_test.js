@@ -84,7 +84,11 @@ test('UV_THREADPOOL_SIZE is honoured (1 thread: serial, 4 threads: overlapped)',
   const fourRatio = four[0] / four[N - 1];
   const msg = `pool 1: ${one.map((x) => x.toFixed(0))} ms; pool 4: ${four.map((x) => x.toFixed(0))} ms`;
   assert.ok(oneRatio < 0.45, `with one thread the jobs overlapped: ${msg}`);
-  assert.ok(fourRatio > oneRatio + 0.15, `with four threads the jobs ran one by one: ${msg}`);
+  // Four threads on two or more CPUs also finish sooner in all. Either
+  // sign is enough: the other tests of a parallel run can take CPU from
+  // some of the jobs and not others, which spreads their ends.
+  const sooner = four[N - 1] < 0.75 * one[N - 1];
+  assert.ok(sooner || fourRatio > oneRatio + 0.15, `with four threads the jobs ran one by one: ${msg}`);
 });
 
 // Exact check, independent of CPU load: reads from empty FIFOs each block a
