@@ -56,6 +56,18 @@ func (streamHooks) Read(s *uvio.Stream, n int, err error, next bool) (unsafe.Poi
 	return unsafe.Pointer(b.base), int(b.len)
 }
 
+// ReadDirect runs the reads of one readiness event in C (io.DirectReader).
+func (streamHooks) ReadDirect(s *uvio.Stream, max int) error {
+	switch r := C.gouv_stream_read_direct(cstream(s), C.int(max)); r {
+	case 0:
+		return nil
+	case C.UV_EOF:
+		return uvio.ErrEOF
+	default:
+		return unix.Errno(-r)
+	}
+}
+
 func (streamHooks) WritesDone(s *uvio.Stream, b *uvio.WriteBatch) {
 	n := len(b.Users)
 	if cap(b.Codes) < n {

@@ -22,6 +22,7 @@
 
 void gouv_stream_alloc(uv_stream_t* s);
 int gouv_stream_read(uv_stream_t* s, ssize_t nread, int next);
+int gouv_stream_read_direct(uv_stream_t* s, int max);
 void gouv_call_writes(void** reqs, int* status, int n);
 void gouv_run_staged_writes(uv_loop_t* loop);
 void gouv_call_connect(uv_connect_t* req, int status);

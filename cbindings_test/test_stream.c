@@ -983,6 +983,60 @@ TEST(closing_a_stream_cancels_its_pending_writes) {
   close(sv[1]);
 }
 
+/* ---- an allocator with no memory --------------------------------------- */
+
+/* An empty buffer from alloc_cb is UV_ENOBUFS in read_cb; reading goes on,
+ * and the data waits for a buffer. */
+static int nobufs_mode, nobufs_seen;
+static char nobufs_got[16];
+static size_t nobufs_len;
+
+static void nobufs_alloc(uv_handle_t* h, size_t suggested, uv_buf_t* buf) {
+  if (nobufs_mode) {
+    buf->base = NULL;
+    buf->len = 0;
+    return;
+  }
+  alloc_cb(h, suggested, buf);
+}
+
+static void nobufs_read(uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
+  if (n == UV_ENOBUFS) {
+    CHECK(buf->base == NULL && buf->len == 0);
+    CHECK(uv_is_active((uv_handle_t*)s));
+    nobufs_seen++;
+    nobufs_mode = 0;
+    return;
+  }
+  if (n > 0) {
+    CHECK(nobufs_len + n <= sizeof nobufs_got);
+    memcpy(nobufs_got + nobufs_len, buf->base, n);
+    nobufs_len += n;
+    if (nobufs_len == 5)
+      uv_close((uv_handle_t*)s, NULL);
+  }
+  free(buf->base);
+}
+
+TEST(an_empty_buffer_from_alloc_is_enobufs_and_reading_goes_on) {
+  uv_loop_t loop;
+  uv_pipe_t a, b;
+  uv_write_t w;
+  uv_buf_t buf = uv_buf_init("hello", 5);
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  make_pair(&loop, &a, &b);
+  nobufs_mode = 1;
+  nobufs_seen = 0;
+  nobufs_len = 0;
+  CHECK_EQ(uv_write(&w, (uv_stream_t*)&a, &buf, 1, NULL), 0);
+  CHECK_EQ(uv_read_start((uv_stream_t*)&b, nobufs_alloc, nobufs_read), 0);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0); /* b closes itself */
+  CHECK_EQ(nobufs_len, 5);
+  CHECK_EQ(nobufs_seen, 1);
+  CHECK(memcmp(nobufs_got, "hello", 5) == 0);
+  finish_loop(&loop);
+}
+
 /* ---- read_stop inside the read callback -------------------------------- */
 
 static int stop_reads;

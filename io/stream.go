@@ -372,9 +372,36 @@ func (s *Stream) stopReadingAfter() {
 	}
 }
 
+// DirectReader is implemented by hooks that run a stream's reads
+// themselves (capi does it in C, so that asking for a buffer, reading and
+// delivering cost one crossing instead of two). It is not used for IPC
+// pipes, whose reads carry descriptors.
+type DirectReader interface {
+	// ReadDirect reads from s.FD() as readIO would: it asks for buffers,
+	// reads, and delivers data, "nothing now" (EAGAIN) and ErrNoBufs
+	// itself, at most max reads, stopping when the reader stops or the
+	// stream closes. It returns nil when all it read was delivered, or
+	// the end of file or error it read and did not deliver: the stream
+	// changes state first, then Read delivers it in the last buffer.
+	ReadDirect(s *Stream, max int) error
+}
+
 // readIO reads until the socket is drained, the allocator refuses, the
 // reader stops, or maxReads reads were made.
 func (s *Stream) readIO() {
+	if d, ok := s.hooks.(DirectReader); ok && !s.IPC {
+		switch err := d.ReadDirect(s, maxReads); err {
+		case nil:
+		case ErrEOF:
+			s.set(FlagReadEOF)
+			s.stopReadingAfter()
+			s.hooks.Read(s, 0, ErrEOF, false)
+		default:
+			s.stopReadingAfter()
+			s.hooks.Read(s, 0, err, false)
+		}
+		return
+	}
 	base, size := s.hooks.Alloc(s)
 	for count := maxReads; ; count-- {
 		if !s.has(FlagReading) || s.FD() < 0 {

@@ -202,6 +202,52 @@ func TestReadDeliversDataThenEOF(t *testing.T) {
 	closeAndRun(t, l, &s.Handle)
 }
 
+// directHooks reads as a DirectReader does: into the test buffer, data
+// delivered through Read, the end of file handed back to the stream.
+type directHooks struct {
+	testHooks
+	direct int // ReadDirect calls
+}
+
+func (h *directHooks) ReadDirect(s *Stream, max int) error {
+	h.direct++
+	for ; max > 0 && s.has(FlagReading); max-- {
+		n, err := unix.Read(s.FD(), h.buf)
+		switch {
+		case err == unix.EAGAIN:
+			return nil
+		case err != nil:
+			return err
+		case n == 0:
+			return ErrEOF
+		}
+		h.Read(s, n, nil, false)
+		if n < len(h.buf) {
+			return nil
+		}
+	}
+	return nil
+}
+
+func TestDirectReaderEOFStopsTheStreamAsReadIODoes(t *testing.T) {
+	l := newLoop(t)
+	h := &directHooks{testHooks: testHooks{buf: make([]byte, 4)}}
+	s, peer := pipePair(t, l, h)
+	if err := s.ReadStart(); err != nil {
+		t.Fatal(err)
+	}
+	unix.Write(peer, []byte("0123456789"))
+	unix.Close(peer)
+	l.Run(loop.RunDefault)
+	if h.direct == 0 || string(h.got) != "0123456789" || h.readErr != ErrEOF {
+		t.Fatalf("direct %d, got %q, readErr %v", h.direct, h.got, h.readErr)
+	}
+	if s.IsActive() || s.has(FlagReading) || !s.has(FlagReadEOF) {
+		t.Fatalf("after EOF: active %v, flags %#x", s.IsActive(), *s.fl)
+	}
+	closeAndRun(t, l, &s.Handle)
+}
+
 func TestCloseCancelsQueuedWritesAndShutdown(t *testing.T) {
 	l := newLoop(t)
 	h := &testHooks{buf: make([]byte, 64)}
