@@ -390,15 +390,8 @@ type DirectReader interface {
 // reader stops, or maxReads reads were made.
 func (s *Stream) readIO() {
 	if d, ok := s.hooks.(DirectReader); ok && !s.IPC {
-		switch err := d.ReadDirect(s, maxReads); err {
-		case nil:
-		case ErrEOF:
-			s.set(FlagReadEOF)
-			s.stopReadingAfter()
-			s.hooks.Read(s, 0, ErrEOF, false)
-		default:
-			s.stopReadingAfter()
-			s.hooks.Read(s, 0, err, false)
+		if err := d.ReadDirect(s, maxReads); err != nil {
+			s.readEnd(err)
 		}
 		return
 	}
@@ -417,13 +410,10 @@ func (s *Stream) readIO() {
 			s.hooks.Read(s, 0, nil, false)
 			return
 		case err != nil:
-			s.stopReadingAfter()
-			s.hooks.Read(s, 0, err, false)
+			s.readEnd(err)
 			return
 		case n == 0:
-			s.set(FlagReadEOF)
-			s.stopReadingAfter()
-			s.hooks.Read(s, 0, ErrEOF, false)
+			s.readEnd(ErrEOF)
 			return
 		}
 		// A short read means the socket is drained: do not ask for
@@ -434,6 +424,16 @@ func (s *Stream) readIO() {
 			return
 		}
 	}
+}
+
+// readEnd ends reading with the end of file or a read error, and
+// delivers it.
+func (s *Stream) readEnd(err error) {
+	if err == ErrEOF {
+		s.set(FlagReadEOF)
+	}
+	s.stopReadingAfter()
+	s.hooks.Read(s, 0, err, false)
 }
 
 // readOnce reads into the host's buffer, and collects passed descriptors
