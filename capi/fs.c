@@ -288,24 +288,27 @@ int uv_fs_open(uv_loop_t* loop, uv_fs_t* req, const char* path, int flags,
   return fs_run(req);
 }
 
-int uv_fs_read(uv_loop_t* loop, uv_fs_t* req, uv_file file,
-               const uv_buf_t bufs[], unsigned int nbufs, int64_t offset,
-               uv_fs_cb cb) {
-  FS_INIT(READ);
+/* uv_fs_read and uv_fs_write take the same arguments. */
+static int fs_rw(uv_loop_t* loop, uv_fs_t* req, uv_fs_type type, uv_file file,
+                 const uv_buf_t bufs[], unsigned int nbufs, int64_t offset,
+                 uv_fs_cb cb) {
+  FS_TRY(fs_init(loop, req, type, cb));
   GOUV_FS_FILE(req) = file;
   FS_TRY(fs_bufs(req, bufs, nbufs, cb));
   gouv_fs_set_off(req, offset);
   return fs_run(req);
 }
 
+int uv_fs_read(uv_loop_t* loop, uv_fs_t* req, uv_file file,
+               const uv_buf_t bufs[], unsigned int nbufs, int64_t offset,
+               uv_fs_cb cb) {
+  return fs_rw(loop, req, UV_FS_READ, file, bufs, nbufs, offset, cb);
+}
+
 int uv_fs_write(uv_loop_t* loop, uv_fs_t* req, uv_file file,
                 const uv_buf_t bufs[], unsigned int nbufs, int64_t offset,
                 uv_fs_cb cb) {
-  FS_INIT(WRITE);
-  GOUV_FS_FILE(req) = file;
-  FS_TRY(fs_bufs(req, bufs, nbufs, cb));
-  gouv_fs_set_off(req, offset);
-  return fs_run(req);
+  return fs_rw(loop, req, UV_FS_WRITE, file, bufs, nbufs, offset, cb);
 }
 
 int uv_fs_copyfile(uv_loop_t* loop, uv_fs_t* req, const char* path,
