@@ -49,8 +49,9 @@ type Loop struct {
 	extHas func() bool // an embedder's pending callbacks (SetPendingSource)
 	extRun func()
 
-	timers    timerHeap
-	timerSync func()
+	timers      timerHeap
+	readyTimers []*Timer // scratch for runTimers, kept to allocate nothing
+	timerSync   func()
 
 	watchers    [3]watcherList
 	watcherPass [3]watcherList

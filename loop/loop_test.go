@@ -122,6 +122,42 @@ func TestRepeatingTimerAndAgain(t *testing.T) {
 	}
 }
 
+func TestTimerRestartedWithZeroTimeoutRunsOncePerIteration(t *testing.T) {
+	l := newLoop(t)
+	var tm Timer
+	l.InitTimer(&tm, 0, nil)
+	n := 0
+	var restart func(*Timer)
+	restart = func(tm *Timer) {
+		n++
+		tm.Start(restart, 0, 0)
+	}
+	tm.Start(restart, 0, 0)
+	for i := 1; i <= 3; i++ {
+		l.Run(RunNoWait)
+		if n != i {
+			t.Fatalf("after %d iterations the timer ran %d times", i, n)
+		}
+	}
+	tm.Close(nil)
+}
+
+func TestTimerStoppedByEarlierCallbackOfSamePhaseDoesNotRun(t *testing.T) {
+	l := newLoop(t)
+	var a, b Timer
+	l.InitTimer(&a, 0, nil)
+	l.InitTimer(&b, 0, nil)
+	var got []string
+	a.Start(func(*Timer) { got = append(got, "a"); b.Stop() }, 0, 0)
+	b.Start(func(*Timer) { got = append(got, "b") }, 0, 0)
+	l.Run(RunDefault)
+	if diff := cmp.Diff([]string{"a"}, got); diff != "" {
+		t.Fatalf("callbacks (-want +got):\n%s", diff)
+	}
+	a.Close(nil)
+	b.Close(nil)
+}
+
 func TestUnrefedTimerDoesNotKeepLoopAlive(t *testing.T) {
 	l := newLoop(t)
 	var tm Timer

@@ -14,6 +14,7 @@ type Timer struct {
 	repeat uint64
 	seq    uint64 // start order: breaks ties between equal due times
 	index  int    // position in the loop's heap, -1 when not in it
+	ready  bool   // due in the running timer phase, its callback not yet run
 }
 
 // InitTimer prepares t on l. flags may be nil (see Handle).
@@ -42,6 +43,7 @@ func (t *Timer) Start(cb func(t *Timer), timeout, repeat uint64) error {
 	if due < timeout { // overflow: never
 		due = ^uint64(0)
 	}
+	t.ready = false
 	t.cb = cb
 	t.due = due
 	t.repeat = repeat
@@ -60,6 +62,7 @@ func (t *Timer) StartAt(cb func(t *Timer), due, repeat, seq uint64) {
 	if t.index >= 0 {
 		t.loop.timers.remove(t)
 	}
+	t.ready = false
 	t.cb = cb
 	t.due = due
 	t.repeat = repeat
@@ -73,11 +76,13 @@ func (t *Timer) StartAt(cb func(t *Timer), due, repeat, seq uint64) {
 // time, including starts made by a timer callback in the same pass.
 func (l *Loop) SetTimerSync(fn func()) { l.timerSync = fn }
 
-// Stop disarms the timer. Its due time is kept, as libuv keeps it.
+// Stop disarms the timer, and takes it out of the running timer phase if
+// it was due there. Its due time is kept, as libuv keeps it.
 func (t *Timer) Stop() {
 	if t.index >= 0 {
 		t.loop.timers.remove(t)
 	}
+	t.ready = false
 	t.Handle.Stop()
 }
 
@@ -112,22 +117,43 @@ func (t *Timer) DueIn() uint64 {
 
 func (t *Timer) closeHandle() { t.Stop() }
 
-// runTimers runs every timer due at the cached clock. A timer started
-// from a callback with timeout 0 is due at once and runs in the same pass,
-// as in libuv 1.44.
+// runTimers runs the timers due at the cached clock, as libuv 1.45 and
+// later do: first every due timer leaves the heap for a ready list, then
+// each one still ready is re-armed if it repeats and called. A timer that a
+// callback starts, restarts or stops is no longer ready, and a timer
+// started with timeout 0 from a callback waits for the next timer phase,
+// so a timer that restarts itself cannot keep the loop in this phase
+// forever (libuv 1.44 runs it again at once, and never returns).
 func (l *Loop) runTimers() {
+	if l.timerSync != nil {
+		l.timerSync()
+	}
+	now := *l.w.Time
+	ready := l.readyTimers[:0]
 	for {
-		if l.timerSync != nil {
-			l.timerSync()
-		}
 		t := l.timers.min()
-		if t == nil || t.due > *l.w.Time {
-			return
+		if t == nil || t.due > now {
+			break
 		}
 		t.Stop()
+		t.ready = true
+		ready = append(ready, t)
+	}
+	for i, t := range ready {
+		ready[i] = nil
+		if l.timerSync != nil {
+			// Starts that the previous callback recorded outside the
+			// loop take their timers out of the ready list now.
+			l.timerSync()
+		}
+		if !t.ready {
+			continue
+		}
+		t.ready = false
 		t.Again()
 		t.cb(t)
 	}
+	l.readyTimers = ready[:0]
 }
 
 // nextTimeout returns the milliseconds until the nearest timer, -1 if
