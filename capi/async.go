@@ -29,7 +29,7 @@ func uv_async_init(cl *C.uv_loop_t, ca *C.uv_async_t, cb C.uv_async_cb) C.int {
 	if cb != nil {
 		fired = asyncFired
 	}
-	s.l.InitAsync(a, C.UV_ASYNC, cflags(ch), (*int32)(unsafe.Pointer(&ca.gouv_pending)), fired)
+	s.l.InitAsync(a, C.UV_ASYNC, recOf(ch), (*int32)(unsafe.Pointer(&ca.gouv_pending)), fired)
 	initHandle(s, ch, cl, C.UV_ASYNC, a)
 	return 0
 }

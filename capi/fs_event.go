@@ -27,7 +27,7 @@ func uv_fs_event_init(cl *C.uv_loop_t, h *C.uv_fs_event_t) C.int {
 	}
 	ch := (*C.uv_handle_t)(unsafe.Pointer(h))
 	e := &uvio.FSEvent{}
-	uvio.InitFSEvent(s.l, e, C.UV_FS_EVENT, cflags(ch))
+	uvio.InitFSEvent(s.l, e, C.UV_FS_EVENT, recOf(ch))
 	initHandle(s, ch, cl, C.UV_FS_EVENT, e)
 	h.path = nil
 	if !fsEventLoops[s.id] {

@@ -152,6 +152,6 @@ func uv_tcp_close_reset(ct *C.uv_tcp_t, cb C.uv_close_cb) C.int {
 	if err := s.PrepareReset(); err != nil {
 		return errno(err)
 	}
-	uv_close((*C.uv_handle_t)(unsafe.Pointer(ct)), cb)
+	gouv_close_go((*C.uv_handle_t)(unsafe.Pointer(ct)), cb)
 	return 0
 }

@@ -39,7 +39,7 @@ func uv_udp_init_ex(cl *C.uv_loop_t, cu *C.uv_udp_t, flags C.uint) C.int {
 	// struct, where hosts read them; the handle outlives the Go object's
 	// use of these pointers (they are dropped when the close finishes).
 	place := uvio.UDPPlace{
-		Flags:      cflags(ch),
+		Rec:        recOf(ch),
 		FD:         (*int32)(unsafe.Pointer(&cu.io_watcher.fd)),
 		QueueSize:  (*uintptr)(unsafe.Pointer(&cu.send_queue_size)),
 		QueueCount: (*uintptr)(unsafe.Pointer(&cu.send_queue_count)),

@@ -21,7 +21,7 @@ func watcherInit(cl *C.uv_loop_t, hp unsafe.Pointer, phase loop.Phase, t C.uv_ha
 	}
 	ch := (*C.uv_handle_t)(hp)
 	w := &loop.Watcher{}
-	s.l.InitWatcher(w, phase, int(t), cflags(ch))
+	s.l.InitWatcher(w, phase, int(t), recOf(ch))
 	initHandle(s, ch, cl, t, w)
 	return 0
 }

@@ -123,11 +123,11 @@ type udpMmsgBufs struct {
 }
 
 // UDPPlace says where a UDP handle keeps what a host reads directly: its
-// state bits (uv_handle_t.flags), its descriptor (io_watcher.fd) and its
-// queue counters (send_queue_size, send_queue_count). Nil fields mean the
-// handle keeps them itself.
+// record with its state bits (uv_handle_t.flags), its descriptor
+// (io_watcher.fd) and its queue counters (send_queue_size,
+// send_queue_count). Nil fields mean the handle keeps them itself.
 type UDPPlace struct {
-	Flags      *uint32
+	Rec        *loop.Rec
 	FD         *int32
 	QueueSize  *uintptr
 	QueueCount *uintptr
@@ -161,7 +161,7 @@ func InitUDP(l *loop.Loop, u *UDP, kind int, flags uint, place UDPPlace, sendDon
 		u.queueCount = &u.ownCount
 	}
 	*u.queueSize, *u.queueCount = 0, 0
-	u.Handle.InitExternal(l, u, kind, place.Flags)
+	u.Handle.InitExternal(l, u, kind, place.Rec)
 	if flags&UDPRecvmmsg != 0 {
 		u.state |= udpMmsg
 	}

@@ -29,8 +29,8 @@ type Async struct {
 
 // InitAsync prepares a on l and starts it: an async handle is active from
 // birth. pending, when non-nil, is the shared state word (see above).
-func (l *Loop) InitAsync(a *Async, kind int, flags *uint32, pending *int32, cb func(a *Async)) {
-	a.Handle.init(l, a, kind, flags)
+func (l *Loop) InitAsync(a *Async, kind int, rec *Rec, pending *int32, cb func(a *Async)) {
+	a.Handle.init(l, a, kind, rec)
 	if pending == nil {
 		pending = &a.ownPending
 	}

@@ -50,8 +50,8 @@ type Loop struct {
 	extRun func()
 
 	timers      timerHeap
-	readyTimers []*Timer // scratch for runTimers, kept to allocate nothing
-	timerSync   func()
+	readyTimers recArray // scratch for runTimers, kept to allocate nothing
+	light       LightHooks
 
 	watchers    [3]watcherList
 	watcherPass [3]watcherList
@@ -61,9 +61,11 @@ type Loop struct {
 	wakeHandlers         []func()
 	posted               postQueue
 
-	handlesHead, handlesTail *Handle
-	walkScratch              []*Handle
-	closing                  *Handle
+	handlesHead, handlesTail *Rec
+	walkScratch              []*Rec
+	closing                  *Rec
+	objs                     []Object // Go objects by Rec.Slot; slot 0 unused
+	freeSlots                []uint32
 
 	wait         WaitFunc
 	running      bool
@@ -84,10 +86,13 @@ func New(w *Words) (*Loop, error) {
 	l := &Loop{}
 	l.w = l.own.words()
 	if w != nil {
-		seq := l.w.TimerSeq
+		seq, sub := l.w.TimerSeq, l.w.Sub
 		l.w = *w
 		if l.w.TimerSeq == nil {
 			l.w.TimerSeq = seq
+		}
+		if l.w.Sub == nil {
+			l.w.Sub = sub
 		}
 	}
 	*l.w.ActiveHandles = 0
@@ -148,6 +153,7 @@ func (l *Loop) drainWakeup() {
 // Alive reports whether anything keeps the loop running: an active
 // referenced handle, a request in flight, or a handle waiting to close.
 func (l *Loop) Alive() bool {
+	l.drain()
 	return *l.w.ActiveHandles > 0 || *l.w.ActiveReqs > 0 || l.closing != nil
 }
 
@@ -170,6 +176,7 @@ func (l *Loop) BackendTimeout() int {
 	if *l.w.ActiveHandles == 0 && *l.w.ActiveReqs == 0 {
 		return 0
 	}
+	l.drain()
 	if !l.watchers[PhaseIdle].empty() || l.hasPending() || l.closing != nil {
 		return 0
 	}
@@ -251,7 +258,9 @@ func (l *Loop) Close() error {
 	unix.Close(l.wakefd)
 	unix.Close(l.epfd)
 	l.wakefd, l.epfd = -1, -1
-	l.timers.a = nil
+	l.timers.release()
+	l.readyTimers.release()
+	l.objs, l.freeSlots = nil, nil
 	l.fds = nil
 	l.events = nil
 	runtime.KeepAlive(l)

@@ -31,7 +31,7 @@ func TestPhaseOrder(t *testing.T) {
 	var got []string
 	var tm Timer
 	var idle, prep, check Watcher
-	l.InitTimer(&tm, 0, nil)
+	l.InitTimer(&tm, 0)
 	l.InitWatcher(&idle, PhaseIdle, 0, nil)
 	l.InitWatcher(&prep, PhasePrepare, 0, nil)
 	l.InitWatcher(&check, PhaseCheck, 0, nil)
@@ -62,7 +62,7 @@ func TestTimersWithEqualDueTimeRunInStartOrder(t *testing.T) {
 	var got []int
 	timers := make([]Timer, 50)
 	for i := range timers {
-		l.InitTimer(&timers[i], 0, nil)
+		l.InitTimer(&timers[i], 0)
 		i := i
 		timers[i].Start(func(tm *Timer) { got = append(got, i); tm.Close(nil) }, 5, 0)
 	}
@@ -83,9 +83,9 @@ func TestTimerHeapKeepsOrderUnderRandomStops(t *testing.T) {
 	timers := make([]Timer, n)
 	var fired []uint64
 	for i := range timers {
-		l.InitTimer(&timers[i], 0, nil)
+		l.InitTimer(&timers[i], 0)
 		due := uint64((i * 7919) % 97)
-		timers[i].Start(func(tm *Timer) { fired = append(fired, tm.due); tm.Close(nil) }, due, 0)
+		timers[i].Start(func(tm *Timer) { fired = append(fired, tm.Due()); tm.Close(nil) }, due, 0)
 	}
 	for i := 0; i < n; i += 3 {
 		timers[i].Stop()
@@ -105,7 +105,7 @@ func TestTimerHeapKeepsOrderUnderRandomStops(t *testing.T) {
 func TestRepeatingTimerAndAgain(t *testing.T) {
 	l := newLoop(t)
 	var tm Timer
-	l.InitTimer(&tm, 0, nil)
+	l.InitTimer(&tm, 0)
 	if err := tm.Again(); err != ErrNoCallback {
 		t.Fatalf("Again on a never-started timer: %v, want ErrNoCallback", err)
 	}
@@ -125,7 +125,7 @@ func TestRepeatingTimerAndAgain(t *testing.T) {
 func TestTimerRestartedWithZeroTimeoutRunsOncePerIteration(t *testing.T) {
 	l := newLoop(t)
 	var tm Timer
-	l.InitTimer(&tm, 0, nil)
+	l.InitTimer(&tm, 0)
 	n := 0
 	var restart func(*Timer)
 	restart = func(tm *Timer) {
@@ -145,8 +145,8 @@ func TestTimerRestartedWithZeroTimeoutRunsOncePerIteration(t *testing.T) {
 func TestTimerStoppedByEarlierCallbackOfSamePhaseDoesNotRun(t *testing.T) {
 	l := newLoop(t)
 	var a, b Timer
-	l.InitTimer(&a, 0, nil)
-	l.InitTimer(&b, 0, nil)
+	l.InitTimer(&a, 0)
+	l.InitTimer(&b, 0)
 	var got []string
 	a.Start(func(*Timer) { got = append(got, "a"); b.Stop() }, 0, 0)
 	b.Start(func(*Timer) { got = append(got, "b") }, 0, 0)
@@ -161,7 +161,7 @@ func TestTimerStoppedByEarlierCallbackOfSamePhaseDoesNotRun(t *testing.T) {
 func TestUnrefedTimerDoesNotKeepLoopAlive(t *testing.T) {
 	l := newLoop(t)
 	var tm Timer
-	l.InitTimer(&tm, 0, nil)
+	l.InitTimer(&tm, 0)
 	tm.Start(func(*Timer) { t.Error("unreferenced timer fired") }, 10_000, 0)
 	tm.Unref()
 	if alive, _ := l.Run(RunDefault); alive {
@@ -215,7 +215,7 @@ func TestPendingSourceRunsFirstAndBeforeCloseCallbacks(t *testing.T) {
 	var w IO
 	l.InitIO(&w, 0, func(*IO, uint32) { got = append(got, "feed") })
 	var tm Timer
-	l.InitTimer(&tm, 0, nil)
+	l.InitTimer(&tm, 0)
 	tm.Start(func(tm *Timer) {
 		got = append(got, "timer")
 		l.IOFeed(&w)
@@ -226,7 +226,7 @@ func TestPendingSourceRunsFirstAndBeforeCloseCallbacks(t *testing.T) {
 		queued++
 	}, 0, 0)
 	var ref Timer // keeps the loop alive with a timer far away
-	l.InitTimer(&ref, 0, nil)
+	l.InitTimer(&ref, 0)
 	ref.Start(func(*Timer) {}, 60000, 0)
 	l.Run(RunOnce)
 	want := []string{"timer", "external", "external", "feed", "closed"}
@@ -239,7 +239,7 @@ func TestPendingSourceRunsFirstAndBeforeCloseCallbacks(t *testing.T) {
 		t.Errorf("BackendTimeout = %d with external callbacks pending, want 0", to)
 	}
 	var tm2 Timer
-	l.InitTimer(&tm2, 0, nil)
+	l.InitTimer(&tm2, 0)
 	tm2.Close(func(*Handle) { got = append(got, "closed") })
 	l.Run(RunNoWait)
 	if diff := cmp.Diff([]string{"external", "closed"}, got); diff != "" {
@@ -253,7 +253,7 @@ func TestCloseCallbacksRunLastClosedFirst(t *testing.T) {
 	var got []int
 	ts := make([]Timer, 3)
 	for i := range ts {
-		l.InitTimer(&ts[i], 0, nil)
+		l.InitTimer(&ts[i], 0)
 	}
 	for i := range ts {
 		i := i
@@ -272,10 +272,11 @@ func TestWalkSeesOpenHandlesAndToleratesClose(t *testing.T) {
 	l := newLoop(t)
 	ts := make([]Timer, 4)
 	for i := range ts {
-		l.InitTimer(&ts[i], i, nil)
+		l.InitTimer(&ts[i], i)
 	}
 	var kinds []int
-	l.Walk(func(h *Handle) {
+	l.Walk(func(r *Rec) {
+		h := l.Object(r).Base()
 		kinds = append(kinds, h.Kind())
 		h.Close(nil)
 	})
@@ -399,7 +400,7 @@ func TestIOFeedRunsInPendingPhase(t *testing.T) {
 	})
 	var tm Timer
 	var idle Watcher
-	l.InitTimer(&tm, 0, nil)
+	l.InitTimer(&tm, 0)
 	l.InitWatcher(&idle, PhaseIdle, 0, nil)
 	tm.Start(func(tm *Timer) { got = append(got, "timer"); l.IOFeed(&w); tm.Close(nil) }, 0, 0)
 	idle.Start(func(w *Watcher) {
@@ -419,7 +420,7 @@ func TestIOFeedRunsInPendingPhase(t *testing.T) {
 func TestRunIsNotReentrant(t *testing.T) {
 	l := newLoop(t)
 	var tm Timer
-	l.InitTimer(&tm, 0, nil)
+	l.InitTimer(&tm, 0)
 	var err error
 	tm.Start(func(tm *Timer) { _, err = l.Run(RunNoWait); tm.Close(nil) }, 0, 0)
 	l.Run(RunDefault)
@@ -455,7 +456,7 @@ func TestHotPathsDoNotAllocate(t *testing.T) {
 	l := newLoop(t)
 	var tm Timer
 	var idle Watcher
-	l.InitTimer(&tm, 0, nil)
+	l.InitTimer(&tm, 0)
 	l.InitWatcher(&idle, PhaseIdle, 0, nil)
 	cb := func(*Timer) {}
 	icb := func(*Watcher) {}

@@ -70,9 +70,10 @@ func unlinkWatcher(w *Watcher) {
 	w.prev, w.next = nil, nil
 }
 
-// InitWatcher prepares w on l for the given phase. flags may be nil.
-func (l *Loop) InitWatcher(w *Watcher, phase Phase, kind int, flags *uint32) {
-	w.Handle.init(l, w, kind, flags)
+// InitWatcher prepares w on l for the given phase. rec may be nil (see
+// Handle.init).
+func (l *Loop) InitWatcher(w *Watcher, phase Phase, kind int, rec *Rec) {
+	w.Handle.init(l, w, kind, rec)
 	w.phase = phase
 	w.cb = nil
 	w.prev, w.next = nil, nil
