@@ -37,11 +37,20 @@ struct gouv_rec_s {
   uint32_t flags; /* uv_handle_t.flags */
 };
 
-/* Submission bits in gouv_rec.sub (loop.SubQueued and the rest). */
+/* Submission bits in gouv_rec.sub (loop.SubQueued and the rest), and the
+ * record bits C sets at init (loop.RecTimer, loop.RecWatcher and the
+ * watcher's phase). */
 #define GOUV_SUB_QUEUED (1u << 0)
 #define GOUV_SUB_INIT (1u << 1)
 #define GOUV_SUB_TIMER (1u << 2)
+#define GOUV_SUB_WATCH (1u << 3)
+#define GOUV_SUB_STARTED (1u << 4)
 #define GOUV_REC_TIMER (1u << 16)
+#define GOUV_REC_WATCHER (1u << 17)
+#define GOUV_REC_PHASE_SHIFT 20
+#define GOUV_PHASE_IDLE 0u
+#define GOUV_PHASE_PREPARE 1u
+#define GOUV_PHASE_CHECK 2u
 
 /* The loop's submission lists (loop.Submissions), in uv_loop_t.gouv_sub. */
 typedef struct {
@@ -65,6 +74,16 @@ typedef struct {
 
 #define GOUV_TIMER_READY 1u
 
+/* An idle, prepare or check handle's state (loop.WatcherRec), in
+ * gouv_watcher[3]; the links are the Go loop's. */
+typedef struct {
+  void* cb;
+  void* prev;
+  void* next;
+} gouv_watcher_rec;
+
+#define GOUV_WATCHER_REC(w) ((gouv_watcher_rec*)(void*)(w)->gouv_watcher)
+
 #define GOUV_REC(h) ((gouv_rec*)(void*)&((uv_handle_t*)(h))->handle_queue)
 #define GOUV_HANDLE_OF_REC(r) \
   ((uv_handle_t*)(void*)((char*)(r) - offsetof(uv_handle_t, handle_queue)))
@@ -85,6 +104,14 @@ _Static_assert(offsetof(uv_timer_t, gouv_timer_cb) ==
 _Static_assert(sizeof(uv_timer_t) - offsetof(uv_timer_t, gouv_timer_cb) == sizeof(gouv_timer_rec),
                "gouv_timer_rec fills the timer");
 _Static_assert(sizeof(((uv_loop_t*)0)->gouv_sub) == sizeof(gouv_subs), "gouv_subs");
+_Static_assert(offsetof(uv_idle_t, gouv_watcher) ==
+                   offsetof(uv_handle_t, handle_queue) + sizeof(gouv_rec),
+               "a watcher's record follows its handle record");
+_Static_assert(offsetof(uv_prepare_t, gouv_watcher) == offsetof(uv_idle_t, gouv_watcher) &&
+                   offsetof(uv_check_t, gouv_watcher) == offsetof(uv_idle_t, gouv_watcher),
+               "the three watcher types are laid out alike");
+_Static_assert(sizeof(((uv_idle_t*)0)->gouv_watcher) == sizeof(gouv_watcher_rec),
+               "gouv_watcher_rec");
 
 /* Queues a handle's record on its loop's submission list, once, with the
  * bits saying what the loop must catch up with. */
@@ -122,8 +149,51 @@ static inline int gouv_loop_is_open(const uv_loop_t* loop) {
 /* Runs the close callbacks of light handles that left the loop (handle.c). */
 void gouv_closed_batch(gouv_rec* first);
 
-/* The timer's part of uv_close (timer.c). */
+/* The timer's and the watchers' parts of uv_close (timer.c, watcher.c). */
 void gouv_timer_close(uv_timer_t* t);
+void gouv_watcher_close(uv_handle_t* h);
+
+/* A light handle's state bits and the loop's count of active handles, as
+ * uv_*_start and uv_*_stop change them. */
+static inline void gouv_light_activate(uv_handle_t* h) {
+  gouv_rec* r = GOUV_REC(h);
+  if (!(r->flags & GOUV_FLAG_ACTIVE)) {
+    r->flags |= GOUV_FLAG_ACTIVE;
+    if (r->flags & GOUV_FLAG_REF) h->loop->active_handles++;
+  }
+}
+
+static inline void gouv_light_deactivate(uv_handle_t* h) {
+  gouv_rec* r = GOUV_REC(h);
+  if (r->flags & GOUV_FLAG_ACTIVE) {
+    r->flags &= ~GOUV_FLAG_ACTIVE;
+    if (r->flags & GOUV_FLAG_REF) h->loop->active_handles--;
+  }
+}
+
+/* Whether h is an initialised light handle of the given type that has not
+ * finished closing. */
+static inline int gouv_light_is_open(const uv_handle_t* h, uv_handle_type type) {
+  return h != NULL && h->gouv_gen == GOUV_HANDLE_TAG && h->type == type &&
+         h->gouv_slot == 0 && !(h->flags & GOUV_FLAG_CLOSED);
+}
+
+/* Makes h a fresh light handle of loop, queued to join the loop's list of
+ * handles; sub holds its record bits. */
+static inline void gouv_light_init(uv_loop_t* loop, uv_handle_t* h, uv_handle_type type,
+                                   uint32_t sub) {
+  gouv_rec* r;
+  h->loop = loop;
+  h->type = type;
+  h->close_cb = NULL;
+  r = GOUV_REC(h);
+  memset(r, 0, sizeof(*r));
+  r->kind = (int32_t)type;
+  r->tag = GOUV_HANDLE_TAG;
+  r->flags = GOUV_FLAG_REF;
+  r->sub = sub;
+  gouv_submit(loop, r, GOUV_SUB_INIT);
+}
 
 /* Trampolines: Go cannot call a C function pointer, so it calls these. */
 void gouv_call_handle(void* fn, void* handle);

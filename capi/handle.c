@@ -1,4 +1,5 @@
-/* uv_close: a light handle (one with no Go object, gouv_slot 0: timers)
+/* uv_close: a light handle (one with no Go object, gouv_slot 0: timers,
+ * idle, prepare and check handles)
  * closes here, without a crossing into Go; any other goes to Go's
  * gouv_close_go (handle.go). Either way the close callback runs in the
  * loop's closing phase, in the order of the uv_close calls. */
@@ -20,7 +21,10 @@ void uv_close(uv_handle_t* h, uv_close_cb cb) {
   }
   r->flags |= GOUV_FLAG_CLOSING;
   h->close_cb = cb;
-  if (h->type == UV_TIMER) gouv_timer_close((uv_timer_t*)h);
+  if (h->type == UV_TIMER)
+    gouv_timer_close((uv_timer_t*)h);
+  else
+    gouv_watcher_close(h);
   gouv_submit_close(h->loop, r);
 }
 

@@ -26,7 +26,14 @@ const (
 	_ = uint32(C.GOUV_SUB_QUEUED-loop.SubQueued) + uint32(loop.SubQueued-C.GOUV_SUB_QUEUED)
 	_ = uint32(C.GOUV_SUB_INIT-loop.SubInit) + uint32(loop.SubInit-C.GOUV_SUB_INIT)
 	_ = uint32(C.GOUV_SUB_TIMER-loop.SubTimer) + uint32(loop.SubTimer-C.GOUV_SUB_TIMER)
+	_ = uint32(C.GOUV_SUB_WATCH-loop.SubWatch) + uint32(loop.SubWatch-C.GOUV_SUB_WATCH)
+	_ = uint32(C.GOUV_SUB_STARTED-loop.SubStarted) + uint32(loop.SubStarted-C.GOUV_SUB_STARTED)
 	_ = uint32(C.GOUV_REC_TIMER-loop.RecTimer) + uint32(loop.RecTimer-C.GOUV_REC_TIMER)
+	_ = uint32(C.GOUV_REC_WATCHER-loop.RecWatcher) + uint32(loop.RecWatcher-C.GOUV_REC_WATCHER)
+	_ = uint32(C.GOUV_REC_PHASE_SHIFT-loop.RecPhaseShift) + uint32(loop.RecPhaseShift-C.GOUV_REC_PHASE_SHIFT)
+	_ = uint32(C.GOUV_PHASE_IDLE-uint32(loop.PhaseIdle)) + uint32(uint32(loop.PhaseIdle)-C.GOUV_PHASE_IDLE)
+	_ = uint32(C.GOUV_PHASE_PREPARE-uint32(loop.PhasePrepare)) + uint32(uint32(loop.PhasePrepare)-C.GOUV_PHASE_PREPARE)
+	_ = uint32(C.GOUV_PHASE_CHECK-uint32(loop.PhaseCheck)) + uint32(uint32(loop.PhaseCheck)-C.GOUV_PHASE_CHECK)
 	_ = uint32(C.GOUV_TIMER_READY-loop.TimerReady) + uint32(loop.TimerReady-C.GOUV_TIMER_READY)
 
 	_ = uint32(C.GOUV__STREAM_READING-uvio.FlagReading) + uint32(uvio.FlagReading-C.GOUV__STREAM_READING)
@@ -69,6 +76,11 @@ var (
 	_ [unsafe.Offsetof(C.gouv_timer_rec{}.index) - unsafe.Offsetof(loop.TimerRec{}.Index)]byte
 	_ [unsafe.Offsetof(loop.TimerRec{}.State) - unsafe.Offsetof(C.gouv_timer_rec{}.state)]byte
 	_ [unsafe.Offsetof(C.gouv_timer_rec{}.state) - unsafe.Offsetof(loop.TimerRec{}.State)]byte
+
+	_ [unsafe.Sizeof(loop.WatcherRec{}) - unsafe.Sizeof(C.gouv_watcher_rec{})]byte
+	_ [unsafe.Sizeof(C.gouv_watcher_rec{}) - unsafe.Sizeof(loop.WatcherRec{})]byte
+	_ [unsafe.Offsetof(loop.WatcherHandle{}.Watcher) - unsafe.Sizeof(C.gouv_rec{})]byte
+	_ [unsafe.Sizeof(C.gouv_rec{}) - unsafe.Offsetof(loop.WatcherHandle{}.Watcher)]byte
 
 	_ [unsafe.Sizeof(loop.Submissions{}) - unsafe.Sizeof(C.gouv_subs{})]byte
 	_ [unsafe.Sizeof(C.gouv_subs{}) - unsafe.Sizeof(loop.Submissions{})]byte

@@ -9,47 +9,20 @@
 #include "capi.h"
 #include "_cgo_export.h"
 
-static void timer_activate(uv_timer_t* t) {
-  gouv_rec* r = GOUV_REC(t);
-  if (!(r->flags & GOUV_FLAG_ACTIVE)) {
-    r->flags |= GOUV_FLAG_ACTIVE;
-    if (r->flags & GOUV_FLAG_REF) t->loop->active_handles++;
-  }
-}
-
-static void timer_deactivate(uv_timer_t* t) {
-  gouv_rec* r = GOUV_REC(t);
-  if (r->flags & GOUV_FLAG_ACTIVE) {
-    r->flags &= ~GOUV_FLAG_ACTIVE;
-    if (r->flags & GOUV_FLAG_REF) t->loop->active_handles--;
-  }
-}
-
-/* Whether t is an initialised timer of an open loop that is not closed. */
+/* Whether t is an initialised timer that has not finished closing. */
 static int timer_is_open(const uv_timer_t* t) {
-  return t != NULL && t->gouv_gen == GOUV_HANDLE_TAG && t->type == UV_TIMER &&
-         t->gouv_slot == 0 && !(t->flags & GOUV_FLAG_CLOSED);
+  return gouv_light_is_open((const uv_handle_t*)t, UV_TIMER);
 }
 
 int uv_timer_init(uv_loop_t* loop, uv_timer_t* t) {
-  gouv_rec* r;
   gouv_timer_rec* tr;
 
   if (t == NULL || !gouv_loop_is_open(loop))
-    return gouv_timer_misuse("uv_timer_init", t);
-  t->loop = loop;
-  t->type = UV_TIMER;
-  t->close_cb = NULL;
-  r = GOUV_REC(t);
-  memset(r, 0, sizeof(*r));
-  r->kind = UV_TIMER;
-  r->tag = GOUV_HANDLE_TAG;
-  r->flags = GOUV_FLAG_REF;
-  r->sub = GOUV_REC_TIMER;
+    return gouv_misuse("uv_timer_init", t);
   tr = GOUV_TIMER_REC(t);
   memset(tr, 0, sizeof(*tr));
   tr->index = -1;
-  gouv_submit(loop, r, GOUV_SUB_INIT);
+  gouv_light_init(loop, (uv_handle_t*)t, UV_TIMER, GOUV_REC_TIMER);
   return 0;
 }
 
@@ -59,7 +32,7 @@ int uv_timer_start(uv_timer_t* t, uv_timer_cb cb, uint64_t timeout,
   gouv_timer_rec* tr;
   uint64_t due;
 
-  if (!timer_is_open(t)) return gouv_timer_misuse("uv_timer_start", t);
+  if (!timer_is_open(t)) return gouv_misuse("uv_timer_start", t);
   if (cb == NULL || (t->flags & GOUV_FLAG_CLOSING)) return UV_EINVAL;
   loop = t->loop;
   tr = GOUV_TIMER_REC(t);
@@ -71,16 +44,16 @@ int uv_timer_start(uv_timer_t* t, uv_timer_cb cb, uint64_t timeout,
   tr->repeat = repeat;
   tr->seq = loop->gouv_timer_seq++;
   tr->state &= ~GOUV_TIMER_READY;
-  timer_activate(t);
+  gouv_light_activate((uv_handle_t*)t);
   gouv_submit(loop, GOUV_REC(t), GOUV_SUB_TIMER);
   return 0;
 }
 
 int uv_timer_stop(uv_timer_t* t) {
-  if (!timer_is_open(t)) return gouv_timer_misuse("uv_timer_stop", t);
+  if (!timer_is_open(t)) return gouv_misuse("uv_timer_stop", t);
   GOUV_TIMER_REC(t)->state &= ~GOUV_TIMER_READY;
   if (t->flags & GOUV_FLAG_ACTIVE) {
-    timer_deactivate(t);
+    gouv_light_deactivate((uv_handle_t*)t);
     gouv_submit(t->loop, GOUV_REC(t), GOUV_SUB_TIMER);
   }
   return 0;
@@ -89,7 +62,7 @@ int uv_timer_stop(uv_timer_t* t) {
 int uv_timer_again(uv_timer_t* t) {
   gouv_timer_rec* tr;
 
-  if (!timer_is_open(t)) return gouv_timer_misuse("uv_timer_again", t);
+  if (!timer_is_open(t)) return gouv_misuse("uv_timer_again", t);
   tr = GOUV_TIMER_REC(t);
   if (tr->cb == NULL) return UV_EINVAL;
   if (tr->repeat != 0) {
@@ -120,5 +93,5 @@ uint64_t uv_timer_get_due_in(const uv_timer_t* t) {
  * counting; the Go loop takes it out of the heap when it drains the close. */
 void gouv_timer_close(uv_timer_t* t) {
   GOUV_TIMER_REC(t)->state &= ~GOUV_TIMER_READY;
-  timer_deactivate(t);
+  gouv_light_deactivate((uv_handle_t*)t);
 }

@@ -96,22 +96,43 @@ TEST(timer_callbacks_cross_once_each_and_closes_once_per_batch) {
 
 static void noop_idle(uv_idle_t* h) { (void)h; }
 
-TEST(idle_start_and_stop_cross_once_each) {
+static int checks;
+static void stop_after_n(uv_check_t* h) {
+  if (++checks == N) uv_check_stop(h);
+}
+
+TEST(idle_prepare_check_calls_cross_nothing_and_callbacks_once_each) {
   uv_loop_t loop;
   uv_idle_t idle;
+  uv_prepare_t prepare;
+  uv_check_t check;
   uint64_t in, out;
   int i;
   CHECK_EQ(uv_loop_init(&loop), 0);
-  CHECK_EQ(uv_idle_init(&loop, &idle), 0);
   mark();
+  CHECK_EQ(uv_idle_init(&loop, &idle), 0);
+  CHECK_EQ(uv_prepare_init(&loop, &prepare), 0);
+  CHECK_EQ(uv_check_init(&loop, &check), 0);
   for (i = 0; i < N; i++) {
     CHECK_EQ(uv_idle_start(&idle, noop_idle), 0);
     CHECK_EQ(uv_idle_stop(&idle), 0);
+    CHECK_EQ(uv_prepare_start(&prepare, (uv_prepare_cb)noop_idle), 0);
+    CHECK_EQ(uv_prepare_stop(&prepare), 0);
   }
+  CHECK_EQ(uv_check_start(&check, stop_after_n), 0);
   took(&in, &out);
-  CHECK(in <= 2 * N);
+  CHECK_EQ(in, 0);
   CHECK_EQ(out, 0);
+  checks = 0;
+  mark();
+  for (i = 0; i < N; i++) uv_run(&loop, UV_RUN_NOWAIT);
+  took(&in, &out);
+  CHECK_EQ(checks, N);
+  CHECK_EQ(in, N);            /* uv_run */
+  CHECK(out <= N + 4);        /* a callback per iteration */
   uv_close((uv_handle_t*)&idle, NULL);
+  uv_close((uv_handle_t*)&prepare, NULL);
+  uv_close((uv_handle_t*)&check, NULL);
   CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
   CHECK_EQ(uv_loop_close(&loop), 0);
 }

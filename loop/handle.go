@@ -23,10 +23,20 @@ const (
 // the loop's submission list (see Submissions); the loop applies it before
 // it next looks at its lists or its timer heap.
 const (
-	SubQueued uint32 = 1 << 0  // on the submission list
-	SubInit   uint32 = 1 << 1  // initialised: join the loop's list of handles
-	SubTimer  uint32 = 1 << 2  // the timer's due time or state changed
-	RecTimer  uint32 = 1 << 16 // a TimerRec follows the Rec (not a submission)
+	SubQueued  uint32 = 1 << 0 // on the submission list
+	SubInit    uint32 = 1 << 1 // initialised: join the loop's list of handles
+	SubTimer   uint32 = 1 << 2 // the timer's due time or state changed
+	SubWatch   uint32 = 1 << 3 // the watcher was started or stopped
+	SubStarted uint32 = 1 << 4 // the watcher was started (to the front)
+)
+
+// Record bits in Rec.Sub that are not submissions: what follows the Rec,
+// and the loop's own bookkeeping.
+const (
+	RecTimer      uint32 = 1 << 16 // a TimerRec follows the Rec
+	RecWatcher    uint32 = 1 << 17 // a WatcherRec follows the Rec
+	RecLinked     uint32 = 1 << 18 // the watcher is in one of its phase's lists
+	RecPhaseShift        = 20      // a watcher's Phase, in two bits from here
 )
 
 // ErrClosing reports an operation on a handle that is closing or closed.
@@ -359,6 +369,9 @@ func (l *Loop) runClosing() {
 type LightHooks struct {
 	// FireTimer calls the callback of a light timer.
 	FireTimer func(r *Rec)
+	// FireWatcher calls the callback of a light idle, prepare or check
+	// handle.
+	FireWatcher func(r *Rec)
 	// Closed runs the close callbacks of light handles that have left
 	// the loop, in order, following Rec.Closing from first. The records
 	// may be freed by those callbacks.
@@ -383,12 +396,15 @@ func (l *Loop) drain() {
 		next := r.SubNext
 		r.SubNext = nil
 		sub := r.Sub
-		r.Sub = sub &^ (SubQueued | SubInit | SubTimer)
+		r.Sub = sub &^ (SubQueued | SubInit | SubTimer | SubWatch | SubStarted)
 		if sub&SubInit != 0 {
 			l.link(r)
 		}
 		if sub&SubTimer != 0 {
 			l.syncTimer(timerOfRec(r))
+		}
+		if sub&SubWatch != 0 {
+			l.syncWatcher(r, sub&SubStarted != 0)
 		}
 		r = next
 	}
@@ -397,6 +413,9 @@ func (l *Loop) drain() {
 		next := r.Closing
 		if r.Sub&RecTimer != 0 {
 			l.syncTimer(timerOfRec(r))
+		}
+		if r.Sub&RecWatcher != 0 {
+			l.syncWatcher(r, false)
 		}
 		l.pushClosing(r)
 		r = next

@@ -128,3 +128,122 @@ func TestLightTimerLifeAllocatesNothing(t *testing.T) {
 		t.Fatalf("a light timer's init, start, firing and close allocate %v times", allocs)
 	}
 }
+
+// lightWatcher stands for an embedder's idle, prepare or check handle.
+type lightWatcher struct {
+	wh   WatcherHandle
+	name string
+}
+
+func (lw *lightWatcher) submit(l *Loop, bits uint32) {
+	s := l.w.Sub
+	r := &lw.wh.Rec
+	if r.Sub&SubQueued == 0 {
+		r.SubNext = nil
+		if s.Tail != nil {
+			s.Tail.SubNext = r
+		} else {
+			s.Head = r
+		}
+		s.Tail = r
+	}
+	r.Sub |= bits | SubQueued
+}
+
+func (lw *lightWatcher) init(l *Loop, name string, p Phase) {
+	lw.name = name
+	lw.wh = WatcherHandle{Rec: Rec{Flags: FlagRef, Sub: RecWatcher | uint32(p)<<RecPhaseShift}}
+	lw.submit(l, SubInit)
+}
+
+func (lw *lightWatcher) start(l *Loop) {
+	if lw.wh.Rec.Flags&FlagActive != 0 {
+		return
+	}
+	l.startRec(&lw.wh.Rec)
+	lw.submit(l, SubWatch|SubStarted)
+}
+
+func (lw *lightWatcher) stop(l *Loop) {
+	if lw.wh.Rec.Flags&FlagActive == 0 {
+		return
+	}
+	l.stopRec(&lw.wh.Rec)
+	lw.submit(l, SubWatch)
+}
+
+func TestLightWatchersRunInPhaseOrderAndObeyStopsAtOnce(t *testing.T) {
+	l := newLoop(t)
+	byRec := map[*Rec]*lightWatcher{}
+	var got []string
+	var a, b, c, chk lightWatcher
+	l.SetLight(LightHooks{
+		FireWatcher: func(r *Rec) {
+			lw := byRec[r]
+			got = append(got, lw.name)
+			switch lw {
+			case &a:
+				// Stops b, which waits in the same pass, and restarts
+				// itself, which moves it to the front for the next pass.
+				b.stop(l)
+				a.stop(l)
+				a.start(l)
+			case &chk:
+				a.stop(l)
+				c.stop(l)
+				chk.stop(l)
+			}
+		},
+		Closed: func(*Rec) {},
+	})
+	for _, w := range []struct {
+		lw   *lightWatcher
+		name string
+		p    Phase
+	}{{&a, "a", PhaseIdle}, {&b, "b", PhaseIdle}, {&c, "c", PhasePrepare}, {&chk, "check", PhaseCheck}} {
+		w.lw.init(l, w.name, w.p)
+		byRec[&w.lw.wh.Rec] = w.lw
+	}
+	// Started last runs first: b, then a, in the idle phase.
+	a.start(l)
+	b.start(l)
+	c.start(l)
+	chk.start(l)
+	l.Run(RunNoWait)
+	// b, started last, ran first; a then stopped it (too late for this
+	// pass) and restarted itself; check stopped the rest.
+	want := []string{"b", "a", "c", "check"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("first iteration (-want +got):\n%s", diff)
+	}
+	got = nil
+	l.Run(RunNoWait)
+	if len(got) != 0 {
+		t.Fatalf("second iteration ran %v after everything stopped", got)
+	}
+	// Start b, then a: a runs first and stops b, which was waiting in the
+	// same pass, so b does not run.
+	b.start(l)
+	a.start(l)
+	l.Run(RunNoWait)
+	if diff := cmp.Diff([]string{"a"}, got); diff != "" {
+		t.Fatalf("third iteration (-want +got):\n%s", diff)
+	}
+	a.stop(l)
+	for _, lw := range []*lightWatcher{&a, &b, &c, &chk} {
+		r := &lw.wh.Rec
+		r.Flags |= FlagClosing
+		s := l.w.Sub
+		r.Closing = nil
+		if s.CloseTail != nil {
+			s.CloseTail.Closing = r
+		} else {
+			s.CloseHead = r
+		}
+		s.CloseTail = r
+	}
+	l.Run(RunDefault)
+	if l.HasUserHandles() {
+		t.Fatal("handles left after their close callbacks")
+	}
+}

@@ -99,10 +99,6 @@ func New(w *Words) (*Loop, error) {
 	*l.w.ActiveReqs = 0
 	*l.w.StopFlag = 0
 	atomic.StoreUint32(l.w.Wakeup, 0)
-	for i := range l.watchers {
-		l.watchers[i].init()
-		l.watcherPass[i].init()
-	}
 	var err error
 	l.epfd, err = unix.EpollCreate1(unix.EPOLL_CLOEXEC)
 	if err != nil {

@@ -32,9 +32,9 @@ func TestPhaseOrder(t *testing.T) {
 	var tm Timer
 	var idle, prep, check Watcher
 	l.InitTimer(&tm, 0)
-	l.InitWatcher(&idle, PhaseIdle, 0, nil)
-	l.InitWatcher(&prep, PhasePrepare, 0, nil)
-	l.InitWatcher(&check, PhaseCheck, 0, nil)
+	l.InitWatcher(&idle, PhaseIdle, 0)
+	l.InitWatcher(&prep, PhasePrepare, 0)
+	l.InitWatcher(&check, PhaseCheck, 0)
 	tm.Start(func(*Timer) { got = append(got, "timer") }, 0, 0)
 	// The idle watcher keeps the poll from blocking until the check
 	// callback ends the round.
@@ -175,7 +175,7 @@ func TestWatchersStartedLastRunFirst(t *testing.T) {
 	var got []int
 	ws := make([]Watcher, 3)
 	for i := range ws {
-		l.InitWatcher(&ws[i], PhaseIdle, 0, nil)
+		l.InitWatcher(&ws[i], PhaseIdle, 0)
 		i := i
 		ws[i].Start(func(w *Watcher) {
 			got = append(got, i)
@@ -401,7 +401,7 @@ func TestIOFeedRunsInPendingPhase(t *testing.T) {
 	var tm Timer
 	var idle Watcher
 	l.InitTimer(&tm, 0)
-	l.InitWatcher(&idle, PhaseIdle, 0, nil)
+	l.InitWatcher(&idle, PhaseIdle, 0)
 	tm.Start(func(tm *Timer) { got = append(got, "timer"); l.IOFeed(&w); tm.Close(nil) }, 0, 0)
 	idle.Start(func(w *Watcher) {
 		got = append(got, "idle")
@@ -432,7 +432,7 @@ func TestRunIsNotReentrant(t *testing.T) {
 func TestStopEndsRunAfterTheIteration(t *testing.T) {
 	l := newLoop(t)
 	var idle Watcher
-	l.InitWatcher(&idle, PhaseIdle, 0, nil)
+	l.InitWatcher(&idle, PhaseIdle, 0)
 	n := 0
 	idle.Start(func(*Watcher) {
 		n++
@@ -457,7 +457,7 @@ func TestHotPathsDoNotAllocate(t *testing.T) {
 	var tm Timer
 	var idle Watcher
 	l.InitTimer(&tm, 0)
-	l.InitWatcher(&idle, PhaseIdle, 0, nil)
+	l.InitWatcher(&idle, PhaseIdle, 0)
 	cb := func(*Timer) {}
 	icb := func(*Watcher) {}
 	tm.Start(cb, 1000, 0)

@@ -9,9 +9,10 @@ import (
 	"gouv/loop"
 )
 
-// Every uv_timer_* function is C (timer.c): timers are light handles,
-// whose whole state is the host's uv_timer_t. What is here is what the Go
-// loop needs to reach them: their callbacks.
+// Every uv_timer_*, uv_idle_*, uv_prepare_* and uv_check_* function is C
+// (timer.c, watcher.c): these are light handles, whose whole state is the
+// host's struct. What is here is what the Go loop needs to reach them:
+// their callbacks.
 
 // initHandle fills the public head of a C handle with Go state and marks
 // it initialised.
@@ -28,13 +29,21 @@ var lightHooks = loop.LightHooks{
 		ct := (*C.uv_timer_t)(unsafe.Pointer(handleOfRec(r)))
 		C.gouv_call_handle(unsafe.Pointer(ct.gouv_timer_cb), unsafe.Pointer(ct))
 	},
+	FireWatcher: func(r *loop.Rec) {
+		// The three watcher types keep their callback at the same place.
+		cw := (*C.uv_idle_t)(unsafe.Pointer(handleOfRec(r)))
+		C.gouv_call_handle(cw.gouv_watcher[0], unsafe.Pointer(cw))
+	},
 	Closed: func(first *loop.Rec) {
 		C.gouv_closed_batch((*C.gouv_rec)(unsafe.Pointer(first)))
 	},
 }
 
-//export gouv_timer_misuse
-func gouv_timer_misuse(fn *C.char, ct *C.uv_timer_t) C.int {
-	debugf("%s: timer %s is not open", C.GoString(fn), ptr(unsafe.Pointer(ct)))
+// gouv_misuse reports a light handle's call on a handle or loop that is not
+// open (GOUV_DEBUG) and answers UV_EINVAL.
+//
+//export gouv_misuse
+func gouv_misuse(fn *C.char, h unsafe.Pointer) C.int {
+	debugf("%s: handle %s is not open", C.GoString(fn), ptr(h))
 	return C.UV_EINVAL
 }
