@@ -1206,4 +1206,122 @@ TEST(fs_poll_reports_errors_and_changes) {
   tmp_teardown();
 }
 
+/* ---- a loop reopened in the same memory -------------------------------- */
+
+/* One round opens a loop in the same uv_loop_t, runs requests of every
+ * pool kind and an fs_event watch on it, and closes it. Every request names
+ * its round in ->data, so a callback that ran for another round (or twice)
+ * is seen. */
+struct reuse_round {
+  uv_loop_t* loop;
+  int after_done, after_cancelled, stat_done, scandir_done;
+};
+
+#define REUSE_MAX 16
+static uv_loop_t reuse_loop;
+static uv_work_t reuse_works[REUSE_MAX];
+static uv_fs_t reuse_stats[REUSE_MAX], reuse_scandir;
+static uv_fs_event_t reuse_watch;
+static struct reuse_round* reuse_now;
+
+static void reuse_work(uv_work_t* req) { (void)req; }
+
+static void reuse_after(uv_work_t* req, int status) {
+  struct reuse_round* r = req->data;
+  CHECK(r == reuse_now);
+  CHECK(req->loop == r->loop);
+  if (status == UV_ECANCELED)
+    r->after_cancelled++;
+  else {
+    CHECK_EQ(status, 0);
+    r->after_done++;
+  }
+}
+
+static void reuse_fs_cb(uv_fs_t* req) {
+  struct reuse_round* r = req->data;
+  CHECK(r == reuse_now);
+  CHECK(req->loop == r->loop);
+  if (req->fs_type == UV_FS_STAT) {
+    CHECK_EQ(req->result, 0);
+    CHECK(S_ISDIR(req->statbuf.st_mode));
+    r->stat_done++;
+  } else {
+    CHECK_EQ(req->fs_type, UV_FS_SCANDIR);
+    CHECK_EQ(req->result, 1); /* the file "f" */
+    r->scandir_done++;
+  }
+  uv_fs_req_cleanup(req);
+}
+
+static void reuse_watch_cb(uv_fs_event_t* h, const char* name, int events,
+                           int status) {
+  (void)h; (void)name; (void)events; (void)status;
+}
+
+static int open_fds(void) {
+  uv_fs_t req;
+  uv_dirent_t ent;
+  int n = 0;
+  CHECK(uv_fs_scandir(NULL, &req, "/proc/self/fd", 0, NULL) > 0);
+  while (uv_fs_scandir_next(&req, &ent) == 0)
+    n++;
+  uv_fs_req_cleanup(&req);
+  return n;
+}
+
+static void reuse_run_round(struct reuse_round* r, int nwork, int nstat) {
+  int i, cancelled;
+  memset(r, 0, sizeof(*r));
+  r->loop = &reuse_loop;
+  reuse_now = r;
+  CHECK_EQ(uv_loop_init(&reuse_loop), 0);
+  /* A fresh loop has nothing to run, whatever the last one in this memory
+   * had. */
+  CHECK_EQ(uv_loop_alive(&reuse_loop), 0);
+  CHECK_EQ(uv_run(&reuse_loop, UV_RUN_NOWAIT), 0);
+  for (i = 0; i < nwork; i++) {
+    reuse_works[i].data = r;
+    CHECK_EQ(uv_queue_work(&reuse_loop, &reuse_works[i], reuse_work, reuse_after), 0);
+  }
+  for (i = 0; i < nstat; i++) {
+    reuse_stats[i].data = r;
+    CHECK_EQ(uv_fs_stat(&reuse_loop, &reuse_stats[i], tmpdir, reuse_fs_cb), 0);
+  }
+  reuse_scandir.data = r;
+  CHECK_EQ(uv_fs_scandir(&reuse_loop, &reuse_scandir, tmpdir, 0, reuse_fs_cb), 0);
+  /* The last work may or may not have started; either way it ends once. */
+  cancelled = uv_cancel((uv_req_t*)&reuse_works[nwork - 1]) == 0;
+  CHECK_EQ(uv_fs_event_init(&reuse_loop, &reuse_watch), 0);
+  CHECK_EQ(uv_fs_event_start(&reuse_watch, reuse_watch_cb, tmpdir, 0), 0);
+  uv_close((uv_handle_t*)&reuse_watch, NULL);
+  CHECK_EQ(uv_run(&reuse_loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(r->after_cancelled, cancelled);
+  CHECK_EQ(r->after_done + r->after_cancelled, nwork);
+  CHECK_EQ(r->stat_done, nstat);
+  CHECK_EQ(r->scandir_done, 1);
+  CHECK_EQ(uv_loop_close(&reuse_loop), 0);
+}
+
+TEST(a_loop_reopened_in_the_same_memory_runs_only_its_own_requests) {
+  struct reuse_round a, b, c, a_after;
+  int fds;
+  tmp_setup();
+  write_file(tp("f"), "x");
+  /* The first round also brings up whatever the library starts once
+   * (the pool's threads), so that the rounds after it can be compared. */
+  reuse_run_round(&a, REUSE_MAX, REUSE_MAX);
+  a_after = a;
+  fds = open_fds();
+  /* A smaller round in the same memory: only its own callbacks run. */
+  reuse_run_round(&b, 3, 2);
+  CHECK(memcmp(&a, &a_after, sizeof(a)) == 0);
+  CHECK_EQ(open_fds(), fds);
+  /* And a full one again: the loops before it left no descriptor (epoll,
+   * wakeup, inotify) behind. */
+  reuse_run_round(&c, REUSE_MAX, REUSE_MAX);
+  CHECK_EQ(open_fds(), fds);
+  tmp_teardown();
+}
+
 HARNESS_MAIN
