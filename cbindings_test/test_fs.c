@@ -1324,4 +1324,80 @@ TEST(a_loop_reopened_in_the_same_memory_runs_only_its_own_requests) {
   tmp_teardown();
 }
 
+/* ---- a directory outlives its loop ------------------------------------- */
+
+static uv_dir_t* moved_dir;
+static int moved_read;
+static char moved_names[3][8];
+
+static void moved_cb(uv_fs_t* req) {
+  if (req->fs_type == UV_FS_OPENDIR) {
+    CHECK_EQ(req->result, 0);
+    moved_dir = req->ptr;
+  } else if (req->fs_type == UV_FS_READDIR) {
+    CHECK_EQ(req->result, 1);
+    snprintf(moved_names[moved_read++], 8, "%s", moved_dir->dirents[0].name);
+  } else {
+    CHECK_EQ(req->fs_type, UV_FS_CLOSEDIR);
+    CHECK_EQ(req->result, 0);
+    moved_dir = NULL;
+  }
+  uv_fs_req_cleanup(req);
+}
+
+static void moved_read_sync(void) {
+  uv_fs_t req;
+  CHECK_EQ(uv_fs_readdir(NULL, &req, moved_dir, NULL), 1);
+  snprintf(moved_names[moved_read++], 8, "%s", moved_dir->dirents[0].name);
+  uv_fs_req_cleanup(&req);
+}
+
+static int str_cmp(const void* a, const void* b) { return strcmp(a, b); }
+
+TEST(a_directory_outlives_the_loop_that_opened_it) {
+  uv_loop_t first, second;
+  uv_fs_t req;
+  uv_dirent_t ent;
+  int fds;
+
+  tmp_setup();
+  write_file(tp("a"), "");
+  write_file(tp("b"), "");
+  write_file(tp("c"), "");
+  /* libuv opens a process-wide signal pipe with its first loop: count
+   * descriptors after that. */
+  CHECK_EQ(uv_loop_init(&first), 0);
+  CHECK_EQ(uv_loop_close(&first), 0);
+  fds = open_fds();
+  CHECK_EQ(uv_loop_init(&first), 0);
+  CHECK_EQ(uv_fs_opendir(&first, &req, tmpdir, moved_cb), 0);
+  CHECK_EQ(uv_run(&first, UV_RUN_DEFAULT), 0);
+  CHECK(moved_dir != NULL);
+  CHECK_EQ(uv_loop_close(&first), 0);
+
+  /* One entry a call: without a loop, on another loop, and without one
+   * again, each carrying on where the last stopped. */
+  moved_dir->dirents = &ent;
+  moved_dir->nentries = 1;
+  moved_read_sync();
+  CHECK_EQ(uv_loop_init(&second), 0);
+  CHECK_EQ(uv_fs_readdir(&second, &req, moved_dir, moved_cb), 0);
+  CHECK_EQ(uv_run(&second, UV_RUN_DEFAULT), 0);
+  moved_read_sync();
+  CHECK_EQ(uv_fs_readdir(NULL, &req, moved_dir, NULL), 0);
+  uv_fs_req_cleanup(&req);
+  qsort(moved_names, 3, sizeof(moved_names[0]), str_cmp);
+  CHECK(strcmp(moved_names[0], "a") == 0);
+  CHECK(strcmp(moved_names[1], "b") == 0);
+  CHECK(strcmp(moved_names[2], "c") == 0);
+
+  /* Closing it on the second loop releases its descriptor. */
+  CHECK_EQ(uv_fs_closedir(&second, &req, moved_dir, moved_cb), 0);
+  CHECK_EQ(uv_run(&second, UV_RUN_DEFAULT), 0);
+  CHECK(moved_dir == NULL);
+  CHECK_EQ(uv_loop_close(&second), 0);
+  CHECK_EQ(open_fds(), fds);
+  tmp_teardown();
+}
+
 HARNESS_MAIN

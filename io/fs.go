@@ -694,12 +694,18 @@ func fsScandir(path string) ([]Dirent, error) {
 	return all, nil
 }
 
-// Dir is an open directory read a batch at a time (uv_fs_opendir).
+// Dir is an open directory read a batch at a time (uv_fs_opendir). It
+// holds no pointers, its buffer included, so that an embedder may copy an
+// open Dir into memory that Go does not manage and keep it there with the
+// object that owns it (capi keeps it in the uv_dir_t's own allocation).
 type Dir struct {
 	fd       int
-	buf      []byte
 	pos, end int
+	buf      [dirBufSize]byte
 }
+
+// dirBufSize is how much of the directory one getdents call may fetch.
+const dirBufSize = 32 * 1024
 
 // OpenDir opens a directory for reading.
 func OpenDir(path string) (*Dir, error) {
@@ -707,7 +713,9 @@ func OpenDir(path string) (*Dir, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Dir{fd: fd, buf: make([]byte, 32*1024)}, nil
+	d := new(Dir)
+	d.fd = fd
+	return d, nil
 }
 
 // Read appends up to max entries (never "." or "..") to ents; none at
@@ -719,9 +727,9 @@ func (d *Dir) Read(max int, ents []Dirent) ([]Dirent, error) {
 	got := 0
 	for got < max {
 		if d.pos >= d.end {
-			n, err := unix.Getdents(d.fd, d.buf)
+			n, err := unix.Getdents(d.fd, d.buf[:])
 			for err == unix.EINTR {
-				n, err = unix.Getdents(d.fd, d.buf)
+				n, err = unix.Getdents(d.fd, d.buf[:])
 			}
 			if err != nil {
 				return ents, err
