@@ -4,8 +4,15 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <pthread.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <stdatomic.h>
+#include <stddef.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -1397,6 +1404,153 @@ TEST(a_directory_outlives_the_loop_that_opened_it) {
   CHECK(moved_dir == NULL);
   CHECK_EQ(uv_loop_close(&second), 0);
   CHECK_EQ(open_fds(), fds);
+  tmp_teardown();
+}
+
+/* ---- stat when the kernel refuses statx -------------------------------- */
+
+/* Runs the statx_refused helper in a fresh copy of this binary under a
+ * seccomp filter that fails every statx with err; returns its exit
+ * status. The filter goes on in the forked child before the exec (no Go
+ * runtime runs there yet), so it covers every thread the helper starts,
+ * the pool's included. */
+static int run_with_statx_failing(int err) {
+  struct sock_filter code[] = {
+    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_statx, 0, 1),
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (err & SECCOMP_RET_DATA)),
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  struct sock_fprog prog = {sizeof(code) / sizeof(code[0]), code};
+  char errs[16];
+  int status;
+  pid_t pid;
+
+  snprintf(errs, sizeof(errs), "%d", err);
+  pid = fork();
+  CHECK(pid >= 0);
+  if (pid == 0) {
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+        prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0)
+      _exit(126);
+    setenv("STATX_FAILS_WITH", errs, 1);
+    setenv("STATX_TMPDIR", tmpdir, 1);
+    execl("/proc/self/exe", "/proc/self/exe", "statx_refused", (char*)NULL);
+    _exit(127);
+  }
+  CHECK_EQ(waitpid(pid, &status, 0), pid);
+  CHECK(WIFEXITED(status));
+  return WEXITSTATUS(status);
+}
+
+static void check_old_stat_fields(const uv_stat_t* u, const struct stat* s) {
+  CHECK_EQ(u->st_dev, (uint64_t)s->st_dev);
+  CHECK_EQ(u->st_ino, (uint64_t)s->st_ino);
+  CHECK_EQ(u->st_mode, (uint64_t)s->st_mode);
+  CHECK_EQ(u->st_nlink, (uint64_t)s->st_nlink);
+  CHECK_EQ(u->st_uid, (uint64_t)s->st_uid);
+  CHECK_EQ(u->st_gid, (uint64_t)s->st_gid);
+  CHECK_EQ(u->st_rdev, (uint64_t)s->st_rdev);
+  CHECK_EQ(u->st_size, (uint64_t)s->st_size);
+  CHECK_EQ(u->st_blksize, (uint64_t)s->st_blksize);
+  CHECK_EQ(u->st_blocks, (uint64_t)s->st_blocks);
+  CHECK_EQ(u->st_atim.tv_sec, s->st_atim.tv_sec);
+  CHECK_EQ(u->st_atim.tv_nsec, s->st_atim.tv_nsec);
+  CHECK_EQ(u->st_mtim.tv_sec, s->st_mtim.tv_sec);
+  CHECK_EQ(u->st_mtim.tv_nsec, s->st_mtim.tv_nsec);
+  CHECK_EQ(u->st_ctim.tv_sec, s->st_ctim.tv_sec);
+  CHECK_EQ(u->st_ctim.tv_nsec, s->st_ctim.tv_nsec);
+  /* What the old calls cannot tell, libuv fills in this way. */
+  CHECK_EQ(u->st_birthtim.tv_sec, s->st_ctim.tv_sec);
+  CHECK_EQ(u->st_birthtim.tv_nsec, s->st_ctim.tv_nsec);
+  CHECK_EQ(u->st_flags, 0);
+  CHECK_EQ(u->st_gen, 0);
+}
+
+static ssize_t refused_result;
+
+static void refused_cb(uv_fs_t* req) {
+  refused_result = req->result;
+  if (req->result == 0)
+    async_stat_result = req->statbuf;
+  uv_fs_req_cleanup(req);
+}
+
+/* One kind of stat, synchronous and on the pool, either falling back
+ * (want 0: the fields are the old call's) or failing with want. */
+static void refused_one(uv_loop_t* loop, uv_fs_type type, const char* path,
+                        int fd, int want) {
+  uv_fs_t req;
+  struct stat sys;
+  int i, r;
+  for (i = 0; i < 2; i++) { /* the second call after the first refusal */
+    if (type == UV_FS_STAT)
+      r = uv_fs_stat(NULL, &req, path, NULL);
+    else if (type == UV_FS_LSTAT)
+      r = uv_fs_lstat(NULL, &req, path, NULL);
+    else
+      r = uv_fs_fstat(NULL, &req, fd, NULL);
+    CHECK_EQ(r, want);
+    if (want == 0) {
+      CHECK_EQ(type == UV_FS_STAT ? stat(path, &sys)
+               : type == UV_FS_LSTAT ? lstat(path, &sys)
+                                     : fstat(fd, &sys), 0);
+      check_old_stat_fields(&req.statbuf, &sys);
+    }
+    uv_fs_req_cleanup(&req);
+    refused_result = 1;
+    if (type == UV_FS_STAT)
+      r = uv_fs_stat(loop, &req, path, refused_cb);
+    else if (type == UV_FS_LSTAT)
+      r = uv_fs_lstat(loop, &req, path, refused_cb);
+    else
+      r = uv_fs_fstat(loop, &req, fd, refused_cb);
+    CHECK_EQ(r, 0);
+    CHECK_EQ(uv_run(loop, UV_RUN_DEFAULT), 0);
+    CHECK_EQ(refused_result, want);
+    if (want == 0)
+      check_old_stat_fields(&async_stat_result, &sys);
+  }
+}
+
+HELPER(statx_refused) {
+  const char* e = getenv("STATX_FAILS_WITH");
+  uv_loop_t loop;
+  struct statx x;
+  int err, fallback, fd;
+  if (e == NULL)
+    return; /* run by name only, under the filter of the test below */
+  err = atoi(e);
+  snprintf(tmpdir, sizeof(tmpdir), "%s", getenv("STATX_TMPDIR"));
+  /* The filter is in place. */
+  CHECK_EQ(syscall(SYS_statx, AT_FDCWD, "/", 0, STATX_BASIC_STATS, &x), -1);
+  CHECK_EQ(errno, err);
+  fallback = err == ENOSYS || err == EPERM || err == EINVAL || err == EOPNOTSUPP;
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  fd = open(tp("f"), O_RDONLY);
+  CHECK(fd >= 0);
+  refused_one(&loop, UV_FS_STAT, tp("l"), -1, fallback ? 0 : -err);
+  refused_one(&loop, UV_FS_LSTAT, tp("l"), -1, fallback ? 0 : -err);
+  refused_one(&loop, UV_FS_FSTAT, NULL, fd, fallback ? 0 : -err);
+  close(fd);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+}
+
+TEST(stat_falls_back_to_the_old_calls_when_the_kernel_refuses_statx) {
+  tmp_setup();
+  write_file(tp("f"), "0123456789");
+  CHECK_EQ(symlink(tp("f"), tp("l")), 0);
+  /* The refusals libuv expects: a kernel without statx, a seccomp filter
+   * that predates it, and what some file systems answer. */
+  CHECK_EQ(run_with_statx_failing(ENOSYS), 0);
+  CHECK_EQ(run_with_statx_failing(EPERM), 0);
+  CHECK_EQ(run_with_statx_failing(EINVAL), 0);
+  CHECK_EQ(run_with_statx_failing(EOPNOTSUPP), 0);
+  /* Any other failure is the answer. */
+  CHECK_EQ(run_with_statx_failing(EIO), 0);
   tmp_teardown();
 }
 
