@@ -1433,9 +1433,14 @@ static int run_with_statx_failing(int err) {
   pid = fork();
   CHECK(pid >= 0);
   if (pid == 0) {
+    static const char msg[] = "cannot install a seccomp filter here\n";
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
-        prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0)
+        prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0) {
+      /* Only async-signal-safe calls between fork and exec. */
+      if (write(2, msg, sizeof(msg) - 1) < 0)
+        _exit(125);
       _exit(126);
+    }
     setenv("STATX_FAILS_WITH", errs, 1);
     setenv("STATX_TMPDIR", tmpdir, 1);
     execl("/proc/self/exe", "/proc/self/exe", "statx_refused", (char*)NULL);
