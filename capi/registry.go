@@ -34,6 +34,7 @@ type loopState struct {
 	c     *C.uv_loop_t
 	id    uint32
 	extra []func() // run at close: release what capi added to the loop
+	ext   loopExt  // per-loop tables of the request and fs areas (loopext.go)
 }
 
 func registerLoop(s *loopState) bool {
