@@ -47,6 +47,7 @@ struct gouv_rec_s {
 #define GOUV_SUB_STARTED (1u << 4)
 #define GOUV_REC_TIMER (1u << 16)
 #define GOUV_REC_WATCHER (1u << 17)
+#define GOUV_REC_ASYNC (1u << 19)
 #define GOUV_REC_PHASE_SHIFT 20
 #define GOUV_PHASE_IDLE 0u
 #define GOUV_PHASE_PREPARE 1u
@@ -84,6 +85,17 @@ typedef struct {
 
 #define GOUV_WATCHER_REC(w) ((gouv_watcher_rec*)(void*)(w)->gouv_watcher)
 
+/* An async handle's state (loop.AsyncRec), from uv_async_t.gouv_async_cb on:
+ * its callback, the links of the loop's list (the Go loop's), and the word
+ * senders share with the loop (async.c). */
+typedef struct {
+  uv_async_cb cb;
+  void* prev;
+  void* next;
+  int pending;
+  int spare;
+} gouv_async_rec;
+
 #define GOUV_REC(h) ((gouv_rec*)(void*)&((uv_handle_t*)(h))->handle_queue)
 #define GOUV_HANDLE_OF_REC(r) \
   ((uv_handle_t*)(void*)((char*)(r) - offsetof(uv_handle_t, handle_queue)))
@@ -112,6 +124,14 @@ _Static_assert(offsetof(uv_prepare_t, gouv_watcher) == offsetof(uv_idle_t, gouv_
                "the three watcher types are laid out alike");
 _Static_assert(sizeof(((uv_idle_t*)0)->gouv_watcher) == sizeof(gouv_watcher_rec),
                "gouv_watcher_rec");
+_Static_assert(offsetof(uv_async_t, gouv_async_cb) ==
+                   offsetof(uv_handle_t, handle_queue) + sizeof(gouv_rec),
+               "an async handle's record follows its handle record");
+_Static_assert(offsetof(uv_async_t, gouv_pending) - offsetof(uv_async_t, gouv_async_cb) ==
+                   offsetof(gouv_async_rec, pending),
+               "gouv_async_rec.pending is uv_async_t.gouv_pending");
+_Static_assert(sizeof(uv_async_t) - offsetof(uv_async_t, gouv_async_cb) == sizeof(gouv_async_rec),
+               "gouv_async_rec fills the async handle");
 
 /* Queues a handle's record on its loop's submission list, once, with the
  * bits saying what the loop must catch up with. */
@@ -149,9 +169,8 @@ static inline int gouv_loop_is_open(const uv_loop_t* loop) {
 /* Runs the close callbacks of light handles that left the loop (handle.c). */
 void gouv_closed_batch(gouv_rec* first);
 
-/* The timer's and the watchers' parts of uv_close (timer.c, watcher.c). */
+/* The timer's part of uv_close (timer.c). */
 void gouv_timer_close(uv_timer_t* t);
-void gouv_watcher_close(uv_handle_t* h);
 
 /* A light handle's state bits and the loop's count of active handles, as
  * uv_*_start and uv_*_stop change them. */

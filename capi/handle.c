@@ -1,5 +1,5 @@
 /* uv_close: a light handle (one with no Go object, gouv_slot 0: timers,
- * idle, prepare and check handles)
+ * idle, prepare, check and async handles)
  * closes here, without a crossing into Go; any other goes to Go's
  * gouv_close_go (handle.go). Either way the close callback runs in the
  * loop's closing phase, in the order of the uv_close calls. */
@@ -23,8 +23,8 @@ void uv_close(uv_handle_t* h, uv_close_cb cb) {
   h->close_cb = cb;
   if (h->type == UV_TIMER)
     gouv_timer_close((uv_timer_t*)h);
-  else
-    gouv_watcher_close(h);
+  else /* idle, prepare, check, async: they only stop counting here */
+    gouv_light_deactivate(h);
   gouv_submit_close(h->loop, r);
 }
 

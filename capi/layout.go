@@ -30,6 +30,7 @@ const (
 	_ = uint32(C.GOUV_SUB_STARTED-loop.SubStarted) + uint32(loop.SubStarted-C.GOUV_SUB_STARTED)
 	_ = uint32(C.GOUV_REC_TIMER-loop.RecTimer) + uint32(loop.RecTimer-C.GOUV_REC_TIMER)
 	_ = uint32(C.GOUV_REC_WATCHER-loop.RecWatcher) + uint32(loop.RecWatcher-C.GOUV_REC_WATCHER)
+	_ = uint32(C.GOUV_REC_ASYNC-loop.RecAsync) + uint32(loop.RecAsync-C.GOUV_REC_ASYNC)
 	_ = uint32(C.GOUV_REC_PHASE_SHIFT-loop.RecPhaseShift) + uint32(loop.RecPhaseShift-C.GOUV_REC_PHASE_SHIFT)
 	_ = uint32(C.GOUV_PHASE_IDLE-uint32(loop.PhaseIdle)) + uint32(uint32(loop.PhaseIdle)-C.GOUV_PHASE_IDLE)
 	_ = uint32(C.GOUV_PHASE_PREPARE-uint32(loop.PhasePrepare)) + uint32(uint32(loop.PhasePrepare)-C.GOUV_PHASE_PREPARE)
@@ -81,6 +82,13 @@ var (
 	_ [unsafe.Sizeof(C.gouv_watcher_rec{}) - unsafe.Sizeof(loop.WatcherRec{})]byte
 	_ [unsafe.Offsetof(loop.WatcherHandle{}.Watcher) - unsafe.Sizeof(C.gouv_rec{})]byte
 	_ [unsafe.Sizeof(C.gouv_rec{}) - unsafe.Offsetof(loop.WatcherHandle{}.Watcher)]byte
+
+	_ [unsafe.Sizeof(loop.AsyncRec{}) - unsafe.Sizeof(C.gouv_async_rec{})]byte
+	_ [unsafe.Sizeof(C.gouv_async_rec{}) - unsafe.Sizeof(loop.AsyncRec{})]byte
+	_ [unsafe.Offsetof(loop.AsyncRec{}.Pending) - unsafe.Offsetof(C.gouv_async_rec{}.pending)]byte
+	_ [unsafe.Offsetof(C.gouv_async_rec{}.pending) - unsafe.Offsetof(loop.AsyncRec{}.Pending)]byte
+	_ [unsafe.Offsetof(loop.AsyncHandle{}.Async) - unsafe.Sizeof(C.gouv_rec{})]byte
+	_ [unsafe.Sizeof(C.gouv_rec{}) - unsafe.Offsetof(loop.AsyncHandle{}.Async)]byte
 
 	_ [unsafe.Sizeof(loop.Submissions{}) - unsafe.Sizeof(C.gouv_subs{})]byte
 	_ [unsafe.Sizeof(C.gouv_subs{}) - unsafe.Sizeof(loop.Submissions{})]byte

@@ -9,8 +9,8 @@ import (
 	"gouv/loop"
 )
 
-// Every uv_timer_*, uv_idle_*, uv_prepare_* and uv_check_* function is C
-// (timer.c, watcher.c): these are light handles, whose whole state is the
+// Every uv_timer_*, uv_idle_*, uv_prepare_*, uv_check_* and uv_async_*
+// function is C (timer.c, watcher.c, async.c): these are light handles, whose whole state is the
 // host's struct. What is here is what the Go loop needs to reach them:
 // their callbacks.
 
@@ -33,6 +33,10 @@ var lightHooks = loop.LightHooks{
 		// The three watcher types keep their callback at the same place.
 		cw := (*C.uv_idle_t)(unsafe.Pointer(handleOfRec(r)))
 		C.gouv_call_handle(cw.gouv_watcher[0], unsafe.Pointer(cw))
+	},
+	FireAsync: func(r *loop.Rec) {
+		ca := (*C.uv_async_t)(unsafe.Pointer(handleOfRec(r)))
+		C.gouv_call_handle(unsafe.Pointer(ca.gouv_async_cb), unsafe.Pointer(ca))
 	},
 	Closed: func(first *loop.Rec) {
 		C.gouv_closed_batch((*C.gouv_rec)(unsafe.Pointer(first)))

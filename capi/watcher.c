@@ -33,10 +33,6 @@ static int watcher_stop(uv_handle_t* h, uv_handle_type type, const char* fn) {
   return 0;
 }
 
-/* The watcher's part of uv_close (handle.c): it stops counting; the loop
- * unlinks it when it drains the close. */
-void gouv_watcher_close(uv_handle_t* h) { gouv_light_deactivate(h); }
-
 int uv_idle_init(uv_loop_t* loop, uv_idle_t* h) {
   return watcher_init(loop, (uv_handle_t*)h, UV_IDLE, GOUV_PHASE_IDLE, "uv_idle_init");
 }

@@ -36,6 +36,7 @@ const (
 	RecTimer      uint32 = 1 << 16 // a TimerRec follows the Rec
 	RecWatcher    uint32 = 1 << 17 // a WatcherRec follows the Rec
 	RecLinked     uint32 = 1 << 18 // the watcher is in one of its phase's lists
+	RecAsync      uint32 = 1 << 19 // an AsyncRec follows the Rec
 	RecPhaseShift        = 20      // a watcher's Phase, in two bits from here
 )
 
@@ -372,6 +373,8 @@ type LightHooks struct {
 	// FireWatcher calls the callback of a light idle, prepare or check
 	// handle.
 	FireWatcher func(r *Rec)
+	// FireAsync calls the callback of a light async handle that has one.
+	FireAsync func(r *Rec)
 	// Closed runs the close callbacks of light handles that have left
 	// the loop, in order, following Rec.Closing from first. The records
 	// may be freed by those callbacks.
@@ -399,6 +402,9 @@ func (l *Loop) drain() {
 		r.Sub = sub &^ (SubQueued | SubInit | SubTimer | SubWatch | SubStarted)
 		if sub&SubInit != 0 {
 			l.link(r)
+			if r.Sub&RecAsync != 0 {
+				l.linkAsync(asyncOfRec(r))
+			}
 		}
 		if sub&SubTimer != 0 {
 			l.syncTimer(timerOfRec(r))
@@ -416,6 +422,9 @@ func (l *Loop) drain() {
 		}
 		if r.Sub&RecWatcher != 0 {
 			l.syncWatcher(r, false)
+		}
+		if r.Sub&RecAsync != 0 {
+			l.unlinkAsync(asyncOfRec(r))
 		}
 		l.pushClosing(r)
 		r = next

@@ -50,14 +50,14 @@ type Loop struct {
 	extRun func()
 
 	timers      timerHeap
-	readyTimers recArray // scratch for runTimers, kept to allocate nothing
+	readyTimers recArray[TimerRec] // scratch for runTimers, kept to allocate nothing
 	light       LightHooks
 
 	watchers    [3]watcherList
 	watcherPass [3]watcherList
 
-	asyncHead, asyncTail *Async
-	asyncScratch         []*Async
+	asyncHead, asyncTail *AsyncRec
+	asyncScratch         recArray[AsyncRec] // scratch for runAsync
 	wakeHandlers         []func()
 	posted               postQueue
 
@@ -256,6 +256,7 @@ func (l *Loop) Close() error {
 	l.wakefd, l.epfd = -1, -1
 	l.timers.release()
 	l.readyTimers.release()
+	l.asyncScratch.release()
 	l.objs, l.freeSlots = nil, nil
 	l.fds = nil
 	l.events = nil

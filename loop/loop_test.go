@@ -299,7 +299,7 @@ func TestAsyncFromManyGoroutinesCoalesces(t *testing.T) {
 	const senders, sends = 4, 1000
 	var wg sync.WaitGroup
 	done := make(chan struct{})
-	l.InitAsync(&a, 0, nil, nil, func(a *Async) {
+	l.InitAsync(&a, 0, func(a *Async) {
 		calls++
 		select {
 		case <-done:
@@ -330,7 +330,7 @@ func TestAsyncFromManyGoroutinesCoalesces(t *testing.T) {
 func TestPostRunsOnLoopInOrder(t *testing.T) {
 	l := newLoop(t)
 	var a Async // keeps the loop alive until the last post arrives
-	l.InitAsync(&a, 0, nil, nil, nil)
+	l.InitAsync(&a, 0, nil)
 	var got []int
 	posts := make([]Posted, 100)
 	for i := range posts {
@@ -364,7 +364,7 @@ func TestIOWatcherSeesReadablePipe(t *testing.T) {
 	defer unix.Close(fds[1])
 	var w IO
 	var hold Async // an I/O watcher is not a handle: keep the loop alive
-	l.InitAsync(&hold, 0, nil, nil, nil)
+	l.InitAsync(&hold, 0, nil)
 	got := ""
 	l.InitIO(&w, fds[0], func(w *IO, ev uint32) {
 		if ev&EventRead == 0 {

@@ -220,7 +220,7 @@ func (l *Loop) nextTimeout() int {
 // searching. The timers may live in C memory: the heap holds their
 // addresses, in memory outside the Go heap (recArray).
 type timerHeap struct {
-	recArray
+	recArray[TimerRec]
 }
 
 func (t *TimerRec) before(u *TimerRec) bool {
