@@ -224,18 +224,34 @@ fi
 mkdir -p "$HOSTWORK/empty-lib"
 SYS_ENV=(LD_LIBRARY_PATH="$WORK/empty-lib")
 
+# reap_session SID ends what is left of a test's session: a child forked
+# without exec that outlived its test (the fork tests on gouv, whose Go
+# runtime does not survive fork) would otherwise go on spinning. Only the
+# processes of that one session, each by its id.
+reap_session() {
+  local sid=$1 pid
+  [ -n "$sid" ] || return 0
+  for pid in $(ps -e -o pid=,sid= | awk -v s="$sid" '$2 == s {print $1}'); do
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+}
+
 # run_one LIB NAME prints pass, skip, fail or timeout. The runner starts the
 # test (and its helper processes) as children with its own per-test
-# timeout; the outer timeout only guards against a runner that hangs.
+# timeout; the outer timeout only guards against a runner that hangs. Each
+# test runs in a session of its own, ended with it.
 run_one() {
-  local lib=$1 name=$2 envs=(UV_RUN_AS_ROOT=1) out rc
+  local lib=$1 name=$2 envs=(UV_RUN_AS_ROOT=1) out rc sidfile
   if [ "$lib" = gouv ]; then envs+=("${GOUV_ENV[@]}"); else envs+=("${SYS_ENV[@]}"); fi
   out="$HOSTWORK/run-$lib/$name.log"
+  sidfile="run-$lib/.session"
+  rm -f "$HOSTWORK/$sidfile"
   set +e
-  inroot sh -c "cd '$WORK/run-$lib' && exec env ${envs[*]} timeout -k 5 $TIMEOUT '$WORK/run-tests' '$name'" \
+  inroot setsid -w sh -c "echo \$\$ >'$WORK/$sidfile'; cd '$WORK/run-$lib' && exec env ${envs[*]} timeout -k 5 $TIMEOUT '$WORK/run-tests' '$name'" \
     >"$out" 2>&1 </dev/null
   rc=$?
   set -e
+  reap_session "$(cat "$HOSTWORK/$sidfile" 2>/dev/null)"
   if [ $rc = 124 ] || [ $rc = 137 ]; then
     echo timeout
   elif grep -q "^ok [0-9]* - $name # SKIP" "$out"; then
