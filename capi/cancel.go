@@ -30,15 +30,6 @@ func cancelOf(t C.uv_req_type) func(req *C.uv_req_t) C.int {
 	return nil
 }
 
-// registerCancel is still called by dns.go's init for its two request
-// types. Dispatch is cancelOf's switch, so all it does is check that the
-// switch knows the type; the calls can go when dns.go next changes.
-func registerCancel(t C.uv_req_type, _ func(req *C.uv_req_t) C.int) {
-	if cancelOf(t) == nil {
-		panic("uv_cancel: no cancel function for a pool request type")
-	}
-}
-
 func init() {
 	// Read UV_THREADPOOL_SIZE with libc's getenv: a host that calls
 	// setenv(3) before its first request must be heard.

@@ -229,6 +229,9 @@ int gouv_epoll_wait(int epfd, void* events, int maxevents, int timeout,
 /* Adds SA_ONSTACK to the host's signal handlers (onstack.c). */
 void gouv_host_handlers_onstack(int force);
 
+/* UV_EINVAL for a buffer array no single send or write may take (bufs.c). */
+int gouv_check_bufs(const uv_buf_t bufs[], unsigned int nbufs);
+
 /* The default loop's storage lives in C (loop.c). */
 void gouv_forget_default_loop(uv_loop_t* loop);
 

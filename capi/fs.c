@@ -402,6 +402,10 @@ static int fs_rw(uv_loop_t* loop, uv_fs_t* req, uv_fs_type type, uv_file file,
                  uv_fs_cb cb) {
   FS_TRY(fs_init(loop, req, type, cb));
   GOUV_FS_FILE(req) = file;
+  /* Newer libuv refuses a write no single system call could make, and
+   * lets a read ask for more: the kernel shortens it. */
+  if (type == UV_FS_WRITE && gouv_check_bufs(bufs, nbufs) != 0)
+    return UV_EINVAL;
   FS_TRY(fs_bufs(req, bufs, nbufs, cb));
   gouv_fs_set_off(req, offset);
   return fs_run(req);
@@ -496,6 +500,9 @@ int uv_fs_sendfile(uv_loop_t* loop, uv_fs_t* req, uv_file out_fd,
                    uv_file in_fd, int64_t in_offset, size_t length,
                    uv_fs_cb cb) {
   FS_INIT(SENDFILE);
+  /* As for writes: newer libuv refuses more than one call could move. */
+  if (length > 0x7ffff000u)
+    return UV_EINVAL;
   GOUV_FS_FILE(req) = in_fd;
   GOUV_FS_FLAGS(req) = out_fd;
   gouv_fs_set_off(req, in_offset);

@@ -264,11 +264,11 @@ func (r *FSReq) do() (int64, error) {
 		if err := unix.Statfs(cstring(r.Path), &st); err != nil {
 			return 0, err
 		}
-		{
-			r.StatfsOut = Statfs{Type: uint64(st.Type), Bsize: uint64(st.Bsize),
-				Blocks: st.Blocks, Bfree: st.Bfree, Bavail: st.Bavail,
-				Files: st.Files, Ffree: st.Ffree}
-		}
+		// Newer libuv keeps the same layout and puts the fragment size
+		// (f_frsize) in the first spare field, where 1.44 left a zero.
+		r.StatfsOut = Statfs{Type: uint64(st.Type), Bsize: uint64(st.Bsize),
+			Blocks: st.Blocks, Bfree: st.Bfree, Bavail: st.Bavail,
+			Files: st.Files, Ffree: st.Ffree, Spare: [4]uint64{uint64(st.Frsize)}}
 		return 0, nil
 	}
 	return 0, unix.EINVAL
@@ -385,9 +385,15 @@ func fsWriteAll(fd int, bufs []unix.Iovec, off int64) (int64, error) {
 func fsFD(fd int) uintptr { return uintptr(fd) }
 
 // fsTimespec turns seconds since the epoch into a timespec at microsecond
-// precision, the precision libuv keeps on every platform.
+// precision, the precision libuv keeps on every platform. Newer libuv
+// names two special values: UV_FS_UTIME_NOW (an infinity) sets the
+// current time and UV_FS_UTIME_OMIT (a NaN) leaves the time as it is,
+// which utimensat spells UTIME_NOW and UTIME_OMIT.
 func fsTimespec(t float64) unix.Timespec {
-	if math.IsNaN(t) || math.IsInf(t, 0) {
+	if math.IsInf(t, 0) {
+		return unix.Timespec{Sec: 0, Nsec: unix.UTIME_NOW}
+	}
+	if math.IsNaN(t) {
 		return unix.Timespec{Sec: 0, Nsec: unix.UTIME_OMIT}
 	}
 	sec := int64(t) // truncates toward zero, as a C cast does
