@@ -45,6 +45,7 @@ struct gouv_rec_s {
 #define GOUV_SUB_TIMER (1u << 2)
 #define GOUV_SUB_WATCH (1u << 3)
 #define GOUV_SUB_STARTED (1u << 4)
+#define GOUV_SUB_OWNER (1u << 5)
 #define GOUV_REC_TIMER (1u << 16)
 #define GOUV_REC_WATCHER (1u << 17)
 #define GOUV_REC_ASYNC (1u << 19)

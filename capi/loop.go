@@ -41,7 +41,6 @@ func gouv_loop_init(cl *C.uv_loop_t) C.int {
 	}
 	l.User = unsafe.Pointer(cl)
 	l.SetLight(lightHooks)
-	l.SetPendingSource(s.hasStagedWrites, s.runStagedWrites)
 	l.SetWait(waitInC)
 	cl.backend_fd = C.int(l.BackendFD())
 	cl.gouv_wakeup_fd = C.int(l.WakeupFD())

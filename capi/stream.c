@@ -109,11 +109,14 @@ void gouv_call_poll(uv_poll_t* p, int status, int events) {
  * connect in progress, nothing queued or waiting for its report: Go keeps
  * GOUV__STREAM_WRITE_BUSY set otherwise), uv_write and uv_try_write make
  * the system call here. A uv_write that goes out whole, or fails, is
- * staged on the loop's list of finished writes; the loop runs their
- * callbacks at its next pending round, before its own, and before any
- * handle's close callback (capi/loop.go). A write the socket takes only
- * part of goes to Go with the count written, to wait for writability. All
- * of this runs on the loop thread, as every stream call must. */
+ * staged on the stream's list of finished writes, and the stream is
+ * submitted to the loop (GOUV_SUB_OWNER), which queues it for its pending
+ * phase in the order the writes finished, among the streams Go fed;
+ * there io/stream.go runs these callbacks before its own, and a closing
+ * stream runs them before its close callback. A write the socket takes
+ * only part of goes to Go with the count written, to wait for
+ * writability. All of this runs on the loop thread, as every stream call
+ * must. */
 
 #define STAGED_NEXT(req) ((req)->gouv_write_a[0])
 #define STAGED_STATUS(req) ((req)->gouv_write_a[1])
@@ -163,32 +166,35 @@ static size_t bufs_len(const uv_buf_t* bufs, unsigned int nbufs) {
   return total;
 }
 
-/* Puts a finished write on its loop's list, in order. */
+/* Puts a finished write on its stream's list, in order, and submits the
+ * stream so that the loop feeds it to its pending phase. */
 static int stage_write(uv_write_t* req, uv_stream_t* s, uv_write_cb cb,
                        int status) {
-  uv_loop_t* loop = s->loop;
   req->type = UV_WRITE;
   req->cb = cb;
   req->handle = s;
   req->send_handle = NULL;
   STAGED_NEXT(req) = NULL;
   STAGED_STATUS(req) = (void*)(intptr_t)status;
-  if (loop->gouv_writes_last != NULL)
-    STAGED_NEXT((uv_write_t*)loop->gouv_writes_last) = req;
+  if (GOUV__STREAM_STAGED_TAIL(s) != NULL)
+    STAGED_NEXT((uv_write_t*)GOUV__STREAM_STAGED_TAIL(s)) = req;
   else
-    loop->gouv_writes_done = req;
-  loop->gouv_writes_last = req;
-  loop->active_reqs.count++;
+    GOUV__STREAM_STAGED_HEAD(s) = req;
+  GOUV__STREAM_STAGED_TAIL(s) = req;
+  s->loop->active_reqs.count++;
+  gouv_submit(s->loop, GOUV_REC(s), GOUV_SUB_OWNER);
   return 0;
 }
 
-/* Runs the callbacks of the writes staged so far; writes those callbacks
- * make wait for the next round, as libuv's do. A callback may free its
- * request, so each is read before its callback and never after. */
-void gouv_run_staged_writes(uv_loop_t* loop) {
-  uv_write_t* req = loop->gouv_writes_done;
-  loop->gouv_writes_done = NULL;
-  loop->gouv_writes_last = NULL;
+/* Runs the callbacks of the stream's writes staged so far; writes those
+ * callbacks make wait for the next round, as libuv's do. A callback may
+ * free its request, or close the stream, so each request is read before
+ * its callback and never after. */
+void gouv_run_staged_writes(uv_stream_t* s) {
+  uv_write_t* req = GOUV__STREAM_STAGED_HEAD(s);
+  uv_loop_t* loop = s->loop;
+  GOUV__STREAM_STAGED_HEAD(s) = NULL;
+  GOUV__STREAM_STAGED_TAIL(s) = NULL;
   while (req != NULL) {
     uv_write_t* next = STAGED_NEXT(req);
     int status = (int)(intptr_t)STAGED_STATUS(req);

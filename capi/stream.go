@@ -241,12 +241,13 @@ func fillWrite(r *uvio.WriteReq, bufs *C.uv_buf_t, nbufs C.uint) {
 	}
 }
 
-// hasStagedWrites reports whether stream.c finished writes whose
-// callbacks have not run; the loop asks before each pending round.
-func (s *loopState) hasStagedWrites() bool { return s.c.gouv_writes_done != nil }
-
-// runStagedWrites runs those callbacks, in one crossing.
-func (s *loopState) runStagedWrites() { C.gouv_run_staged_writes(s.c) }
+// RunStaged runs the callbacks of the writes stream.c finished on s, in
+// one crossing (uvio.StagedWriter).
+func (streamHooks) RunStaged(s *uvio.Stream) {
+	if cs := cstream(s); cs.gouv_stream_b[2] != nil {
+		C.gouv_run_staged_writes(cs)
+	}
+}
 
 // gouv_write queues a write (uv_write, uv_write2). written is -1, or the
 // bytes stream.c already wrote before the descriptor would take no more.

@@ -20,12 +20,15 @@
  * the read in progress (what alloc_cb filled, what read_cb receives). */
 #define GOUV__STREAM_CONNECTION_CB(s) ((s)->gouv_stream_a[0])
 #define GOUV__STREAM_READ_BUF(s) ((uv_buf_t*)&(s)->gouv_stream_b[0])
+/* The writes stream.c finished, whose callbacks have not run (stream.c). */
+#define GOUV__STREAM_STAGED_HEAD(s) ((s)->gouv_stream_b[2])
+#define GOUV__STREAM_STAGED_TAIL(s) ((s)->gouv_stream_b[3])
 
 void gouv_stream_alloc(uv_stream_t* s);
 int gouv_stream_read(uv_stream_t* s, ssize_t nread, int next);
 int gouv_stream_read_direct(uv_stream_t* s, int max);
 void gouv_call_writes(void** reqs, int* status, int n);
-void gouv_run_staged_writes(uv_loop_t* loop);
+void gouv_run_staged_writes(uv_stream_t* s);
 void gouv_call_connect(uv_connect_t* req, int status);
 void gouv_call_shutdown(uv_shutdown_t* req, int status);
 void gouv_call_connection(uv_stream_t* s, int status);

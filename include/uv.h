@@ -1488,9 +1488,7 @@ struct uv_loop_s {
   uint32_t gouv_wakeup;    /* non-zero while a wakeup is unread */
   void* gouv_sub[4];       /* handles submitted to the loop (loop.Submissions) */
   uint64_t gouv_timer_seq; /* start order of timers, shared by C and Go */
-  void* gouv_writes_done;  /* writes completed in C, callbacks not yet run */
-  void* gouv_writes_last;  /* the tail of that list */
-  uint64_t gouv_loop_a[51];
+  uint64_t gouv_loop_a[53];
   uint64_t time;
   uint64_t gouv_loop_b[37];
 };

@@ -334,7 +334,28 @@ func (s *Stream) fed() {
 		// Writes and a shutdown wait for the connection.
 		return
 	}
+	s.runStaged()
 	s.writeCallbacks()
+}
+
+// StagedWriter is implemented by hooks whose owner finishes some writes
+// itself, while the stream's write path holds nothing (FlagWriteBusy
+// clear): capi does, in C. The owner keeps them per stream and submits
+// the stream to the loop (loop.SubOwner); RunStaged delivers their
+// callbacks, which come before the stream's own since they finished
+// first.
+type StagedWriter interface {
+	RunStaged(s *Stream)
+}
+
+// Submitted is the loop's word that the owner finished writes on s: the
+// stream joins the pending phase (loop.Submitter).
+func (s *Stream) Submitted() { s.Loop().IOFeed(&s.w) }
+
+func (s *Stream) runStaged() {
+	if sw, ok := s.hooks.(StagedWriter); ok {
+		sw.RunStaged(s)
+	}
 }
 
 // ReadStart starts reading (uv_read_start). The hooks' Alloc and Read
@@ -1002,8 +1023,9 @@ func (s *Stream) CloseHandle() {
 }
 
 // FinishClose cancels what is still queued, in libuv's order: connect,
-// writes, shutdown.
+// writes, shutdown; writes that had finished report first, as done.
 func (s *Stream) FinishClose() {
+	s.runStaged()
 	if s.connecting {
 		s.connecting = false
 		req := s.connectReq

@@ -143,14 +143,13 @@ func (l *Loop) unfeed(w *IO) {
 	w.nextFed = nil
 }
 
-// runPending runs the embedder's pending callbacks, then those queued
-// with IOFeed before this call, and reports whether there were any.
-// Feeds made by those callbacks wait.
+// runPending runs the callbacks queued with IOFeed before this call, and
+// reports whether there were any. Feeds made by those callbacks wait.
 func (l *Loop) runPending() bool {
-	ran := l.runExternal()
+	l.drain()
 	w := l.fedHead
 	if w == nil {
-		return ran
+		return false
 	}
 	l.fedHead, l.fedTail = nil, nil
 	for w != nil {
@@ -163,28 +162,10 @@ func (l *Loop) runPending() bool {
 	return true
 }
 
-// SetPendingSource lets an embedder keep pending callbacks of its own
-// outside the loop (capi completes writes made in C this way): has
-// reports whether there are any, run delivers those queued so far. The
-// loop runs them at the start of every pending round, ahead of its own
-// feeds, and before it closes handles; it does not block in poll while
-// has reports true.
-func (l *Loop) SetPendingSource(has func() bool, run func()) {
-	l.extHas, l.extRun = has, run
-}
-
-// runExternal runs the embedder's pending callbacks, if it has any.
-func (l *Loop) runExternal() bool {
-	if l.extHas == nil || !l.extHas() {
-		return false
-	}
-	l.extRun()
-	return true
-}
-
 // hasPending reports whether a pending round would run anything.
 func (l *Loop) hasPending() bool {
-	return l.fedHead != nil || (l.extHas != nil && l.extHas())
+	l.drain()
+	return l.fedHead != nil
 }
 
 // applyChanges makes the epoll set match what the watchers want.
@@ -347,6 +328,9 @@ func (l *Loop) dispatch(n int) {
 		events &= w.want | unix.EPOLLERR | unix.EPOLLHUP
 		if events != 0 {
 			w.cb(w, events)
+			// What the callbacks submitted (writes finished in C) joins
+			// the pending queue now, in the order it happened.
+			l.drain()
 		}
 	}
 }

@@ -28,7 +28,16 @@ const (
 	SubTimer   uint32 = 1 << 2 // the timer's due time or state changed
 	SubWatch   uint32 = 1 << 3 // the watcher was started or stopped
 	SubStarted uint32 = 1 << 4 // the watcher was started (to the front)
+	SubOwner   uint32 = 1 << 5 // the owner has work for the Go object (Submitter)
 )
+
+// Submitter is implemented by Go objects whose owner records work for them
+// outside the loop and submits them with SubOwner (capi's streams, whose
+// writes finished in C): the loop calls Submitted when it drains, in the
+// order the submissions came.
+type Submitter interface {
+	Submitted()
+}
 
 // Record bits in Rec.Sub that are not submissions: what follows the Rec,
 // and the loop's own bookkeeping.
@@ -332,11 +341,6 @@ func (h *Handle) finishClose() {
 // callbacks cost one call out of the loop, not one each.
 func (l *Loop) runClosing() {
 	l.drain()
-	if l.closing != nil {
-		// Callbacks the embedder queued for a handle come before its
-		// close callback, as completed writes do in libuv.
-		l.runExternal()
-	}
 	r := l.closing
 	l.closing = nil
 	var batch, batchTail *Rec
@@ -399,7 +403,7 @@ func (l *Loop) drain() {
 		next := r.SubNext
 		r.SubNext = nil
 		sub := r.Sub
-		r.Sub = sub &^ (SubQueued | SubInit | SubTimer | SubWatch | SubStarted)
+		r.Sub = sub &^ (SubQueued | SubInit | SubTimer | SubWatch | SubStarted | SubOwner)
 		if sub&SubInit != 0 {
 			l.link(r)
 			if r.Sub&RecAsync != 0 {
@@ -411,6 +415,11 @@ func (l *Loop) drain() {
 		}
 		if sub&SubWatch != 0 {
 			l.syncWatcher(r, sub&SubStarted != 0)
+		}
+		if sub&SubOwner != 0 {
+			if o, ok := l.Object(r).(Submitter); ok {
+				o.Submitted()
+			}
 		}
 		r = next
 	}

@@ -46,9 +46,6 @@ type Loop struct {
 	fedHead *IO
 	fedTail *IO
 
-	extHas func() bool // an embedder's pending callbacks (SetPendingSource)
-	extRun func()
-
 	timers      timerHeap
 	readyTimers recArray[TimerRec] // scratch for runTimers, kept to allocate nothing
 	light       LightHooks

@@ -202,50 +202,72 @@ func TestWatchersStartedLastRunFirst(t *testing.T) {
 	}
 }
 
-func TestPendingSourceRunsFirstAndBeforeCloseCallbacks(t *testing.T) {
+// owned is a handle whose owner records work outside the loop and submits
+// it with SubOwner, as capi's streams do for writes finished in C.
+type owned struct {
+	Handle
+	io   IO
+	name string
+	got  *[]string
+}
+
+func (o *owned) CloseHandle() { o.loop.IOClose(&o.io) }
+func (o *owned) FinishClose() {}
+func (o *owned) Submitted()   { o.loop.IOFeed(&o.io) }
+func (o *owned) submit(l *Loop) {
+	r := o.Rec()
+	s := l.w.Sub
+	if r.Sub&SubQueued == 0 {
+		r.SubNext = nil
+		if s.Tail != nil {
+			s.Tail.SubNext = r
+		} else {
+			s.Head = r
+		}
+		s.Tail = r
+	}
+	r.Sub |= SubOwner | SubQueued
+}
+
+func TestOwnerSubmissionsJoinThePendingQueueInOrderAndNeverTheClosingPhase(t *testing.T) {
 	l := newLoop(t)
 	var got []string
-	queued := 0
-	l.SetPendingSource(func() bool { return queued > 0 },
-		func() {
-			for ; queued > 0; queued-- {
-				got = append(got, "external")
-			}
-		})
-	var w IO
-	l.InitIO(&w, 0, func(*IO, uint32) { got = append(got, "feed") })
-	var tm Timer
+	var a, b owned
+	for _, o := range []*owned{&a, &b} {
+		o := o
+		o.Handle.InitExternal(l, o, 0, nil)
+		l.InitIO(&o.io, -1, func(*IO, uint32) { got = append(got, o.name) })
+	}
+	a.name, b.name = "a", "b"
+	var tm, other Timer
 	l.InitTimer(&tm, 0)
-	tm.Start(func(tm *Timer) {
+	l.InitTimer(&other, 0)
+	tm.Start(func(*Timer) {
 		got = append(got, "timer")
-		l.IOFeed(&w)
-		queued++
-		tm.Close(func(*Handle) { got = append(got, "closed") })
-		// Queued after the close: still reported before the close
-		// callback.
-		queued++
+		b.submit(l)
+		a.submit(l)
+		other.Close(func(*Handle) { got = append(got, "closed") })
 	}, 0, 0)
 	var ref Timer // keeps the loop alive with a timer far away
 	l.InitTimer(&ref, 0)
 	ref.Start(func(*Timer) {}, 60000, 0)
 	l.Run(RunOnce)
-	want := []string{"timer", "external", "external", "feed", "closed"}
+	want := []string{"timer", "b", "a", "closed"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	got = nil
-	queued = 1
+	a.submit(l)
 	if to := l.BackendTimeout(); to != 0 {
-		t.Errorf("BackendTimeout = %d with external callbacks pending, want 0", to)
+		t.Errorf("BackendTimeout = %d with a submission pending, want 0", to)
 	}
-	var tm2 Timer
-	l.InitTimer(&tm2, 0)
-	tm2.Close(func(*Handle) { got = append(got, "closed") })
+	got = nil
 	l.Run(RunNoWait)
-	if diff := cmp.Diff([]string{"external", "closed"}, got); diff != "" {
+	if diff := cmp.Diff([]string{"a"}, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	ref.Close(nil)
+	for _, h := range []*Handle{&a.Handle, &b.Handle, &tm.Handle, &ref.Handle} {
+		h.Close(nil)
+	}
 }
 
 func TestCloseCallbacksRunLastClosedFirst(t *testing.T) {
