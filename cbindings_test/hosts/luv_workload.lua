@@ -1,0 +1,417 @@
+-- libuv from Lua: Debian's lua-luv (luv 1.44, which links libuv.so.1) on
+-- lua5.1. Run as: lua5.1 luv_workload.lua CHECK. Each check drives one
+-- area of libuv through luv and raises an error (exit 1) when the result
+-- is not what libuv promises. Once the work is done it prints the libuv
+-- files mapped into this process, so that the caller can tell gouv from
+-- the system's libuv.
+local uv = require("luv")
+
+local function expect(cond, what)
+  if not cond then error(what, 2) end
+end
+
+local function print_mapped_libuv()
+  -- The caller compares these paths with the library it meant to load.
+  local seen = {}
+  for line in io.lines("/proc/self/maps") do
+    local path = line:match("%s(/%S+)$")
+    if path and not seen[path] then
+      local base = path:match("[^/]+$")
+      if base:match("^libuv%.so") or base:match("^libgouv%.so") then
+        seen[path] = true
+        print("libuv-mapped " .. path)
+      end
+    end
+  end
+end
+
+-- run_default runs the loop until nothing is left, but fails the check
+-- instead of hanging if a handle is forgotten: a guard timer, unreferenced
+-- so that it does not keep the loop alive itself, raises after 5 seconds.
+local function run_default()
+  local guard = uv.new_timer()
+  guard:start(5000, 0, function() error("the loop still runs after 5 s") end)
+  guard:unref()
+  uv.run("default")
+  guard:close()
+  uv.run("default")
+end
+
+local checks = {}
+
+function checks.timers()
+  local fired = {}
+  local start = uv.now()
+  for _, ms in ipairs({ 40, 10, 30, 0, 20 }) do
+    local t = uv.new_timer()
+    t:start(ms, 0, function()
+      fired[#fired + 1] = ms
+      expect(uv.now() - start >= ms, ("timer of %d ms fired after %d ms"):format(ms, uv.now() - start))
+      t:close()
+    end)
+  end
+  -- A stopped timer never fires.
+  local stopped = uv.new_timer()
+  stopped:start(15, 0, function() error("a stopped timer fired") end)
+  stopped:stop()
+  stopped:close()
+  -- A repeating timer, stopped from its own callback on the third run.
+  local count = 0
+  local rep = uv.new_timer()
+  rep:start(5, 5, function()
+    count = count + 1
+    if count == 3 then rep:close() end
+  end)
+  -- Timers with the same deadline run in the order they were started.
+  local same = {}
+  for i = 1, 5 do
+    local t = uv.new_timer()
+    t:start(25, 0, function() same[#same + 1] = i; t:close() end)
+  end
+  run_default()
+  expect(table.concat(fired, " ") == "0 10 20 30 40", "timer order: " .. table.concat(fired, " "))
+  expect(count == 3, "repeating timer ran " .. count .. " times")
+  expect(table.concat(same, " ") == "1 2 3 4 5", "same deadline order: " .. table.concat(same, " "))
+  -- uv.timer_again restarts a repeating timer from now.
+  local again = uv.new_timer()
+  again:start(0, 20, function() again:close() end)
+  again:again()
+  expect(again:get_repeat() == 20, "timer repeat is " .. tostring(again:get_repeat()))
+  run_default()
+  expect(not uv.loop_alive(), "the loop is still alive")
+end
+
+function checks.idle_prepare_check()
+  -- Each loop iteration runs idle, then prepare, then (after polling) check.
+  local log = {}
+  local n = 0
+  local idle, prep, chk = uv.new_idle(), uv.new_prepare(), uv.new_check()
+  prep:start(function() log[#log + 1] = "prepare" end)
+  chk:start(function()
+    log[#log + 1] = "check"
+    if n == 5 then idle:stop(); prep:stop(); chk:stop() end
+  end)
+  idle:start(function() n = n + 1; log[#log + 1] = "idle" end)
+  run_default()
+  local want = {}
+  for _ = 1, 5 do want[#want + 1] = "idle prepare check" end
+  expect(table.concat(log, " ") == table.concat(want, " "), "order: " .. table.concat(log, " "))
+  idle:close(); prep:close(); chk:close()
+  run_default()
+end
+
+function checks.run_once_self_stopping()
+  -- uv_run(UV_RUN_ONCE) with an idle, a prepare and a check handle that
+  -- each stop themselves, and nothing else: libuv polls without blocking
+  -- (there is no file descriptor to wait for), runs the check and
+  -- returns 0, as no handle is active any more.
+  local log = {}
+  local idle, prep, chk = uv.new_idle(), uv.new_prepare(), uv.new_check()
+  idle:start(function() log[#log + 1] = "idle"; idle:stop() end)
+  prep:start(function() log[#log + 1] = "prepare"; prep:stop() end)
+  chk:start(function() log[#log + 1] = "check"; chk:stop() end)
+  local more = uv.run("once")
+  expect(table.concat(log, " ") == "idle prepare check", "order: " .. table.concat(log, " "))
+  expect(more == false, "uv.run('once') says handles are still active")
+  idle:close(); prep:close(); chk:close()
+  uv.run("default")
+end
+
+-- echo_server starts a TCP echo server on 127.0.0.1 and returns it and
+-- its port.
+local function echo_server()
+  local server = uv.new_tcp()
+  assert(server:bind("127.0.0.1", 0))
+  assert(server:listen(128, function(err)
+    assert(not err, err)
+    local client = uv.new_tcp()
+    server:accept(client)
+    client:read_start(function(rerr, data)
+      assert(not rerr, rerr)
+      if data then
+        client:write(data)
+      else
+        client:shutdown(function() client:close() end)
+      end
+    end)
+  end))
+  return server, server:getsockname().port
+end
+
+function checks.tcp_echo()
+  local server, port = echo_server()
+  local done = 0
+  for i = 1, 4 do
+    -- More than a socket buffer per client, in several writes.
+    local chunks = {}
+    for k = 1, 40 do chunks[k] = string.rep(string.char(64 + (i + k) % 26), 4096) end
+    local payload = table.concat(chunks)
+    local got = {}
+    local c = uv.new_tcp()
+    c:connect("127.0.0.1", port, function(err)
+      assert(not err, err)
+      for _, chunk in ipairs(chunks) do c:write(chunk) end
+      c:shutdown()
+      c:read_start(function(rerr, data)
+        assert(not rerr, rerr)
+        if data then
+          got[#got + 1] = data
+        else
+          local back = table.concat(got)
+          expect(back == payload, ("client %d: %d bytes back, not the same %d"):format(i, #back, #payload))
+          done = done + 1
+          c:close()
+          if done == 4 then server:close() end
+        end
+      end)
+    end)
+  end
+  run_default()
+  expect(done == 4, done .. " of 4 clients finished")
+  -- Nobody listens on the port any more: the connect fails.
+  local refused
+  local c = uv.new_tcp()
+  c:connect("127.0.0.1", port, function(err) refused = err; c:close() end)
+  run_default()
+  expect(refused and refused:match("ECONNREFUSED"), "connect to a closed port: " .. tostring(refused))
+end
+
+function checks.udp()
+  local server = uv.new_udp()
+  assert(server:bind("127.0.0.1", 0))
+  local sport = server:getsockname().port
+  server:recv_start(function(err, data, addr)
+    assert(not err, err)
+    if data then server:send(data:upper(), addr.ip, addr.port, function() end) end
+  end)
+  local client = uv.new_udp()
+  assert(client:bind("127.0.0.1", 0))
+  local got = {}
+  client:recv_start(function(err, data)
+    assert(not err, err)
+    if data then
+      got[#got + 1] = data
+      if #got == 10 then client:close(); server:close() end
+    end
+  end)
+  for i = 1, 10 do client:send("datagram " .. i, "127.0.0.1", sport, function(err) assert(not err, err) end) end
+  run_default()
+  table.sort(got)
+  local want = {}
+  for i = 1, 10 do want[i] = "DATAGRAM " .. i end
+  table.sort(want)
+  expect(table.concat(got, ",") == table.concat(want, ","), "udp got: " .. table.concat(got, ","))
+end
+
+function checks.pipes()
+  -- An anonymous pipe (uv_pipe) opened as two pipe handles.
+  local fds = assert(uv.pipe({ nonblock = true }, { nonblock = true }))
+  local r, w = uv.new_pipe(false), uv.new_pipe(false)
+  assert(r:open(fds.read)); assert(w:open(fds.write))
+  local payload = string.rep("0123456789abcdef", 20000)
+  local got = {}
+  r:read_start(function(err, data)
+    assert(not err, err)
+    if data then got[#got + 1] = data else r:close() end
+  end)
+  w:write(payload, function(err) assert(not err, err); w:close() end)
+  run_default()
+  expect(table.concat(got) == payload, ("pipe: %d bytes back, not %d"):format(#table.concat(got), #payload))
+
+  -- A named pipe (unix socket) server and client.
+  local dir = assert(uv.fs_mkdtemp("/tmp/gouv-luv-XXXXXX"))
+  local path = dir .. "/sock"
+  local server = uv.new_pipe(false)
+  assert(server:bind(path))
+  assert(server:listen(8, function(err)
+    assert(not err, err)
+    local conn = uv.new_pipe(false)
+    server:accept(conn)
+    conn:read_start(function(rerr, data)
+      assert(not rerr, rerr)
+      if data then conn:write(data:reverse()) else conn:close(); server:close() end
+    end)
+  end))
+  local back
+  local client = uv.new_pipe(false)
+  client:connect(path, function(err)
+    assert(not err, err)
+    client:write("hello pipe")
+    client:read_start(function(rerr, data)
+      assert(not rerr, rerr)
+      back = data
+      client:close()
+    end)
+  end)
+  run_default()
+  expect(back == "epip olleh", "named pipe echo: " .. tostring(back))
+  uv.fs_unlink(path); uv.fs_rmdir(dir)
+end
+
+function checks.spawn()
+  -- stdin, stdout and stderr as pipes, the exit status, and the data.
+  local stdin, stdout, stderr = uv.new_pipe(false), uv.new_pipe(false), uv.new_pipe(false)
+  local out, err, status = {}, {}, nil
+  local payload = string.rep("spawned ", 30000)
+  local handle, pid = uv.spawn("sh", {
+    args = { "-c", "cat; echo to-stderr >&2; exit 3" },
+    stdio = { stdin, stdout, stderr },
+  }, function(code, signal)
+    status = { code, signal }
+  end)
+  assert(handle, pid)
+  expect(type(pid) == "number" and pid > 0, "pid " .. tostring(pid))
+  stdout:read_start(function(e, d) assert(not e, e); if d then out[#out + 1] = d else stdout:close() end end)
+  stderr:read_start(function(e, d) assert(not e, e); if d then err[#err + 1] = d else stderr:close() end end)
+  stdin:write(payload)
+  stdin:shutdown(function() stdin:close() end)
+  run_default()
+  handle:close()
+  expect(status and status[1] == 3 and status[2] == 0, "exit status " .. tostring(status and status[1]))
+  expect(table.concat(out) == payload, ("stdout %d bytes, not %d"):format(#table.concat(out), #payload))
+  expect(table.concat(err) == "to-stderr\n", "stderr " .. table.concat(err))
+
+  -- A child killed with SIGTERM reports the signal.
+  local sig
+  local sleeper = uv.spawn("sleep", { args = { "30" } }, function(_, s) sig = s end)
+  assert(sleeper)
+  sleeper:kill("sigterm")
+  run_default()
+  sleeper:close()
+  run_default()
+  expect(sig == 15, "killed child: signal " .. tostring(sig))
+
+  -- Environment and working directory reach the child.
+  local envout = {}
+  local p = uv.new_pipe(false)
+  local h = uv.spawn("sh", { args = { "-c", "echo $GOUV_HOST_VAR; pwd" }, env = { "GOUV_HOST_VAR=from-lua" },
+    cwd = "/", stdio = { nil, p, nil } }, function() end)
+  p:read_start(function(e, d) assert(not e, e); if d then envout[#envout + 1] = d else p:close() end end)
+  run_default()
+  h:close()
+  run_default()
+  expect(table.concat(envout) == "from-lua\n/\n", "env and cwd: " .. table.concat(envout))
+
+  -- (A missing program is not tried here: Debian's luv 1.44.2-0 crashes
+  -- when uv_spawn fails, on either libuv.)
+end
+
+function checks.fs()
+  local dir = assert(uv.fs_mkdtemp("/tmp/gouv-luv-XXXXXX"))
+  local path = dir .. "/file"
+  -- Synchronous calls.
+  local fd = assert(uv.fs_open(path, "w", 420))
+  expect(assert(uv.fs_write(fd, "hello ")) == 6, "sync write")
+  expect(assert(uv.fs_write(fd, "world", 6)) == 5, "sync write at offset")
+  assert(uv.fs_close(fd))
+  local st = assert(uv.fs_stat(path))
+  expect(st.size == 11 and st.type == "file", "stat size " .. st.size .. " type " .. st.type)
+  local e, _, code = uv.fs_stat(dir .. "/missing")
+  expect(e == nil and code == "ENOENT", "stat of a missing file: " .. tostring(code))
+  -- Asynchronous calls, chained on the thread pool.
+  local result
+  uv.fs_open(path, "r", 0, function(err, rfd)
+    assert(not err, err)
+    uv.fs_read(rfd, 100, 0, function(rerr, data)
+      assert(not rerr, rerr)
+      uv.fs_close(rfd, function()
+        uv.fs_rename(path, dir .. "/renamed", function(nerr)
+          assert(not nerr, nerr)
+          uv.fs_scandir(dir, function(serr, req)
+            assert(not serr, serr)
+            local names = {}
+            while true do
+              local name = uv.fs_scandir_next(req)
+              if not name then break end
+              names[#names + 1] = name
+            end
+            result = data .. "|" .. table.concat(names, ",")
+          end)
+        end)
+      end)
+    end)
+  end)
+  run_default()
+  expect(result == "hello world|renamed", "async chain: " .. tostring(result))
+  -- Many reads at once.
+  local n = 0
+  for _ = 1, 32 do
+    uv.fs_stat(dir .. "/renamed", function(err, s) assert(not err, err); if s.size == 11 then n = n + 1 end end)
+  end
+  run_default()
+  expect(n == 32, n .. " of 32 stats")
+  assert(uv.fs_unlink(dir .. "/renamed"))
+  assert(uv.fs_rmdir(dir))
+  -- luv's fs_access returns false, not an error, for a missing path.
+  expect(not uv.fs_access(dir, "r"), "directory still there")
+end
+
+function checks.thread_pool()
+  -- uv.new_work runs its function on libuv's thread pool, in a Lua state
+  -- of its own; after_work gets the results back on the loop thread.
+  local results = {}
+  local work = uv.new_work(function(n)
+    local s = 0
+    for i = 1, n do s = s + i end
+    return n, s
+  end, function(n, s) results[n] = s end)
+  for n = 1, 24 do assert(work:queue(n * 1000)) end
+  run_default()
+  for n = 1, 24 do
+    local m = n * 1000
+    expect(results[m] == m * (m + 1) / 2, ("work %d gave %s"):format(m, tostring(results[m])))
+  end
+end
+
+function checks.getaddrinfo()
+  local got, names = nil, nil
+  uv.getaddrinfo("localhost", "8080", { socktype = "stream" }, function(err, res)
+    assert(not err, err)
+    got = res
+  end)
+  uv.getnameinfo({ ip = "127.0.0.1", port = 80 }, function(err, host, service)
+    assert(not err, err)
+    names = { host, service }
+  end)
+  local bad
+  uv.getaddrinfo("no-such-host.invalid", nil, {}, function(err) bad = err end)
+  run_default()
+  expect(got and #got > 0, "no address for localhost")
+  for _, a in ipairs(got) do
+    expect(a.addr == "127.0.0.1" or a.addr == "::1", "localhost is " .. tostring(a.addr))
+    expect(a.port == 8080, "port " .. tostring(a.port))
+  end
+  expect(names and names[1] and names[2], "getnameinfo gave nothing")
+  expect(bad ~= nil, "a .invalid name resolved")
+  -- The synchronous form.
+  local sync = assert(uv.getaddrinfo("127.0.0.1", nil, { family = "inet" }))
+  expect(sync[1].addr == "127.0.0.1", "numeric address " .. tostring(sync[1].addr))
+end
+
+function checks.signals()
+  local got = {}
+  local usr1, usr2 = uv.new_signal(), uv.new_signal()
+  usr1:start("sigusr1", function(name)
+    got[#got + 1] = name
+    usr1:close()
+    -- From another process: a child signals its parent.
+    local h = uv.spawn("sh", { args = { "-c", "kill -USR2 " .. uv.os_getpid() } }, function() end)
+    assert(h)
+  end)
+  usr2:start("sigusr2", function(name) got[#got + 1] = name; usr2:close() end)
+  assert(uv.kill(uv.os_getpid(), "sigusr1"))
+  local guard = uv.new_timer()
+  guard:start(5000, 0, function() guard:close(); usr1:close(); usr2:close() end)
+  guard:unref()
+  while #got < 2 and uv.run("once") do end
+  if not guard:is_closing() then guard:close() end
+  uv.walk(function(h) if not h:is_closing() then h:close() end end)
+  uv.run("default")
+  expect(table.concat(got, " ") == "sigusr1 sigusr2", "signals: " .. table.concat(got, " "))
+end
+
+local name = arg[1]
+assert(checks[name], "no check " .. tostring(name))
+checks[name]()
+print_mapped_libuv()
+print("ok " .. name)
