@@ -8,7 +8,7 @@ LUA=lua5.1
 mod=$(ls /usr/lib/x86_64-linux-gnu/liblua5.1-luv.so.0 2>/dev/null) || {
   echo "FAIL luv: lua-luv is not installed"; exit 1; }
 # The host only counts if luv takes libuv from the library path.
-if ! ldd "$mod" | grep -q 'libuv\.so\.1'; then
+if ! ldd "$mod" | grep 'libuv\.so\.1' >/dev/null; then
   echo "FAIL luv: $mod does not link libuv.so.1 dynamically"; exit 1
 fi
 cd "$HOSTS_DIR" || exit 1

@@ -10,7 +10,7 @@ ext=$("$PY" -c 'import uvloop.loop as m; print(m.__file__)' 2>/dev/null) || {
   echo "FAIL uvloop: python3-uvloop is not installed"; exit 1; }
 # The host only counts if uvloop takes libuv from the library path, not
 # from a copy built into its extension.
-if ! ldd "$ext" | grep -q 'libuv\.so\.1'; then
+if ! ldd "$ext" | grep 'libuv\.so\.1' >/dev/null; then
   echo "FAIL uvloop: $ext does not link libuv.so.1 dynamically"; exit 1
 fi
 for c in tcp_echo udp subprocess_pipes signals timers executor_getaddrinfo unix_sockets pipes; do
