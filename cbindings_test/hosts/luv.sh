@@ -13,7 +13,7 @@ if ! ldd "$mod" | grep 'libuv\.so\.1' >/dev/null; then
 fi
 cd "$HOSTS_DIR" || exit 1
 for c in timers idle_prepare_check run_once_self_stopping tcp_echo udp pipes spawn fs \
-  thread_pool getaddrinfo signals; do
+  fs_watch poll thread_pool threads_async getaddrinfo signals os; do
   check "$c" "$LUA" luv_workload.lua "$c"
 done
 host_done

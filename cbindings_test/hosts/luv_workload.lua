@@ -381,7 +381,10 @@ function checks.getaddrinfo()
     expect(a.addr == "127.0.0.1" or a.addr == "::1", "localhost is " .. tostring(a.addr))
     expect(a.port == 8080, "port " .. tostring(a.port))
   end
-  expect(names and names[1] and names[2], "getnameinfo gave nothing")
+  -- /etc/hosts names 127.0.0.1 localhost; port 80 is "http" where
+  -- /etc/services exists.
+  expect(names and names[1] == "localhost" and (names[2] == "http" or names[2] == "80"),
+    "getnameinfo gave " .. tostring(names and names[1]) .. " " .. tostring(names and names[2]))
   expect(bad ~= nil, "a .invalid name resolved")
   -- The synchronous form.
   local sync = assert(uv.getaddrinfo("127.0.0.1", nil, { family = "inet" }))
@@ -408,6 +411,139 @@ function checks.signals()
   uv.walk(function(h) if not h:is_closing() then h:close() end end)
   uv.run("default")
   expect(table.concat(got, " ") == "sigusr1 sigusr2", "signals: " .. table.concat(got, " "))
+end
+
+function checks.threads_async()
+  -- A thread of ours (uv_thread_create) wakes the loop with uv_async_send;
+  -- sends may coalesce, but the callback runs after the last one.
+  local seen = {}
+  local async
+  async = uv.new_async(function(v)
+    seen[#seen + 1] = v
+    if v == 20 then async:close() end
+  end)
+  local thread = assert(uv.new_thread(function(a)
+    local tuv = require("luv")
+    for i = 1, 20 do
+      a:send(i)
+      tuv.sleep(2)
+    end
+  end, async))
+  run_default()
+  assert(thread:join())
+  expect(#seen >= 1 and seen[#seen] == 20, "async values: " .. table.concat(seen, " "))
+  for i = 2, #seen do expect(seen[i] > seen[i - 1], "async values out of order: " .. table.concat(seen, " ")) end
+end
+
+local function read_file(path)
+  local f = assert(io.open(path))
+  local s = f:read("*a")
+  f:close()
+  return s
+end
+
+function checks.os()
+  -- What libuv says about the process and the system, against what the
+  -- kernel says in /proc.
+  local stat = read_file("/proc/self/stat")
+  local pid, ppid = stat:match("^(%d+) %b() %S (%d+)")
+  expect(uv.os_getpid() == tonumber(pid), "os_getpid " .. uv.os_getpid() .. ", /proc says " .. pid)
+  expect(uv.os_getppid() == tonumber(ppid), "os_getppid " .. uv.os_getppid() .. ", /proc says " .. ppid)
+  expect(uv.exepath() == uv.fs_realpath("/proc/self/exe"), "exepath " .. tostring(uv.exepath()))
+  local hostname = read_file("/proc/sys/kernel/hostname"):gsub("%s+$", "")
+  expect(uv.os_gethostname() == hostname, "os_gethostname " .. tostring(uv.os_gethostname()))
+  local uname = uv.os_uname()
+  expect(uname.sysname == "Linux" and uname.release == read_file("/proc/sys/kernel/osrelease"):gsub("%s+$", ""),
+    "os_uname " .. uname.sysname .. " " .. uname.release)
+  local memtotal = tonumber(read_file("/proc/meminfo"):match("MemTotal:%s+(%d+) kB"))
+  expect(uv.get_total_memory() == memtotal * 1024, "get_total_memory " .. uv.get_total_memory())
+  local uptime = tonumber(read_file("/proc/uptime"):match("^[%d.]+"))
+  expect(math.abs(uv.uptime() - uptime) < 2, "uptime " .. uv.uptime() .. ", /proc says " .. uptime)
+  expect(uv.resident_set_memory() > 0 and uv.getrusage().maxrss > 0, "rss and rusage")
+  expect(#uv.cpu_info() >= uv.available_parallelism() and uv.available_parallelism() >= 1, "cpu_info")
+  expect(select("#", uv.loadavg()) == 3, "loadavg returns three numbers")
+  local lo = false
+  for _, addrs in pairs(uv.interface_addresses()) do
+    for _, a in ipairs(addrs) do
+      if a.ip == "127.0.0.1" and a.internal then lo = true end
+    end
+  end
+  expect(lo, "no internal 127.0.0.1 in interface_addresses")
+  local r1, r2 = uv.random(16), uv.random(16)
+  expect(#r1 == 16 and #r2 == 16 and r1 ~= r2, "random")
+  -- stdin is /dev/null (a character device, a "file" to libuv); a pipe
+  -- is a pipe.
+  expect(uv.guess_handle(0) == "file", "guess_handle(0) " .. tostring(uv.guess_handle(0)))
+  local fds = assert(uv.pipe())
+  expect(uv.guess_handle(fds.read) == "pipe", "guess_handle(pipe) " .. tostring(uv.guess_handle(fds.read)))
+  uv.fs_close(fds.read); uv.fs_close(fds.write)
+  assert(uv.os_setenv("GOUV_HOST_ENV", "set from lua"))
+  expect(uv.os_getenv("GOUV_HOST_ENV") == "set from lua" and uv.os_environ().GOUV_HOST_ENV == "set from lua", "setenv")
+  assert(uv.os_unsetenv("GOUV_HOST_ENV"))
+  expect(uv.os_getenv("GOUV_HOST_ENV") == nil, "unsetenv")
+  expect(uv.os_homedir() == os.getenv("HOME"), "os_homedir " .. tostring(uv.os_homedir()))
+  expect(uv.cwd() == uv.fs_realpath("."), "cwd " .. tostring(uv.cwd()))
+  assert(uv.chdir("/"))
+  expect(uv.cwd() == "/", "cwd after chdir " .. tostring(uv.cwd()))
+  -- hrtime is monotonic, in nanoseconds.
+  local t0 = uv.hrtime()
+  uv.sleep(20)
+  local dt = uv.hrtime() - t0
+  expect(dt >= 20e6 and dt < 2e9, "hrtime across a 20 ms sleep: " .. dt)
+end
+
+function checks.fs_watch()
+  -- fs_event (inotify) on a directory and fs_poll (stat polling) on a file.
+  local dir = assert(uv.fs_mkdtemp("/tmp/gouv-luv-XXXXXX"))
+  local path = dir .. "/watched"
+  local fd = assert(uv.fs_open(path, "w", 420))
+  assert(uv.fs_close(fd))
+  local events = {}
+  local ev = uv.new_fs_event()
+  assert(ev:start(dir, {}, function(err, name, kind)
+    assert(not err, err)
+    events[#events + 1] = name .. (kind.rename and ":rename" or "") .. (kind.change and ":change" or "")
+  end))
+  local polled
+  local poll = uv.new_fs_poll()
+  assert(poll:start(path, 50, function(err, prev, curr)
+    assert(not err, err)
+    polled = { prev.size, curr.size }
+    poll:close()
+    ev:close()
+  end))
+  -- Change the file once the watchers are in place.
+  local t = uv.new_timer()
+  t:start(100, 0, function()
+    t:close()
+    local wfd = assert(uv.fs_open(path, "a", 420))
+    assert(uv.fs_write(wfd, "grown"))
+    assert(uv.fs_close(wfd))
+    local nfd = assert(uv.fs_open(dir .. "/created", "w", 420))
+    assert(uv.fs_close(nfd))
+  end)
+  run_default()
+  expect(polled and polled[1] == 0 and polled[2] == 5, "fs_poll sizes: " .. tostring(polled and table.concat(polled, " ")))
+  local all = table.concat(events, " ")
+  expect(all:find("watched:change", 1, true) and all:find("created:rename", 1, true), "fs events: " .. all)
+  uv.fs_unlink(path); uv.fs_unlink(dir .. "/created"); uv.fs_rmdir(dir)
+end
+
+function checks.poll()
+  -- uv_poll on the read end of a pipe: readable once something is written.
+  local fds = assert(uv.pipe({ nonblock = true }, { nonblock = true }))
+  local poll = uv.new_poll(fds.read)
+  local got
+  assert(poll:start("r", function(err, events)
+    assert(not err, err)
+    got = events .. ":" .. assert(uv.fs_read(fds.read, 100, -1))
+    poll:close()
+  end))
+  local t = uv.new_timer()
+  t:start(20, 0, function() t:close(); assert(uv.fs_write(fds.write, "wake")) end)
+  run_default()
+  expect(got == "r:wake", "poll: " .. tostring(got))
+  uv.fs_close(fds.read); uv.fs_close(fds.write)
 end
 
 local name = arg[1]
