@@ -14,7 +14,7 @@ cd "$HOSTS_DIR" || exit 1
 # HOME and XDG dirs in the scratch folder: no user state is read or written.
 export HOME=$HOST_TMP XDG_CONFIG_HOME=$HOST_TMP/config XDG_DATA_HOME=$HOST_TMP/data \
   XDG_STATE_HOME=$HOST_TMP/state XDG_CACHE_HOME=$HOST_TMP/cache
-for c in timers jobs fs tcp; do
+for c in timers jobs fs tcp rpc pty; do
   check "$c" env GOUV_HOST_CHECK="$c" "$NVIM" --headless -u NONE -i NONE -n -c 'luafile nvim_workload.lua'
 done
 host_done

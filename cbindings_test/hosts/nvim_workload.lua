@@ -209,6 +209,47 @@ function checks.tcp()
   expect(back == payload, ("echo: %d bytes back, not %d"):format(#back, #payload))
 end
 
+function checks.rpc()
+  -- A second nvim as a job speaking msgpack-RPC over its stdin and stdout
+  -- pipes. It inherits the library path, so it must run on the same libuv
+  -- as this one.
+  local ch = vim.fn.jobstart({ vim.v.progpath, "--embed", "--headless", "-u", "NONE", "-i", "NONE", "-n" },
+    { rpc = true })
+  expect(ch > 0, "jobstart --embed returned " .. ch)
+  expect(vim.fn.rpcrequest(ch, "nvim_eval", "6*7") == 42, "nvim_eval in the child")
+  local theirs = vim.fn.rpcrequest(ch, "nvim_exec_lua", [[
+    for line in io.lines("/proc/self/maps") do
+      local path = line:match("%s(/%S+)$")
+      if path and (path:match("/libuv%.so[^/]*$") or path:match("/libgouv%.so[^/]*$")) then return path end
+    end
+  ]], {})
+  local ours = mapped_libuv():match("libuv%-mapped (%S+)")
+  expect(theirs == ours, "the child nvim runs on " .. tostring(theirs) .. ", this one on " .. tostring(ours))
+  vim.fn.jobstop(ch)
+  -- A unix socket server (serverstart) and a client of it in the same
+  -- nvim: the request is answered while rpcrequest waits on the loop.
+  local addr = vim.fn.serverstart(vim.fn.tempname())
+  local client = vim.fn.sockconnect("pipe", addr, { rpc = true })
+  expect(client > 0, "sockconnect returned " .. client)
+  expect(vim.fn.rpcrequest(client, "nvim_eval", "1+1") == 2, "rpcrequest over the socket")
+  vim.fn.chanclose(client)
+  expect(vim.fn.serverstop(addr) == 1, "serverstop")
+end
+
+function checks.pty()
+  -- A job on a pseudo-terminal of the size asked for.
+  local out, status = {}, nil
+  vim.fn.jobstart({ "sh", "-c", "tty; stty size; exit 6" }, {
+    pty = true, width = 100, height = 30,
+    on_stdout = function(_, data) out[#out + 1] = table.concat(data, "\n") end,
+    on_exit = function(_, code) status = code end,
+  })
+  wait_for(5000, function() return status ~= nil end, "the pty job")
+  local text = table.concat(out):gsub("\r", "")
+  expect(status == 6, "pty job status " .. status)
+  expect(text:match("^/dev/pts/%d+\n30 100\n"), "pty job output " .. vim.inspect(text))
+end
+
 local name = os.getenv("GOUV_HOST_CHECK") or ""
 local ok, msg = pcall(function()
   expect(checks[name], "no check " .. name)
