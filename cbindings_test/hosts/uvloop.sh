@@ -13,7 +13,8 @@ ext=$("$PY" -c 'import uvloop.loop as m; print(m.__file__)' 2>/dev/null) || {
 if ! ldd "$ext" | grep 'libuv\.so\.1' >/dev/null; then
   echo "FAIL uvloop: $ext does not link libuv.so.1 dynamically"; exit 1
 fi
-for c in tcp_echo udp subprocess_pipes signals timers executor_getaddrinfo unix_sockets pipes; do
+for c in tcp_echo tcp_many udp subprocess_pipes signals timers executor_getaddrinfo unix_sockets \
+  pipes threadsafe; do
   check "$c" "$PY" "$HOSTS_DIR/uvloop_workload.py" "$c"
 done
 host_done

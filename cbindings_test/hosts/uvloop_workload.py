@@ -250,6 +250,64 @@ async def pipes():
     expect(got == data, f"pipe: {len(got)} bytes back, not the {len(data)} written")
 
 
+async def tcp_many():
+    # A hundred connections open at once, each a short request and reply,
+    # with the server closing first.
+    async def handle(reader, writer):
+        line = await reader.readline()
+        writer.write(b"re: " + line)
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0, backlog=128)
+    port = server.sockets[0].getsockname()[1]
+
+    async def client(i):
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"request %d\n" % i)
+        reply = await reader.read()
+        writer.close()
+        return reply
+
+    replies = await asyncio.wait_for(asyncio.gather(*(client(i) for i in range(100))), 15)
+    expect(replies == [b"re: request %d\n" % i for i in range(100)], "some replies were wrong")
+    server.close()
+    await server.wait_closed()
+
+
+async def threadsafe():
+    # Threads of ours wake the loop with call_soon_threadsafe (uv_async_send):
+    # every call runs, on the loop's thread, in each thread's order.
+    import threading
+
+    loop = asyncio.get_running_loop()
+    loop_thread = threading.get_ident()
+    got = {t: [] for t in range(4)}
+    done = loop.create_future()
+    wrong_thread = []
+
+    def record(t, i):
+        if threading.get_ident() != loop_thread:
+            wrong_thread.append((t, i))
+        got[t].append(i)
+        if sum(len(v) for v in got.values()) == 4 * 250 and not done.done():
+            done.set_result(None)
+
+    def worker(t):
+        for i in range(250):
+            loop.call_soon_threadsafe(record, t, i)
+
+    threads = [threading.Thread(target=worker, args=(t,)) for t in range(4)]
+    for th in threads:
+        th.start()
+    await asyncio.wait_for(done, 10)
+    for th in threads:
+        th.join()
+    expect(not wrong_thread, f"callbacks ran off the loop thread: {wrong_thread[:3]}")
+    for t in range(4):
+        expect(got[t] == list(range(250)), f"thread {t}: {len(got[t])} calls, or out of order")
+
+
 CHECKS = {
     "tcp_echo": tcp_echo,
     "udp": udp,
@@ -259,6 +317,8 @@ CHECKS = {
     "executor_getaddrinfo": executor_dns,
     "unix_sockets": unix_sockets,
     "pipes": pipes,
+    "tcp_many": tcp_many,
+    "threadsafe": threadsafe,
 }
 
 
