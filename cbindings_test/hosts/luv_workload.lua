@@ -361,6 +361,20 @@ function checks.thread_pool()
     local m = n * 1000
     expect(results[m] == m * (m + 1) / 2, ("work %d gave %s"):format(m, tostring(results[m])))
   end
+
+  -- uv_cancel: with every pool thread (luv.sh runs this with
+  -- UV_THREADPOOL_SIZE=4) busy for 300 ms, fs requests queued behind them
+  -- have not started, and the cancelled ones complete with ECANCELED.
+  local slow = uv.new_work(function(ms) require("luv").sleep(ms); return ms end, function() end)
+  for _ = 1, 4 do assert(slow:queue(300)) end
+  local outcome, reqs = {}, {}
+  for i = 1, 5 do
+    reqs[i] = uv.fs_stat("/", function(err) outcome[i] = err and err:match("^%u+") or "ok" end)
+  end
+  expect(uv.cancel(reqs[2]) == 0 and uv.cancel(reqs[4]) == 0, "uv_cancel of a queued request failed")
+  run_default()
+  local got = table.concat(outcome, " ", 1, 5)
+  expect(got == "ok ECANCELED ok ECANCELED ok", "after cancelling 2 and 4: " .. got)
 end
 
 function checks.getaddrinfo()

@@ -310,6 +310,52 @@ async def threadsafe():
         expect(got[t] == list(range(250)), f"thread {t}: {len(got[t])} calls, or out of order")
 
 
+async def readers():
+    # add_reader/add_writer watch file descriptors of ours (uv_poll), and
+    # the sock_* calls are built on them.
+    loop = asyncio.get_running_loop()
+    a, b = socket.socketpair()
+    a.setblocking(False)
+    b.setblocking(False)
+    got = loop.create_future()
+    loop.add_reader(b.fileno(), lambda: got.set_result(b.recv(100)) if not got.done() else None)
+    writable = loop.create_future()
+    loop.add_writer(a.fileno(), lambda: writable.set_result(True) if not writable.done() else None)
+    expect(await asyncio.wait_for(writable, 5), "add_writer")
+    loop.remove_writer(a.fileno())
+    a.send(b"ready")
+    expect(await asyncio.wait_for(got, 5) == b"ready", "add_reader")
+    loop.remove_reader(b.fileno())
+    a.close()
+    b.close()
+
+    # sock_accept, sock_connect, sock_sendall and sock_recv on plain sockets.
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.setblocking(False)
+    client = socket.socket()
+    client.setblocking(False)
+    accepted, _ = await asyncio.wait_for(asyncio.gather(
+        loop.sock_accept(listener), loop.sock_connect(client, listener.getsockname())), 5)
+    conn, _ = accepted
+    conn.setblocking(False)
+    data = os.urandom(500_000)
+    received = bytearray()
+
+    async def receive():
+        while len(received) < len(data):
+            chunk = await loop.sock_recv(conn, 65536)
+            if not chunk:
+                break
+            received.extend(chunk)
+
+    await asyncio.wait_for(asyncio.gather(loop.sock_sendall(client, data), receive()), 10)
+    expect(bytes(received) == data, f"sock_recv got {len(received)} of {len(data)} bytes")
+    for sock in (client, conn, listener):
+        sock.close()
+
+
 CHECKS = {
     "tcp_echo": tcp_echo,
     "udp": udp,
@@ -321,6 +367,7 @@ CHECKS = {
     "pipes": pipes,
     "tcp_many": tcp_many,
     "threadsafe": threadsafe,
+    "readers": readers,
 }
 
 
