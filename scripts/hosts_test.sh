@@ -10,7 +10,9 @@
 # runs both modes (or one) of every host (or one). Each host script prints
 # one PASS/FAIL line per check; this prints them and "N passed, M failed",
 # and exits non-zero if anything failed. A host that cannot run at all
-# counts as one failure. Installs the programs first when run as root.
+# counts as one failure. A check listed in cbindings_test/hosts/
+# known_failures.txt (a gouv bug not fixed yet) that fails on gouv prints
+# KNOWN and is counted apart. Installs the programs first when run as root.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$GOUV_ROOT" || exit 1
@@ -30,6 +32,7 @@ fi
 
 passed=0
 failed=0
+known=0
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 for mode in "${modes[@]}"; do
@@ -49,7 +52,9 @@ for mode in "${modes[@]}"; do
     fi
     passed=$((passed + p))
     failed=$((failed + f))
+    known=$((known + $(grep -c '^KNOWN ' "$out")))
   done
 done
+[ $known -gt 0 ] && echo "$known known failures on gouv (cbindings_test/hosts/known_failures.txt)"
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

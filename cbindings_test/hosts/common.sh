@@ -40,8 +40,19 @@ else
   fi
 fi
 
+# known_failures.txt lists checks that fail on gouv because of a gouv bug
+# nobody has fixed yet ("host check: why"). On gouv such a failure prints
+# KNOWN, with the reason, and does not count as failed; on the reference
+# the check must pass like any other.
+KNOWN_FILE=$HOSTS_DIR/known_failures.txt
+known_reason() {
+  [ "$MODE" = gouv ] && [ -f "$KNOWN_FILE" ] || return 1
+  awk -v key="$HOST $1:" 'index($0, key) == 1 { print substr($0, length(key) + 2); found = 1; exit } END { exit !found }' "$KNOWN_FILE"
+}
+
 host_passed=0
 host_failed=0
+host_known=0
 HOST_TMP=$(mktemp -d)
 trap 'rm -rf "$HOST_TMP"' EXIT
 check_out=$HOST_TMP/check.out
@@ -53,8 +64,11 @@ check() {
   local name=$1 rc t0 t1 secs why=""
   shift
   t0=$(date +%s.%N)
-  timeout -k 5 "$HOST_TIMEOUT" "$@" >"$check_out" 2>&1 </dev/null
-  rc=$?
+  # In a subshell whose stderr is discarded: when the program dies of a
+  # signal, timeout re-raises it on itself, and bash's "Segmentation fault"
+  # notice would land among the PASS/FAIL lines. The reason is printed
+  # below anyway.
+  rc=$( { timeout -k 5 "$HOST_TIMEOUT" "$@" >"$check_out" 2>&1 </dev/null; echo $?; } 2>/dev/null)
   t1=$(date +%s.%N)
   secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
   local mapped
@@ -68,9 +82,17 @@ check() {
   elif [ "$mapped" != "$WANT_LIB" ]; then
     why="loaded libuv '${mapped:-none found}', not $WANT_LIB"
   fi
+  local known
+  known=$(known_reason "$name")
   if [ -z "$why" ]; then
     printf 'PASS %-8s %-9s %-26s %5ss\n' "$HOST" "$MODE" "$name" "$secs"
+    [ -n "$known" ] && echo "    (listed in known_failures.txt, and passed: remove it from the list if it keeps passing)"
     host_passed=$((host_passed + 1))
+  elif [ -n "$known" ]; then
+    printf 'KNOWN %-7s %-9s %-26s %5ss  (%s)\n' "$HOST" "$MODE" "$name" "$secs" "$why"
+    echo "    known gouv bug: $known"
+    tail -n 8 "$check_out" | sed 's/^/    /'
+    host_known=$((host_known + 1))
   else
     printf 'FAIL %-8s %-9s %-26s %5ss  (%s)\n' "$HOST" "$MODE" "$name" "$secs" "$why"
     tail -n 25 "$check_out" | sed 's/^/    /'
@@ -80,6 +102,8 @@ check() {
 
 # host_done: the host's summary line and exit status.
 host_done() {
-  echo "$HOST ($MODE): $host_passed passed, $host_failed failed"
+  local k=""
+  [ $host_known -gt 0 ] && k=", $host_known known failures"
+  echo "$HOST ($MODE): $host_passed passed, $host_failed failed$k"
   [ $host_failed -eq 0 ]
 }
