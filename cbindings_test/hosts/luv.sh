@@ -13,8 +13,8 @@ if ! ldd "$mod" | grep 'libuv\.so\.1' >/dev/null; then
 fi
 cd "$HOSTS_DIR" || exit 1
 for c in timers idle_prepare_check run_once_self_stopping tcp_echo udp pipes spawn fs \
-  fs_watch poll thread_pool threads_async getaddrinfo signals os; do
-  # The thread pool check needs to know the pool's size.
+  fs_watch poll thread_pool cancel threads_async getaddrinfo signals os; do
+  # The thread pool checks need to know the pool's size.
   check "$c" env UV_THREADPOOL_SIZE=4 "$LUA" luv_workload.lua "$c"
 done
 host_done

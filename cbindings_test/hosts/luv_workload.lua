@@ -349,32 +349,68 @@ end
 function checks.thread_pool()
   -- uv.new_work runs its function on libuv's thread pool, in a Lua state
   -- of its own; after_work gets the results back on the loop thread.
-  local results = {}
+  -- luv keeps one Lua state per pool thread (in a uv_key_t) and sizes its
+  -- table of those states by UV_THREADPOOL_SIZE (luv.sh sets 4): work
+  -- must run on at most that many threads, as libuv's pool has exactly
+  -- that many. Each call reports the thread it ran on, and sleeps 1 ms so
+  -- that the calls overlap.
+  local results, threads, calls = {}, {}, 0
   local work = uv.new_work(function(n)
+    local f = io.open("/proc/thread-self/stat")
+    local tid = f:read("*n")
+    f:close()
     local s = 0
     for i = 1, n do s = s + i end
-    return n, s
-  end, function(n, s) results[n] = s end)
-  for n = 1, 24 do assert(work:queue(n * 1000)) end
+    require("luv").sleep(1)
+    return n, s, tid
+  end, function(n, s, tid)
+    results[n] = s
+    threads[tid] = true
+    calls = calls + 1
+  end)
+  for n = 1, 256 do assert(work:queue(n * 100)) end
   run_default()
-  for n = 1, 24 do
-    local m = n * 1000
+  expect(calls == 256, calls .. " of 256 work calls came back")
+  for n = 1, 256 do
+    local m = n * 100
     expect(results[m] == m * (m + 1) / 2, ("work %d gave %s"):format(m, tostring(results[m])))
   end
+  local count = 0
+  for _ in pairs(threads) do count = count + 1 end
+  expect(count >= 1 and count <= 4, ("work ran on %d threads, the pool has 4"):format(count))
+end
 
-  -- uv_cancel: with every pool thread (luv.sh runs this with
-  -- UV_THREADPOOL_SIZE=4) busy for 300 ms, fs requests queued behind them
-  -- have not started, and the cancelled ones complete with ECANCELED.
-  local slow = uv.new_work(function(ms) require("luv").sleep(ms); return ms end, function() end)
-  for _ = 1, 4 do assert(slow:queue(300)) end
+function checks.cancel()
+  -- uv_cancel: four blocking reads of empty pipes hold the pool's four
+  -- threads (luv.sh sets UV_THREADPOOL_SIZE=4), so fs requests queued
+  -- behind them have not started; the cancelled ones complete with
+  -- ECANCELED, the others once the pipes are written to.
+  local pipes = {}
+  local reads = 0
+  for i = 1, 4 do
+    pipes[i] = assert(uv.pipe())
+    uv.fs_read(pipes[i].read, 1, -1, function(err, data)
+      assert(not err, err)
+      expect(data == "x", "pipe read " .. tostring(data))
+      reads = reads + 1
+    end)
+  end
   local outcome, reqs = {}, {}
   for i = 1, 5 do
     reqs[i] = uv.fs_stat("/", function(err) outcome[i] = err and err:match("^%u+") or "ok" end)
   end
   expect(uv.cancel(reqs[2]) == 0 and uv.cancel(reqs[4]) == 0, "uv_cancel of a queued request failed")
+  -- Release the pool a little later.
+  local t = uv.new_timer()
+  t:start(50, 0, function()
+    t:close()
+    for i = 1, 4 do assert(uv.fs_write(pipes[i].write, "x")) end
+  end)
   run_default()
+  expect(reads == 4, reads .. " of 4 pipe reads finished")
   local got = table.concat(outcome, " ", 1, 5)
   expect(got == "ok ECANCELED ok ECANCELED ok", "after cancelling 2 and 4: " .. got)
+  for i = 1, 4 do uv.fs_close(pipes[i].read); uv.fs_close(pipes[i].write) end
 end
 
 function checks.getaddrinfo()
