@@ -17,4 +17,6 @@ export HOME=$HOST_TMP XDG_CONFIG_HOME=$HOST_TMP/config XDG_DATA_HOME=$HOST_TMP/d
 for c in timers jobs fs tcp rpc pty; do
   check "$c" env GOUV_HOST_CHECK="$c" "$NVIM" --headless -u NONE -i NONE -n -c 'luafile nvim_workload.lua'
 done
+# Not headless: nvim's terminal UI on a pseudo-terminal.
+check tui ./nvim_tui.sh "$HOST_TMP/tui"
 host_done
