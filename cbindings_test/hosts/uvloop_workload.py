@@ -129,15 +129,15 @@ async def subprocess_pipes():
     rc = await asyncio.wait_for(proc.wait(), 5)
     expect(rc == -signal.SIGTERM, f"killed child returned {rc}")
 
-    # Several children at once, each with its own output.
+    # Forty children at once, each with its own output and exit status.
     async def child(i):
         p = await asyncio.create_subprocess_exec(
-            "/bin/echo", str(i), stdout=asyncio.subprocess.PIPE)
+            "/bin/sh", "-c", f"echo {i}; exit {i % 7}", stdout=asyncio.subprocess.PIPE)
         out, _ = await p.communicate()
         return p.returncode, out
 
-    results = await asyncio.wait_for(asyncio.gather(*(child(i) for i in range(8))), 10)
-    expect(results == [(0, b"%d\n" % i) for i in range(8)], f"children: {results}")
+    results = await asyncio.wait_for(asyncio.gather(*(child(i) for i in range(40))), 10)
+    expect(results == [(i % 7, b"%d\n" % i) for i in range(40)], f"children: {results}")
 
     # A program that does not exist fails at spawn time.
     try:
