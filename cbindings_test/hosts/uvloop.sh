@@ -14,7 +14,7 @@ if ! ldd "$ext" | grep 'libuv\.so\.1' >/dev/null; then
   echo "FAIL uvloop: $ext does not link libuv.so.1 dynamically"; exit 1
 fi
 for c in tcp_echo tcp_many udp subprocess_pipes signals timers executor_getaddrinfo unix_sockets \
-  pipes threadsafe readers; do
+  pipes threadsafe readers loops_in_threads; do
   check "$c" "$PY" "$HOSTS_DIR/uvloop_workload.py" "$c"
 done
 host_done

@@ -361,6 +361,58 @@ async def readers():
         sock.close()
 
 
+def loops_in_threads():
+    # Six uvloop loops (six uv_loop_t), each on a thread of its own, at the
+    # same time: each serves and connects TCP, resolves through the shared
+    # thread pool and runs a timer. (Not a child process: uvloop refuses
+    # two loops spawning at once, "Racing with another loop to spawn".)
+    import threading
+
+    results = {}
+
+    def run(idx):
+        async def main():
+            async def handle(reader, writer):
+                data = await reader.read()
+                writer.write(data[::-1])
+                await writer.drain()
+                writer.close()
+
+            server = await asyncio.start_server(handle, "127.0.0.1", 0)
+            port = server.sockets[0].getsockname()[1]
+            good = 0
+            for _ in range(10):
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                payload = os.urandom(20_000)
+                writer.write(payload)
+                writer.write_eof()
+                good += await reader.read() == payload[::-1]
+                writer.close()
+            loop = asyncio.get_running_loop()
+            infos = await loop.getaddrinfo("localhost", 7000 + idx, type=socket.SOCK_STREAM)
+            ports = {sa[1] for *_, sa in infos}
+            fired = loop.create_future()
+            loop.call_later(0.01 * idx, fired.set_result, idx)
+            server.close()
+            await server.wait_closed()
+            return good, ports, await asyncio.wait_for(fired, 5)
+
+        loop = uvloop.new_event_loop()
+        try:
+            results[idx] = loop.run_until_complete(main())
+        except Exception as e:  # reported below, with the thread it came from
+            results[idx] = repr(e)
+        finally:
+            loop.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(15)
+    expect(results == {i: (10, {7000 + i}, i) for i in range(6)}, f"loops: {results}")
+
+
 CHECKS = {
     "tcp_echo": tcp_echo,
     "udp": udp,
@@ -375,8 +427,18 @@ CHECKS = {
     "readers": readers,
 }
 
+# Checks that create their own loops instead of running in asyncio.run().
+PLAIN_CHECKS = {
+    "loops_in_threads": loops_in_threads,
+}
+
 
 def main():
+    if sys.argv[1] in PLAIN_CHECKS:
+        PLAIN_CHECKS[sys.argv[1]]()
+        print_mapped_libuv()
+        print("ok", sys.argv[1])
+        return
     check = CHECKS[sys.argv[1]]
 
     async def run():
