@@ -6,10 +6,27 @@
  * gouv_wakeup word makes one eventfd write serve a burst of sends. Only
  * async-signal-safe operations are used: atomics and write(2). */
 #include "capi.h"
+#include "_cgo_export.h"
 
 #include <errno.h>
 #include <stdint.h>
 #include <unistd.h>
+
+/* An async handle is a light handle (docs/design.md, "Light handles"): its
+ * state is the uv_async_t, and the Go loop links it into its list of async
+ * handles when it drains the submission. It is active from birth. */
+int uv_async_init(uv_loop_t* loop, uv_async_t* handle, uv_async_cb cb) {
+  gouv_async_rec* a;
+
+  if (handle == NULL || !gouv_loop_is_open(loop))
+    return gouv_misuse("uv_async_init", handle);
+  a = (gouv_async_rec*)(void*)&handle->gouv_async_cb;
+  memset(a, 0, sizeof(*a));
+  a->cb = cb;
+  gouv_light_init(loop, (uv_handle_t*)handle, UV_ASYNC, GOUV_REC_ASYNC);
+  gouv_light_activate((uv_handle_t*)handle);
+  return 0;
+}
 
 int uv_async_send(uv_async_t* handle) {
   int expected = 0;

@@ -9,22 +9,28 @@ import (
 	"gouv/pool"
 )
 
-// cancelFuncs says how uv_cancel cancels each request type. Request types
-// that run on the pool register theirs from an init function (dns.go:
-// UV_GETADDRINFO, UV_GETNAMEINFO); a type without one gets
-// UV_EINVAL, as libuv gives for requests that cannot be cancelled.
-var cancelFuncs = map[C.uv_req_type]func(req *C.uv_req_t) C.int{}
-
-// registerCancel sets the cancel function of a request type; call it from
-// an init function only (the map is read without a lock afterwards).
-func registerCancel(t C.uv_req_type, fn func(req *C.uv_req_t) C.int) {
-	cancelFuncs[t] = fn
+// cancelOf says how uv_cancel cancels a request type: the types that run
+// on the pool have a function, and any other type gets nil, for which
+// uv_cancel answers UV_EINVAL as libuv does for requests that cannot be
+// cancelled. A switch rather than a table filled at start-up, so that no
+// mutable global decides it.
+func cancelOf(t C.uv_req_type) func(req *C.uv_req_t) C.int {
+	switch t {
+	case C.UV_WORK:
+		return cancelWork
+	case C.UV_FS:
+		return cancelFS
+	case C.UV_RANDOM:
+		return cancelRandom
+	case C.UV_GETADDRINFO:
+		return cancelGetaddrinfo
+	case C.UV_GETNAMEINFO:
+		return cancelGetnameinfo
+	}
+	return nil
 }
 
 func init() {
-	registerCancel(C.UV_WORK, cancelWork)
-	registerCancel(C.UV_FS, cancelFS)
-	registerCancel(C.UV_RANDOM, cancelRandom)
 	// Read UV_THREADPOOL_SIZE with libc's getenv: a host that calls
 	// setenv(3) before its first request must be heard.
 	pool.Getenv = func(name string) string {
@@ -56,7 +62,7 @@ func uv_cancel(req *C.uv_req_t) C.int {
 	if req == nil {
 		return C.UV_EINVAL
 	}
-	if fn := cancelFuncs[req._type]; fn != nil {
+	if fn := cancelOf(req._type); fn != nil {
 		return fn(req)
 	}
 	return C.UV_EINVAL

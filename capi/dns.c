@@ -45,6 +45,10 @@ void gouv_getaddrinfo_work(uv_getaddrinfo_t* req) {
   int err = getaddrinfo(req->gouv_hostname, req->gouv_service,
                         req->gouv_hints, &req->addrinfo);
   req->retcode = gouv_eai_error(err);
+  /* POSIX leaves the result unspecified on failure; the host will pass
+   * it to uv_freeaddrinfo all the same. */
+  if (err != 0)
+    req->addrinfo = NULL;
 }
 
 void gouv_getnameinfo_work(uv_getnameinfo_t* req) {

@@ -27,11 +27,6 @@ func cancelGetnameinfo(r *C.uv_req_t) C.int {
 	return cancelPoolReq(reqOf(req.loop, unsafe.Pointer(req), &req.gouv_work))
 }
 
-func init() {
-	registerCancel(C.UV_GETADDRINFO, cancelGetaddrinfo)
-	registerCancel(C.UV_GETNAMEINFO, cancelGetnameinfo)
-}
-
 // cbytes views a NUL-terminated C string (without its NUL) for the
 // duration of the call that received it.
 func cbytes(s *C.char) []byte {
@@ -40,11 +35,23 @@ func cbytes(s *C.char) []byte {
 
 //export gouv_getaddrinfo
 func gouv_getaddrinfo(cl *C.uv_loop_t, req *C.uv_getaddrinfo_t, cb C.uv_getaddrinfo_cb, node, service *C.char, hints *C.struct_addrinfo) C.int {
-	if req == nil || (node == nil && service == nil) {
+	if req == nil {
 		return C.UV_EINVAL
 	}
-	s := stateOf(cl)
-	if s == nil {
+	// A host frees req.addrinfo whatever the outcome, so it must never be
+	// left holding what the request's memory happened to contain.
+	req.addrinfo = nil
+	if node == nil && service == nil {
+		return C.UV_EINVAL
+	}
+	// A synchronous lookup needs no loop (newer libuv accepts NULL for
+	// it); a queued one does.
+	var s *loopState
+	if cl != nil {
+		if s = stateOf(cl); s == nil {
+			return C.UV_EINVAL
+		}
+	} else if cb != nil {
 		return C.UV_EINVAL
 	}
 	var hostBuf [uvio.IDNAMaxLen + 1]byte

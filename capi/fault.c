@@ -1,4 +1,4 @@
-/* Fault-handler chaining (DESIGN, "Signals and processes").
+/* Fault-handler chaining (docs/design.md, "Signals and processes").
  *
  * The Go runtime handles SIGSEGV/SIGBUS/SIGFPE/SIGILL in its own code
  * (a nil dereference becomes a panic) and forwards other faults to the

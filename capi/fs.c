@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -132,45 +133,154 @@ static int fs_bufs(uv_fs_t* req, const uv_buf_t bufs[], unsigned int nbufs,
   return 0;
 }
 
-/* Synchronous stat, lstat and fstat are served here, without entering Go:
- * hosts call them in tight loops (Node's module resolution stats every
- * candidate path), and a crossing plus Go's syscall bookkeeping cost more
- * than the statx itself. The fields are filled as io/fs.go fills them. */
+/* stat, lstat and fstat have one implementation, this one, whoever asks:
+ * synchronous calls run it on the caller's thread without entering Go
+ * (hosts call them in tight loops: Node's module resolution stats every
+ * candidate path, and a crossing plus Go's syscall bookkeeping cost more
+ * than the statx itself), and the pool's requests and fs_poll reach it
+ * from Go through uvio.StatFunc (stat.go), so every path fills uv_stat_t
+ * alike (docs/design.md, "Files").
+ *
+ * statx is tried first: unlike the old calls it reports birth time. Where
+ * the kernel refuses it as libuv expects it may (ENOSYS on kernels before
+ * 4.11, EPERM from seccomp filters that predate it, EINVAL, EOPNOTSUPP on
+ * some network file systems), the old call fills the fields the way
+ * libuv's fallback does, birth time being the change time. ENOSYS, EPERM
+ * and EINVAL hold for every later call, so they are remembered and statx
+ * is not tried again; EOPNOTSUPP belongs to one file system, so only that
+ * call falls back. */
+static atomic_int statx_refused;
+
 static uv_timespec_t fs_ts(struct statx_timestamp t) {
   uv_timespec_t r = {t.tv_sec, t.tv_nsec};
   return r;
 }
 
-static int fs_statx_sync(uv_fs_t* req, int dirfd, const char* path, int flags) {
-  struct statx x;
-  uv_stat_t* st = &req->statbuf;
-  int r;
-  do
-    r = (int)syscall(SYS_statx, dirfd, path, flags | AT_STATX_SYNC_AS_STAT,
-                     STATX_BASIC_STATS | STATX_BTIME, &x);
-  while (r == -1 && errno == EINTR);
-  if (r == -1) {
-    req->result = -errno;
-    return (int)req->result;
-  }
-  st->st_dev = makedev(x.stx_dev_major, x.stx_dev_minor);
-  st->st_mode = x.stx_mode;
-  st->st_nlink = x.stx_nlink;
-  st->st_uid = x.stx_uid;
-  st->st_gid = x.stx_gid;
-  st->st_rdev = makedev(x.stx_rdev_major, x.stx_rdev_minor);
-  st->st_ino = x.stx_ino;
-  st->st_size = x.stx_size;
-  st->st_blksize = x.stx_blksize;
-  st->st_blocks = x.stx_blocks;
+static uv_timespec_t fs_ts_old(struct timespec t) {
+  uv_timespec_t r = {t.tv_sec, t.tv_nsec};
+  return r;
+}
+
+static inline __attribute__((always_inline)) void
+fs_from_statx(uv_stat_t* st, const struct statx* x) {
+  st->st_dev = makedev(x->stx_dev_major, x->stx_dev_minor);
+  st->st_mode = x->stx_mode;
+  st->st_nlink = x->stx_nlink;
+  st->st_uid = x->stx_uid;
+  st->st_gid = x->stx_gid;
+  st->st_rdev = makedev(x->stx_rdev_major, x->stx_rdev_minor);
+  st->st_ino = x->stx_ino;
+  st->st_size = x->stx_size;
+  st->st_blksize = x->stx_blksize;
+  st->st_blocks = x->stx_blocks;
   st->st_flags = 0;
   st->st_gen = 0;
-  st->st_atim = fs_ts(x.stx_atime);
-  st->st_mtim = fs_ts(x.stx_mtime);
-  st->st_ctim = fs_ts(x.stx_ctime);
-  st->st_birthtim = fs_ts(x.stx_btime);
-  req->ptr = st;
+  st->st_atim = fs_ts(x->stx_atime);
+  st->st_mtim = fs_ts(x->stx_mtime);
+  st->st_ctim = fs_ts(x->stx_ctime);
+  st->st_birthtim = fs_ts(x->stx_btime);
+}
+
+static void fs_from_stat(uv_stat_t* st, const struct stat* s) {
+  st->st_dev = s->st_dev;
+  st->st_mode = s->st_mode;
+  st->st_nlink = s->st_nlink;
+  st->st_uid = s->st_uid;
+  st->st_gid = s->st_gid;
+  st->st_rdev = s->st_rdev;
+  st->st_ino = s->st_ino;
+  st->st_size = s->st_size;
+  st->st_blksize = s->st_blksize;
+  st->st_blocks = s->st_blocks;
+  st->st_flags = 0;
+  st->st_gen = 0;
+  st->st_atim = fs_ts_old(s->st_atim);
+  st->st_mtim = fs_ts_old(s->st_mtim);
+  st->st_ctim = fs_ts_old(s->st_ctim);
+  st->st_birthtim = st->st_ctim; /* the old calls do not know it */
+}
+
+/* One statx: 0 and st filled, -errno for an answer to pass on, or 1 when
+ * the caller must use the old call instead. Inlined into both callers:
+ * the synchronous path is measured in nanoseconds. */
+static inline __attribute__((always_inline)) int
+fs_try_statx(int type, int fd, const char* path, uv_stat_t* st) {
+  struct statx x;
+  int dirfd = AT_FDCWD, flags = AT_STATX_SYNC_AS_STAT;
+  long r;
+  if (atomic_load_explicit(&statx_refused, memory_order_relaxed))
+    return 1;
+  if (type == UV_FS_FSTAT) {
+    dirfd = fd;
+    path = "";
+    flags |= AT_EMPTY_PATH;
+  } else if (type == UV_FS_LSTAT) {
+    flags |= AT_SYMLINK_NOFOLLOW;
+  }
+  do
+    r = syscall(SYS_statx, dirfd, path, flags,
+                STATX_BASIC_STATS | STATX_BTIME, &x);
+  while (r == -1 && errno == EINTR);
+  if (r == 0) {
+    fs_from_statx(st, &x);
+    return 0;
+  }
+  if (r == -1 && errno == EOPNOTSUPP)
+    return 1;
+  /* A return other than 0 or -1 means statx is not really there either:
+   * it is remembered like ENOSYS. */
+  if (r != -1 || errno == ENOSYS || errno == EPERM || errno == EINVAL) {
+    atomic_store_explicit(&statx_refused, 1, memory_order_relaxed);
+    return 1;
+  }
+  return -errno;
+}
+
+/* The old call, for when statx is not to be used. */
+static __attribute__((noinline, cold)) int
+fs_stat_old(int type, int fd, const char* path, uv_stat_t* st) {
+  struct stat s;
+  int r;
+  do {
+    if (type == UV_FS_FSTAT)
+      r = fstat(fd, &s);
+    else if (type == UV_FS_LSTAT)
+      r = lstat(path, &s);
+    else
+      r = stat(path, &s);
+  } while (r == -1 && errno == EINTR);
+  if (r == -1)
+    return -errno;
+  fs_from_stat(st, &s);
   return 0;
+}
+
+/* The stat itself; st and, but for fstat, path are not NULL. */
+static inline __attribute__((always_inline)) int
+fs_stat_into(int type, int fd, const char* path, uv_stat_t* st) {
+  int r = fs_try_statx(type, fd, path, st);
+  if (r <= 0)
+    return r;
+  return fs_stat_old(type, fd, path, st);
+}
+
+int gouv_fs_stat_into(int type, int fd, const char* path, uv_stat_t* st) {
+  uv_stat_t scratch;
+  if (st == NULL)
+    st = &scratch;
+  if (type != UV_FS_FSTAT && path == NULL)
+    return UV_EINVAL;
+  return fs_stat_into(type, fd, path, st);
+}
+
+/* A synchronous stat: the result and pointer as libuv leaves them. */
+static int fs_stat_sync(uv_fs_t* req) {
+  int r = fs_stat_into(req->fs_type, GOUV_FS_FILE(req), req->path,
+                       &req->statbuf);
+  req->result = r;
+  if (r == 0)
+    req->ptr = &req->statbuf;
+  return r;
 }
 
 /* Runs a prepared request: the synchronous stats here, the rest in Go. */
@@ -178,11 +288,9 @@ static int fs_run(uv_fs_t* req) {
   if (req->cb == NULL) {
     switch (req->fs_type) {
     case UV_FS_STAT:
-      return fs_statx_sync(req, AT_FDCWD, req->path, 0);
     case UV_FS_LSTAT:
-      return fs_statx_sync(req, AT_FDCWD, req->path, AT_SYMLINK_NOFOLLOW);
     case UV_FS_FSTAT:
-      return fs_statx_sync(req, GOUV_FS_FILE(req), "", AT_EMPTY_PATH);
+      return fs_stat_sync(req);
     default:
       break;
     }
@@ -294,6 +402,10 @@ static int fs_rw(uv_loop_t* loop, uv_fs_t* req, uv_fs_type type, uv_file file,
                  uv_fs_cb cb) {
   FS_TRY(fs_init(loop, req, type, cb));
   GOUV_FS_FILE(req) = file;
+  /* Newer libuv refuses a write no single system call could make, and
+   * lets a read ask for more: the kernel shortens it. */
+  if (type == UV_FS_WRITE && gouv_check_bufs(bufs, nbufs) != 0)
+    return UV_EINVAL;
   FS_TRY(fs_bufs(req, bufs, nbufs, cb));
   gouv_fs_set_off(req, offset);
   return fs_run(req);
@@ -388,6 +500,9 @@ int uv_fs_sendfile(uv_loop_t* loop, uv_fs_t* req, uv_file out_fd,
                    uv_file in_fd, int64_t in_offset, size_t length,
                    uv_fs_cb cb) {
   FS_INIT(SENDFILE);
+  /* As for writes: newer libuv refuses more than one call could move. */
+  if (length > 0x7ffff000u)
+    return UV_EINVAL;
   GOUV_FS_FILE(req) = in_fd;
   GOUV_FS_FLAGS(req) = out_fd;
   gouv_fs_set_off(req, in_offset);

@@ -4,7 +4,6 @@ package main
 import "C"
 
 import (
-	"sync"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -32,17 +31,30 @@ func (f *fsState) reset() {
 	f.r = uvio.FSReq{Entries: ents}
 }
 
-// Open directories (uv_dir_t) and their Go state. A uv_dir_t may be read
-// from any loop's pool work, hence the lock; opendir and closedir are rare.
-var (
-	dirsMu sync.Mutex
-	dirs   = map[unsafe.Pointer]*uvio.Dir{}
-)
+// An open directory's Go state (uvio.Dir, which holds no pointers) lives
+// in the same allocation as its uv_dir_t, after it, and the uv_dir_t's
+// private gouv_dir points at it. The uv_dir_t is the directory's one
+// owner, as in libuv: it is not tied to a loop (a synchronous opendir may
+// have none, and any loop may read it), and closedir frees both at once
+// (docs/design.md, "Files").
+const dirStateOff = (C.sizeof_uv_dir_t + 7) &^ 7
 
 func dirOf(d unsafe.Pointer) *uvio.Dir {
-	dirsMu.Lock()
-	defer dirsMu.Unlock()
-	return dirs[d]
+	return (*uvio.Dir)((*C.uv_dir_t)(d).gouv_dir)
+}
+
+// newDir makes the uv_dir_t of a directory opened into od, moving od's
+// state into it; nil if memory runs out.
+func newDir(od *uvio.Dir) *C.uv_dir_t {
+	p := C.gouv__calloc(1, C.size_t(dirStateOff+unsafe.Sizeof(uvio.Dir{})))
+	if p == nil {
+		return nil
+	}
+	d := (*C.uv_dir_t)(p)
+	st := unsafe.Add(p, dirStateOff)
+	*(*uvio.Dir)(st) = *od
+	d.gouv_dir = st
+	return d
 }
 
 // fsFill copies a request's arguments into r. The paths and buffers stay
@@ -111,15 +123,12 @@ func fsFinish(r *uvio.FSReq, req *C.uv_fs_t) {
 	case uvio.FSScandir:
 		fsScandirToC(r, req)
 	case uvio.FSOpendir:
-		d := (*C.uv_dir_t)(C.gouv__calloc(1, C.sizeof_uv_dir_t))
+		d := newDir(r.Dir)
 		if d == nil {
 			r.Dir.Close()
 			req.result = C.UV_ENOMEM
 			return
 		}
-		dirsMu.Lock()
-		dirs[unsafe.Pointer(d)] = r.Dir
-		dirsMu.Unlock()
 		req.ptr = unsafe.Pointer(d)
 	case uvio.FSReaddir:
 		d := (*C.uv_dir_t)(req.ptr)
@@ -129,9 +138,7 @@ func fsFinish(r *uvio.FSReq, req *C.uv_fs_t) {
 			ents[i]._type = C.uv_dirent_type_t(e.Type)
 		}
 	case uvio.FSClosedir:
-		dirsMu.Lock()
-		delete(dirs, req.ptr)
-		dirsMu.Unlock()
+		// The directory's Go state goes with it (newDir).
 		C.gouv__free(req.ptr)
 		req.ptr = nil
 	}

@@ -68,4 +68,9 @@ char* gouv_fs_strndup(const char* s, size_t n);
 char* gouv_fs_getenv(const char* name);
 int gouv_fs_copy_path(const char* path, size_t len, char* buffer, size_t* size);
 
+/* The one stat, lstat and fstat (fs.c): type is UV_FS_STAT, UV_FS_LSTAT or
+ * UV_FS_FSTAT, fd is fstat's and path the others'. 0 with st filled, or a
+ * negated errno. Safe on any thread. */
+int gouv_fs_stat_into(int type, int fd, const char* path, uv_stat_t* st);
+
 #endif

@@ -9,10 +9,6 @@ import (
 	uvio "gouv/io"
 )
 
-// fsEventLoops marks the loops (by id) whose close must release their
-// inotify descriptor.
-var fsEventLoops [maxLoops]bool
-
 func fsEventFired(e *uvio.FSEvent, name []byte, events int) {
 	// name is NUL-terminated Go memory holding no pointers, read by the
 	// callback only during the call.
@@ -27,17 +23,11 @@ func uv_fs_event_init(cl *C.uv_loop_t, h *C.uv_fs_event_t) C.int {
 	}
 	ch := (*C.uv_handle_t)(unsafe.Pointer(h))
 	e := &uvio.FSEvent{}
-	uvio.InitFSEvent(s.l, e, C.UV_FS_EVENT, cflags(ch))
+	uvio.InitFSEvent(s.l, e, C.UV_FS_EVENT, recOf(ch))
 	initHandle(s, ch, cl, C.UV_FS_EVENT, e)
 	h.path = nil
-	if !fsEventLoops[s.id] {
-		fsEventLoops[s.id] = true
-		id, l := s.id, s.l
-		s.extra = append(s.extra, func() {
-			uvio.CloseFSEvents(l)
-			fsEventLoops[id] = false
-		})
-	}
+	// The loop's close releases its inotify descriptor (loopext.go).
+	s.extOf().fsEvents = true
 	return 0
 }
 

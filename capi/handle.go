@@ -5,15 +5,21 @@ import "C"
 
 import "unsafe"
 
-//export uv_close
-func uv_close(ch *C.uv_handle_t, cb C.uv_close_cb) {
-	obj, s := handleOf(unsafe.Pointer(ch))
+// gouv_close_go is uv_close for handles with Go state, and for misuse
+// (handle.c sends light handles' closes nowhere near Go).
+//
+//export gouv_close_go
+func gouv_close_go(ch *C.uv_handle_t, cb C.uv_close_cb) {
+	obj, _ := handleOf(unsafe.Pointer(ch))
 	if obj == nil {
-		if ch != nil {
+		switch {
+		case ch == nil:
+			debugf("uv_close: NULL handle")
+		case ch.gouv_gen == C.GOUV_HANDLE_TAG && ch.gouv_slot == 0:
+			debugf("uv_close: %s handle %s is already closing", typeName(ch._type), ptr(unsafe.Pointer(ch)))
+		default:
 			debugf("uv_close: %s handle %s is not open (closed twice, or never initialised)",
 				typeName(ch._type), ptr(unsafe.Pointer(ch)))
-		} else {
-			debugf("uv_close: NULL handle")
 		}
 		return
 	}
@@ -23,21 +29,19 @@ func uv_close(ch *C.uv_handle_t, cb C.uv_close_cb) {
 		return
 	}
 	ch.close_cb = cb
-	// A timer started in C must be in the heap before its close stops it.
-	s.syncTimers()
 	h.Close(closeDone)
 }
 
 //export uv_ref
 func uv_ref(ch *C.uv_handle_t) {
-	if obj, _ := handleOf(unsafe.Pointer(ch)); obj != nil {
-		obj.Base().Ref()
+	if r, s := openRec(unsafe.Pointer(ch)); r != nil {
+		s.l.Ref(r)
 	}
 }
 
 //export uv_unref
 func uv_unref(ch *C.uv_handle_t) {
-	if obj, _ := handleOf(unsafe.Pointer(ch)); obj != nil {
-		obj.Base().Unref()
+	if r, s := openRec(unsafe.Pointer(ch)); r != nil {
+		s.l.Unref(r)
 	}
 }

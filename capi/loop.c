@@ -116,15 +116,15 @@ void uv_update_time(uv_loop_t* loop) {
 static void print_one(uv_handle_t* h, void* arg) {
   FILE* stream = arg;
   fprintf(stream, "[%c%c%c] %-8s %p\n",
-          (h->flags & 0x8) ? 'R' : '-',
-          (h->flags & 0x4) ? 'A' : '-',
-          (h->flags & 0x10) ? 'I' : '-',
+          (h->flags & GOUV_FLAG_REF) ? 'R' : '-',
+          (h->flags & GOUV_FLAG_ACTIVE) ? 'A' : '-',
+          (h->flags & GOUV_FLAG_INTERNAL) ? 'I' : '-',
           uv_handle_type_name(h->type),
           (void*)h);
 }
 
 static void print_active(uv_handle_t* h, void* arg) {
-  if (h->flags & 0x4)
+  if (h->flags & GOUV_FLAG_ACTIVE)
     print_one(h, arg);
 }
 

@@ -21,6 +21,7 @@ func wordsOf(cl *C.uv_loop_t) *loop.Words {
 		Time:          (*uint64)(unsafe.Pointer(&cl.time)),
 		Wakeup:        (*uint32)(unsafe.Pointer(&cl.gouv_wakeup)),
 		TimerSeq:      (*uint64)(unsafe.Pointer(&cl.gouv_timer_seq)),
+		Sub:           (*loop.Submissions)(unsafe.Pointer(&cl.gouv_sub)),
 	}
 }
 
@@ -39,7 +40,7 @@ func gouv_loop_init(cl *C.uv_loop_t) C.int {
 		return C.UV_ENOMEM
 	}
 	l.User = unsafe.Pointer(cl)
-	l.SetTimerSync(s.syncTimers)
+	l.SetLight(lightHooks)
 	l.SetPendingSource(s.hasStagedWrites, s.runStagedWrites)
 	l.SetWait(waitInC)
 	cl.backend_fd = C.int(l.BackendFD())
@@ -150,8 +151,8 @@ func uv_walk(cl *C.uv_loop_t, cb C.uv_walk_cb, arg unsafe.Pointer) {
 	if s == nil || cb == nil {
 		return
 	}
-	s.l.Walk(func(h *loop.Handle) {
-		C.gouv_call_walk(unsafe.Pointer(cb), h.User, arg)
+	s.l.Walk(func(r *loop.Rec) {
+		C.gouv_call_walk(unsafe.Pointer(cb), unsafe.Pointer(handleOfRec(r)), arg)
 	})
 }
 

@@ -2,11 +2,12 @@
 // libgouv.so.1 (and the drop-in libuv.so.1), with -buildmode=c-archive
 // libgouv.a. It is the only package that imports "C".
 //
-// It translates and nothing else: C structs to Go objects and back, Go
-// errors to UV_E* codes, and host callbacks through C trampolines. Every
-// handle and request is allocated by the host; their private areas hold
-// integers only (a slot in the loop's table and a tag), never Go pointers,
-// and the Go objects keep the C pointers.
+// It adapts C structs to the Go layers and back, Go errors to UV_E*
+// codes, and host callbacks through C trampolines; and it holds the C that
+// must be C, including the calls of light handles (timers), which run over
+// handle memory without entering Go (docs/design.md). Every handle and
+// request is allocated by the host; their private areas hold the loop's
+// records and integers, never Go pointers.
 package main
 
 // #cgo CFLAGS: -I${SRCDIR}/../include -O2 -Wall

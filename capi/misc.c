@@ -18,15 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "uv.h"
+#include "capi.h"
 #include "internal.h"
-
-/* The bits libuv 1.44 keeps in handle->flags, at libuv's values, because
- * hosts in the wild test them directly. */
-#define GOUV__HANDLE_CLOSING 0x1u
-#define GOUV__HANDLE_CLOSED 0x2u
-#define GOUV__HANDLE_ACTIVE 0x4u
-#define GOUV__HANDLE_REF 0x8u
 
 /* Version. The number is libuv's, since that is the ABI we implement; the
  * string says gouv so `node -p process.versions.uv` tells which is loaded. */
@@ -233,15 +226,15 @@ uv_loop_t* uv_handle_get_loop(const uv_handle_t* handle) {
 }
 
 int uv_is_active(const uv_handle_t* handle) {
-  return (handle->flags & GOUV__HANDLE_ACTIVE) != 0;
+  return (handle->flags & GOUV_FLAG_ACTIVE) != 0;
 }
 
 int uv_is_closing(const uv_handle_t* handle) {
-  return (handle->flags & (GOUV__HANDLE_CLOSING | GOUV__HANDLE_CLOSED)) != 0;
+  return (handle->flags & (GOUV_FLAG_CLOSING | GOUV_FLAG_CLOSED)) != 0;
 }
 
 int uv_has_ref(const uv_handle_t* handle) {
-  return (handle->flags & GOUV__HANDLE_REF) != 0;
+  return (handle->flags & GOUV_FLAG_REF) != 0;
 }
 
 size_t uv_stream_get_write_queue_size(const uv_stream_t* stream) {

@@ -1,6 +1,6 @@
 /* OS helpers that are thin wrappers over libc: the environment, users,
  * host names, priorities, the working directory and resource usage. They
- * stay in C (DESIGN, "What stays in C"): the environment in particular is
+ * stay in C (docs/design.md, "What stays in C"): the environment in particular is
  * libc's `environ`, which the host changes with setenv(3) behind Go's back,
  * so reading it from Go would see a stale copy. Helpers that parse /proc
  * and /sys are Go (io/os.go, capi/os.go). */

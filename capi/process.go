@@ -143,7 +143,7 @@ func gouv_spawn(cl *C.uv_loop_t, cp *C.uv_process_t, o *C.uv_process_options_t, 
 	}
 	ch := (*C.uv_handle_t)(unsafe.Pointer(cp))
 	p := &uvio.Process{}
-	uvio.InitProcess(s.l, p, C.UV_PROCESS, cflags(ch))
+	uvio.InitProcess(s.l, p, C.UV_PROCESS, recOf(ch))
 	initHandle(s, ch, cl, C.UV_PROCESS, p)
 	cp.pid = 0
 	cp.exit_cb = nil

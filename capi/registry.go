@@ -15,7 +15,7 @@ import (
 // field: loops is a fixed table of atomic pointers, so any thread can look
 // a loop up without a lock (loops are created and closed on many threads,
 // one per Node worker). Index 0 is never used, so zeroed memory is no loop.
-const maxLoops = 1 << 16
+const maxLoops = C.GOUV_MAX_LOOPS
 
 var (
 	loops     [maxLoops]atomic.Pointer[loopState]
@@ -25,19 +25,16 @@ var (
 )
 
 // handleObj is what every Go handle type embedding loop.Handle provides.
-type handleObj interface {
-	Base() *loop.Handle
-}
+type handleObj = loop.Object
 
-// loopState is the Go side of one C loop: the loop itself and the table of
-// its handles by slot. Only the loop's own thread touches the table.
+// loopState is the Go side of one C loop: the loop itself, which also
+// keeps the table of its handles' Go objects by slot.
 type loopState struct {
 	l     *loop.Loop
 	c     *C.uv_loop_t
 	id    uint32
-	objs  []handleObj
-	free  []uint32
 	extra []func() // run at close: release what capi added to the loop
+	ext   loopExt  // per-loop tables of the request and fs areas (loopext.go)
 }
 
 func registerLoop(s *loopState) bool {
@@ -83,33 +80,26 @@ func stateOf(cl *C.uv_loop_t) *loopState {
 	return s
 }
 
-// add gives obj a slot in the loop's table and stamps the C handle.
+// recOf returns the loop's record inside a C handle (loop.Rec, laid out
+// over handle_queue..flags; layout.go checks that at compile time).
+func recOf(ch *C.uv_handle_t) *loop.Rec {
+	return (*loop.Rec)(unsafe.Pointer(&ch.handle_queue))
+}
+
+// handleOfRec returns the C handle that holds a record.
+func handleOfRec(r *loop.Rec) *C.uv_handle_t {
+	return (*C.uv_handle_t)(unsafe.Add(unsafe.Pointer(r), -int(unsafe.Offsetof(C.uv_handle_t{}.handle_queue))))
+}
+
+// add stamps a C handle whose Go object the loop has just initialised.
 func (s *loopState) add(ch *C.uv_handle_t, obj handleObj) {
-	var slot uint32
-	if n := len(s.free); n > 0 {
-		slot = s.free[n-1]
-		s.free = s.free[:n-1]
-		s.objs[slot] = obj
-	} else {
-		slot = uint32(len(s.objs))
-		s.objs = append(s.objs, obj)
-	}
-	ch.gouv_slot = C.uint32_t(slot)
 	ch.gouv_gen = C.GOUV_HANDLE_TAG
 	obj.Base().User = unsafe.Pointer(ch)
 }
 
-// remove frees the slot of a handle whose close has finished.
-func (s *loopState) remove(ch *C.uv_handle_t) {
-	slot := uint32(ch.gouv_slot)
-	s.objs[slot] = nil
-	s.free = append(s.free, slot)
-	ch.gouv_gen = 0
-}
-
-// handleOf returns the Go object of an initialised, not yet closed C
-// handle, or nil.
-func handleOf(hp unsafe.Pointer) (handleObj, *loopState) {
+// openRec returns the record and loop of an initialised, not yet closed C
+// handle, with or without a Go object, or nil.
+func openRec(hp unsafe.Pointer) (*loop.Rec, *loopState) {
 	ch := (*C.uv_handle_t)(hp)
 	if ch == nil || ch.gouv_gen != C.GOUV_HANDLE_TAG {
 		return nil, nil
@@ -118,15 +108,24 @@ func handleOf(hp unsafe.Pointer) (handleObj, *loopState) {
 	if s == nil {
 		return nil, nil
 	}
-	slot := int(ch.gouv_slot)
-	if slot >= len(s.objs) {
+	r := recOf(ch)
+	if r.Slot != 0 {
+		obj := s.l.Object(r)
+		if obj == nil || obj.Base().User != hp {
+			return nil, nil
+		}
+	}
+	return r, s
+}
+
+// handleOf returns the Go object of an initialised, not yet closed C
+// handle, or nil (also for a light handle, which has none).
+func handleOf(hp unsafe.Pointer) (handleObj, *loopState) {
+	r, s := openRec(hp)
+	if r == nil || r.Slot == 0 {
 		return nil, nil
 	}
-	obj := s.objs[slot]
-	if obj == nil || obj.Base().User != hp {
-		return nil, nil
-	}
-	return obj, s
+	return s.l.Object(r), s
 }
 
 // lookup returns the Go object of type T behind a C handle, or the zero T
@@ -142,9 +141,7 @@ func lookup[T handleObj](hp unsafe.Pointer) (T, bool) {
 // from its close_cb.
 func closeDone(h *loop.Handle) {
 	ch := (*C.uv_handle_t)(h.User)
-	if s := stateOf(ch.loop); s != nil {
-		s.remove(ch)
-	}
+	ch.gouv_gen = 0
 	if cb := ch.close_cb; cb != nil {
 		C.gouv_call_handle(unsafe.Pointer(cb), unsafe.Pointer(ch))
 	}

@@ -64,7 +64,7 @@ int gouv_sig_install(int signum) {
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     /* Full mask: the handler never nests with another of ours. ONSTACK
-     * because a Go-created thread may still take it (DESIGN). */
+     * because a Go-created thread may still take it (docs/design.md, "Signals and processes"). */
     sigfillset(&sa.sa_mask);
     sa.sa_sigaction = gouv__sig_handler;
     sa.sa_flags = SA_ONSTACK | SA_RESTART | SA_SIGINFO;
@@ -131,7 +131,7 @@ void gouv_call_signal(void* fn, void* handle, int signum) {
 
 /* --- The signal mask of Go-created threads. ---
  *
- * Asynchronous signals never reach a Go-created thread (DESIGN, "Signals
+ * Asynchronous signals never reach a Go-created thread (docs/design.md, "Signals
  * and processes"): hosts install handlers without SA_ONSTACK, and such a
  * handler running on a goroutine's small stack crashes the process.
  *

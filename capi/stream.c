@@ -203,6 +203,7 @@ void gouv_run_staged_writes(uv_loop_t* loop) {
 int uv_write(uv_write_t* req, uv_stream_t* handle, const uv_buf_t bufs[],
              unsigned int nbufs, uv_write_cb cb) {
   ssize_t n;
+  if (gouv_check_bufs(bufs, nbufs) != 0) return UV_EINVAL;
   if (req != NULL && write_direct(handle, bufs, nbufs)) {
     n = write_now(handle, bufs, nbufs);
     if (n >= 0 && (size_t)n == bufs_len(bufs, nbufs))
@@ -226,6 +227,7 @@ int uv_write2(uv_write_t* req, uv_stream_t* handle, const uv_buf_t bufs[],
 
 int uv_try_write(uv_stream_t* handle, const uv_buf_t bufs[], unsigned int nbufs) {
   ssize_t n;
+  if (gouv_check_bufs(bufs, nbufs) != 0) return UV_EINVAL;
   if (write_direct(handle, bufs, nbufs)) {
     n = write_now(handle, bufs, nbufs);
     if (n == 0 && bufs_len(bufs, nbufs) > 0)

@@ -105,16 +105,17 @@ func streamStatus(err error) C.int {
 }
 
 // streamWords points a Go stream at the words of the C handle that hosts
-// read: flags, io_watcher.fd and write_queue_size. The pointers are into
-// host memory that outlives the Go stream's use of it (until close_cb);
-// the Go types match the C field sizes (unsigned int, int, size_t).
-func streamWords(cs *C.uv_stream_t) (*uint32, *int32, *uint64) {
+// read: its record (with flags), io_watcher.fd and write_queue_size. The
+// pointers are into host memory that outlives the Go stream's use of it
+// (until close_cb); the Go types match the C field sizes (unsigned int,
+// int, size_t).
+func streamWords(cs *C.uv_stream_t) (*loop.Rec, *int32, *uint64) {
 	ch := (*C.uv_handle_t)(unsafe.Pointer(cs))
 	cs.alloc_cb = nil
 	cs.read_cb = nil
 	cs.gouv_stream_a = [2]unsafe.Pointer{}
 	cs.gouv_stream_b = [7]unsafe.Pointer{}
-	return cflags(ch),
+	return recOf(ch),
 		(*int32)(unsafe.Pointer(&cs.io_watcher.fd)),
 		(*uint64)(unsafe.Pointer(&cs.write_queue_size))
 }

@@ -6,8 +6,9 @@
 #include "capi.h"
 #include <sys/types.h>
 
-/* Stream state bits in uv_handle_t.flags, at libuv 1.44's values. */
-#define GOUV__STREAM_CLOSING_BITS 0x3u /* closing, closed */
+/* Stream state bits in uv_handle_t.flags, at libuv 1.44's values. io/stream.go
+ * defines them for Go; capi/layout.go fails to compile if the two differ. */
+#define GOUV__STREAM_CLOSING_BITS (GOUV_FLAG_CLOSING | GOUV_FLAG_CLOSED)
 #define GOUV__STREAM_READING 0x1000u
 #define GOUV__STREAM_READABLE 0x4000u
 #define GOUV__STREAM_WRITABLE 0x8000u

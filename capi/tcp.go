@@ -72,7 +72,10 @@ func gouv_tcp_bind(ct *C.uv_tcp_t, addr *C.struct_sockaddr, flags C.uint) C.int 
 	if rc != 0 {
 		return rc
 	}
-	return errno(s.Bind(sa, flags&C.UV_TCP_IPV6ONLY != 0))
+	// Newer libuv's UV_TCP_REUSEPORT (2); 1.44 ignores flags it does not
+	// know, and so does gouv for the others.
+	const tcpReusePort = 2
+	return errno(s.BindReusePort(sa, flags&C.UV_TCP_IPV6ONLY != 0, flags&tcpReusePort != 0))
 }
 
 //export gouv_tcp_connect
@@ -152,6 +155,6 @@ func uv_tcp_close_reset(ct *C.uv_tcp_t, cb C.uv_close_cb) C.int {
 	if err := s.PrepareReset(); err != nil {
 		return errno(err)
 	}
-	uv_close((*C.uv_handle_t)(unsafe.Pointer(ct)), cb)
+	gouv_close_go((*C.uv_handle_t)(unsafe.Pointer(ct)), cb)
 	return 0
 }

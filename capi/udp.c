@@ -2,6 +2,7 @@
  * export (const parameters), string parsing of multicast addresses, and
  * the trampolines that call the host's UDP callbacks. */
 #include <string.h>
+#include <sys/un.h>
 
 #include "capi.h"
 #include "internal.h"
@@ -28,8 +29,9 @@ void gouv_udp_call_send(uv_udp_send_t* req, int status) {
 }
 
 /* gouv_udp_addrlen is the length of a destination address: its family's
- * size, or just the family field for families UDP does not send to (Go
- * reads the family and refuses them). */
+ * size (sockaddr_un for a Unix datagram socket given to uv_udp_open), or
+ * just the family field for families UDP does not send to (Go reads the
+ * family and refuses them). */
 static unsigned gouv_udp_addrlen(const struct sockaddr* addr) {
   if (addr == NULL)
     return 0;
@@ -37,6 +39,8 @@ static unsigned gouv_udp_addrlen(const struct sockaddr* addr) {
     return sizeof(struct sockaddr_in);
   if (addr->sa_family == AF_INET6)
     return sizeof(struct sockaddr_in6);
+  if (addr->sa_family == AF_UNIX)
+    return sizeof(struct sockaddr_un);
   return sizeof(addr->sa_family);
 }
 
@@ -47,8 +51,11 @@ int uv_udp_send(uv_udp_send_t* req, uv_udp_t* handle, const uv_buf_t bufs[],
   unsigned addrlen;
   int r;
 
-  if (req == NULL || handle == NULL || (bufs == NULL && nbufs != 0))
+  if (req == NULL || handle == NULL)
     return UV_EINVAL;
+  r = gouv_check_bufs(bufs, nbufs);
+  if (r != 0)
+    return r;
   /* libuv copies the buffer array (not the data) and the address into the
    * request: the host may reuse both as soon as this returns. */
   copy = req->gouv_send_c;
@@ -71,8 +78,13 @@ int uv_udp_send(uv_udp_send_t* req, uv_udp_t* handle, const uv_buf_t bufs[],
 
 int uv_udp_try_send(uv_udp_t* handle, const uv_buf_t bufs[],
                     unsigned int nbufs, const struct sockaddr* addr) {
-  if (handle == NULL || (bufs == NULL && nbufs != 0))
+  int r;
+
+  if (handle == NULL)
     return UV_EINVAL;
+  r = gouv_check_bufs(bufs, nbufs);
+  if (r != 0)
+    return r;
   /* Synchronous: the host's own array and address serve as they are. */
   return gouv_udp_try_send(handle, (uv_buf_t*)bufs, nbufs,
                            (struct sockaddr*)addr, gouv_udp_addrlen(addr));
@@ -97,8 +109,10 @@ int uv_udp_getsockname(const uv_udp_t* handle, struct sockaddr* name,
   return gouv_udp_getname((uv_udp_t*)handle, name, namelen, 0);
 }
 
+/* Read from the mark uv_udp_init_ex leaves in the struct, so that the
+ * answer outlives the close, as libuv's does. */
 int uv_udp_using_recvmmsg(const uv_udp_t* handle) {
-  return gouv_udp_using_recvmmsg((uv_udp_t*)handle);
+  return handle != NULL && handle->gouv_udp_b[0] == (const void*)handle;
 }
 
 /* gouv_udp_ifindex reads an IPv6 interface given as an address with an

@@ -39,7 +39,7 @@ func uv_udp_init_ex(cl *C.uv_loop_t, cu *C.uv_udp_t, flags C.uint) C.int {
 	// struct, where hosts read them; the handle outlives the Go object's
 	// use of these pointers (they are dropped when the close finishes).
 	place := uvio.UDPPlace{
-		Flags:      cflags(ch),
+		Rec:        recOf(ch),
 		FD:         (*int32)(unsafe.Pointer(&cu.io_watcher.fd)),
 		QueueSize:  (*uintptr)(unsafe.Pointer(&cu.send_queue_size)),
 		QueueCount: (*uintptr)(unsafe.Pointer(&cu.send_queue_count)),
@@ -50,6 +50,14 @@ func uv_udp_init_ex(cl *C.uv_loop_t, cu *C.uv_udp_t, flags C.uint) C.int {
 	}
 	initHandle(s, ch, cl, C.UV_UDP, u)
 	cu.gouv_udp_a[0], cu.gouv_udp_a[1] = nil, nil
+	// The recvmmsg mode is also marked in the C struct (the handle's own
+	// address in its first spare word), because hosts ask
+	// uv_udp_using_recvmmsg after the close too, as libuv answers from
+	// its flags.
+	cu.gouv_udp_b[0] = nil
+	if u.UsingRecvmmsg() {
+		cu.gouv_udp_b[0] = unsafe.Pointer(cu)
+	}
 	return 0
 }
 
@@ -108,14 +116,6 @@ func gouv_udp_getname(cu *C.uv_udp_t, name *C.struct_sockaddr, namelen *C.int, p
 		return errno(err)
 	}
 	return sockaddrToC(sa, name, namelen)
-}
-
-//export gouv_udp_using_recvmmsg
-func gouv_udp_using_recvmmsg(cu *C.uv_udp_t) C.int {
-	if u := udpOf(cu); u != nil && u.UsingRecvmmsg() {
-		return 1
-	}
-	return 0
 }
 
 // iovOf views the host's uv_buf_t array as iovecs: uv_buf_t is declared

@@ -10,8 +10,9 @@ import (
 )
 
 // poolReq carries one C request (uv_work_t, uv_fs_t, uv_random_t) through
-// the pool. Each loop keeps a table of them that only its thread touches
-// (submissions, completions and uv_cancel all happen there): a finished
+// the pool. Each loop keeps a table of them in its own state (loopExt),
+// which only its thread touches (submissions, completions and uv_cancel
+// all happen there) and which goes away with the loop: a finished
 // object stays in its slot for the next request, so a steady stream of
 // requests allocates nothing. The C request names its slot in its private
 // uv__work bytes (gouv_poolreq_t), which is how uv_cancel finds it.
@@ -29,17 +30,10 @@ type reqTable struct {
 	free []uint32
 }
 
-// reqTables is indexed by loop id (loops are at most maxLoops).
-var reqTables [maxLoops]*reqTable
-
 // getReq returns an idle request object of loop s and stamps the C
 // request's uv__work bytes with its slot.
 func getReq(s *loopState, c unsafe.Pointer, w *C.struct_uv__work) *poolReq {
-	t := reqTables[s.id]
-	if t == nil {
-		t = &reqTable{}
-		reqTables[s.id] = t
-	}
+	t := &s.extOf().reqs
 	var o *poolReq
 	if n := len(t.free); n > 0 {
 		o = t.objs[t.free[n-1]]
@@ -79,9 +73,9 @@ func reqOf(cl *C.uv_loop_t, c unsafe.Pointer, w *C.struct_uv__work) *poolReq {
 	if s == nil {
 		return nil
 	}
-	t := reqTables[s.id]
+	t := &s.ext.reqs
 	pr := (*C.gouv_poolreq_t)(unsafe.Pointer(w))
-	if t == nil || pr.tag != C.GOUV_POOLREQ_TAG || int(pr.slot) >= len(t.objs) {
+	if pr.tag != C.GOUV_POOLREQ_TAG || int(pr.slot) >= len(t.objs) {
 		return nil
 	}
 	o := t.objs[pr.slot]

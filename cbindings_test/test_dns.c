@@ -146,6 +146,45 @@ TEST(getaddrinfo_errors_are_uv_eai_codes) {
   CHECK_EQ(uv_loop_close(&loop), 0);
 }
 
+/* libuv's getaddrinfo_fail_sync frees req.addrinfo after a failed
+ * synchronous lookup, so a failure must leave it NULL even when the request
+ * held garbage before the call. */
+TEST(failed_sync_getaddrinfo_leaves_addrinfo_null_even_without_a_loop) {
+  uv_loop_t loop;
+  uv_getaddrinfo_t req;
+  struct addrinfo hints;
+
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  memset(&hints, 0, sizeof(hints));
+  hints.ai_flags = AI_NUMERICHOST;
+  memset(&req, 0xa5, sizeof(req));
+  CHECK_EQ(uv_getaddrinfo(&loop, &req, NULL, "not-a-number", NULL, &hints),
+           UV_EAI_NONAME);
+  CHECK(req.addrinfo == NULL);
+  uv_freeaddrinfo(req.addrinfo);
+  CHECK_EQ(loop.active_reqs.count, 0);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+
+  /* Newer libuv takes a NULL loop for a synchronous lookup (1.44 would
+   * dereference it), and still wants one for a queued lookup. */
+  if (strstr(uv_version_string(), "gouv") != NULL) {
+    memset(&req, 0xa5, sizeof(req));
+    CHECK_EQ(uv_getaddrinfo(NULL, &req, NULL, "not-a-number", NULL, &hints),
+             UV_EAI_NONAME);
+    CHECK(req.addrinfo == NULL);
+    uv_freeaddrinfo(req.addrinfo);
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_flags = AI_NUMERICHOST;
+    CHECK_EQ(uv_getaddrinfo(NULL, &req, NULL, "127.0.0.1", NULL, &hints), 0);
+    CHECK(req.addrinfo != NULL);
+    CHECK_EQ(req.addrinfo->ai_family, AF_INET);
+    uv_freeaddrinfo(req.addrinfo);
+    CHECK_EQ(uv_getaddrinfo(NULL, &req, gai_cb, "127.0.0.1", NULL, &hints),
+             UV_EINVAL);
+    CHECK(req.addrinfo == NULL);
+  }
+}
+
 TEST(getaddrinfo_converts_names_with_idna_and_rejects_bad_utf8) {
   uv_loop_t loop;
   uv_getaddrinfo_t req;

@@ -4,8 +4,18 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <pthread.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <stdatomic.h>
+#include <math.h>
+#include <stddef.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -419,6 +429,142 @@ TEST(fs_sendfile_copies_from_an_offset) {
   CHECK(memcmp(out, "3456", 4) == 0);
   sync_close(in);
   sync_close(outfd);
+  tmp_teardown();
+}
+
+/* ---- answers taken from newer libuv -------------------------------------- */
+
+/* Some answers follow newer libuv (1.53) where 1.44 behaves differently
+ * (docs/differences.md says which); those checks run on gouv only. */
+static int on_gouv(void) {
+  return strstr(uv_version_string(), "gouv") != NULL;
+}
+
+/* Newer libuv's header names two special times (an infinity and a NaN);
+ * 1.44's does not, so the test spells them itself. */
+#define TEST_FS_UTIME_NOW (INFINITY)
+#define TEST_FS_UTIME_OMIT (NAN)
+
+TEST(fs_utime_now_sets_the_clock_and_omit_keeps_the_time) {
+  uv_fs_t req;
+  uv_timespec_t atim, mtim;
+  time_t before;
+  int fd;
+
+  /* 1.44 converts an infinity or a NaN to time_t: undefined behaviour. */
+  if (!on_gouv())
+    return;
+  tmp_setup();
+  write_file(tp("f"), "x");
+  CHECK_EQ(uv_fs_utime(NULL, &req, tp("f"), 1000, 2000, NULL), 0);
+  uv_fs_req_cleanup(&req);
+  before = time(NULL);
+
+  /* Access time now, modification time kept. */
+  CHECK_EQ(uv_fs_utime(NULL, &req, tp("f"), TEST_FS_UTIME_NOW,
+                       TEST_FS_UTIME_OMIT, NULL),
+           0);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_stat(NULL, &req, tp("f"), NULL), 0);
+  atim = req.statbuf.st_atim;
+  mtim = req.statbuf.st_mtim;
+  uv_fs_req_cleanup(&req);
+  CHECK(atim.tv_sec >= before - 1 && atim.tv_sec <= time(NULL) + 1);
+  CHECK_EQ(mtim.tv_sec, 2000);
+  CHECK_EQ(mtim.tv_nsec, 0);
+
+  /* The other way round through a descriptor. */
+  fd = sync_open(tp("f"), O_RDWR, 0);
+  CHECK_EQ(uv_fs_futime(NULL, &req, fd, TEST_FS_UTIME_OMIT, TEST_FS_UTIME_NOW,
+                        NULL),
+           0);
+  uv_fs_req_cleanup(&req);
+  sync_close(fd);
+  CHECK_EQ(uv_fs_stat(NULL, &req, tp("f"), NULL), 0);
+  CHECK_EQ(req.statbuf.st_atim.tv_sec, atim.tv_sec);
+  CHECK_EQ(req.statbuf.st_atim.tv_nsec, atim.tv_nsec);
+  CHECK(req.statbuf.st_mtim.tv_sec >= before - 1);
+  uv_fs_req_cleanup(&req);
+
+  /* On a link itself: both kept, then both now. */
+  CHECK_EQ(uv_fs_symlink(NULL, &req, "f", tp("l"), 0, NULL), 0);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_lutime(NULL, &req, tp("l"), 300, 400, NULL), 0);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_lutime(NULL, &req, tp("l"), TEST_FS_UTIME_OMIT,
+                        TEST_FS_UTIME_OMIT, NULL),
+           0);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_lstat(NULL, &req, tp("l"), NULL), 0);
+  CHECK_EQ(req.statbuf.st_atim.tv_sec, 300);
+  CHECK_EQ(req.statbuf.st_mtim.tv_sec, 400);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_lutime(NULL, &req, tp("l"), TEST_FS_UTIME_NOW,
+                        TEST_FS_UTIME_NOW, NULL),
+           0);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_lstat(NULL, &req, tp("l"), NULL), 0);
+  CHECK(req.statbuf.st_atim.tv_sec >= before - 1);
+  CHECK(req.statbuf.st_mtim.tv_sec >= before - 1);
+  uv_fs_req_cleanup(&req);
+  tmp_teardown();
+}
+
+/* Newer libuv keeps uv_statfs_t's layout and puts f_frsize in the first
+ * spare word, which 1.44 leaves zero. */
+TEST(fs_statfs_fills_the_fragment_size_into_the_first_spare_word) {
+  uv_fs_t req;
+  uv_statfs_t* st;
+  struct statfs sys;
+
+  tmp_setup();
+  CHECK_EQ(statfs(tmpdir, &sys), 0);
+  CHECK_EQ(uv_fs_statfs(NULL, &req, tmpdir, NULL), 0);
+  st = req.ptr;
+  CHECK_EQ(st->f_type, (uint64_t)sys.f_type);
+  CHECK_EQ(st->f_bsize, (uint64_t)sys.f_bsize);
+  CHECK_EQ(st->f_blocks, (uint64_t)sys.f_blocks);
+  CHECK_EQ(st->f_files, (uint64_t)sys.f_files);
+  CHECK(sys.f_frsize > 0);
+  CHECK_EQ(st->f_spare[0], on_gouv() ? (uint64_t)sys.f_frsize : 0);
+  CHECK_EQ(st->f_spare[1], 0);
+  CHECK_EQ(st->f_spare[2], 0);
+  CHECK_EQ(st->f_spare[3], 0);
+  uv_fs_req_cleanup(&req);
+  tmp_teardown();
+}
+
+/* A write whose buffers add up to more than one system call moves
+ * (0x7ffff000 bytes) is refused before it starts by newer libuv, as is a
+ * sendfile of more; 1.44 starts them, and the kernel answers the NULL
+ * buffers with EFAULT and sends what the file has. Reads are not refused:
+ * the kernel shortens them. */
+TEST(fs_write_and_sendfile_refuse_more_than_one_call_can_move) {
+  uv_fs_t req;
+  uv_buf_t huge = uv_buf_init(NULL, INT32_MAX);
+  uv_buf_t two[2];
+  int fd, in;
+
+  two[0] = uv_buf_init(NULL, 0x40000001u);
+  two[1] = uv_buf_init(NULL, 0x40000001u);
+  tmp_setup();
+  fd = sync_open(tp("w"), O_CREAT | O_RDWR | O_TRUNC, 0600);
+  CHECK(fd >= 0);
+  CHECK_EQ(uv_fs_write(NULL, &req, fd, &huge, 1, 0, NULL),
+           on_gouv() ? UV_EINVAL : UV_EFAULT);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_write(NULL, &req, fd, two, 2, 0, NULL),
+           on_gouv() ? UV_EINVAL : UV_EFAULT);
+  uv_fs_req_cleanup(&req);
+  CHECK_EQ(uv_fs_write(NULL, &req, fd, two, 0, 0, NULL), UV_EINVAL);
+  uv_fs_req_cleanup(&req);
+  write_file(tp("in"), "0123456789");
+  in = sync_open(tp("in"), O_RDONLY, 0);
+  CHECK_EQ(uv_fs_sendfile(NULL, &req, fd, in, 0, (size_t)INT32_MAX, NULL),
+           on_gouv() ? UV_EINVAL : 10);
+  uv_fs_req_cleanup(&req);
+  sync_close(in);
+  sync_close(fd);
   tmp_teardown();
 }
 
@@ -1203,6 +1349,352 @@ TEST(fs_poll_reports_errors_and_changes) {
   CHECK_EQ(poll_prev_size, 5);
   CHECK_EQ(poll_curr_size, 10);
   CHECK_EQ(uv_loop_close(&loop), 0);
+  tmp_teardown();
+}
+
+/* ---- a loop reopened in the same memory -------------------------------- */
+
+/* One round opens a loop in the same uv_loop_t, runs requests of every
+ * pool kind and an fs_event watch on it, and closes it. Every request names
+ * its round in ->data, so a callback that ran for another round (or twice)
+ * is seen. */
+struct reuse_round {
+  uv_loop_t* loop;
+  int after_done, after_cancelled, stat_done, scandir_done;
+};
+
+#define REUSE_MAX 16
+static uv_loop_t reuse_loop;
+static uv_work_t reuse_works[REUSE_MAX];
+static uv_fs_t reuse_stats[REUSE_MAX], reuse_scandir;
+static uv_fs_event_t reuse_watch;
+static struct reuse_round* reuse_now;
+
+static void reuse_work(uv_work_t* req) { (void)req; }
+
+static void reuse_after(uv_work_t* req, int status) {
+  struct reuse_round* r = req->data;
+  CHECK(r == reuse_now);
+  CHECK(req->loop == r->loop);
+  if (status == UV_ECANCELED)
+    r->after_cancelled++;
+  else {
+    CHECK_EQ(status, 0);
+    r->after_done++;
+  }
+}
+
+static void reuse_fs_cb(uv_fs_t* req) {
+  struct reuse_round* r = req->data;
+  CHECK(r == reuse_now);
+  CHECK(req->loop == r->loop);
+  if (req->fs_type == UV_FS_STAT) {
+    CHECK_EQ(req->result, 0);
+    CHECK(S_ISDIR(req->statbuf.st_mode));
+    r->stat_done++;
+  } else {
+    CHECK_EQ(req->fs_type, UV_FS_SCANDIR);
+    CHECK_EQ(req->result, 1); /* the file "f" */
+    r->scandir_done++;
+  }
+  uv_fs_req_cleanup(req);
+}
+
+static void reuse_watch_cb(uv_fs_event_t* h, const char* name, int events,
+                           int status) {
+  (void)h; (void)name; (void)events; (void)status;
+}
+
+static int open_fds(void) {
+  uv_fs_t req;
+  uv_dirent_t ent;
+  int n = 0;
+  CHECK(uv_fs_scandir(NULL, &req, "/proc/self/fd", 0, NULL) > 0);
+  while (uv_fs_scandir_next(&req, &ent) == 0)
+    n++;
+  uv_fs_req_cleanup(&req);
+  return n;
+}
+
+static void reuse_run_round(struct reuse_round* r, int nwork, int nstat) {
+  int i, cancelled;
+  memset(r, 0, sizeof(*r));
+  r->loop = &reuse_loop;
+  reuse_now = r;
+  CHECK_EQ(uv_loop_init(&reuse_loop), 0);
+  /* A fresh loop has nothing to run, whatever the last one in this memory
+   * had. */
+  CHECK_EQ(uv_loop_alive(&reuse_loop), 0);
+  CHECK_EQ(uv_run(&reuse_loop, UV_RUN_NOWAIT), 0);
+  for (i = 0; i < nwork; i++) {
+    reuse_works[i].data = r;
+    CHECK_EQ(uv_queue_work(&reuse_loop, &reuse_works[i], reuse_work, reuse_after), 0);
+  }
+  for (i = 0; i < nstat; i++) {
+    reuse_stats[i].data = r;
+    CHECK_EQ(uv_fs_stat(&reuse_loop, &reuse_stats[i], tmpdir, reuse_fs_cb), 0);
+  }
+  reuse_scandir.data = r;
+  CHECK_EQ(uv_fs_scandir(&reuse_loop, &reuse_scandir, tmpdir, 0, reuse_fs_cb), 0);
+  /* The last work may or may not have started; either way it ends once. */
+  cancelled = uv_cancel((uv_req_t*)&reuse_works[nwork - 1]) == 0;
+  CHECK_EQ(uv_fs_event_init(&reuse_loop, &reuse_watch), 0);
+  CHECK_EQ(uv_fs_event_start(&reuse_watch, reuse_watch_cb, tmpdir, 0), 0);
+  uv_close((uv_handle_t*)&reuse_watch, NULL);
+  CHECK_EQ(uv_run(&reuse_loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(r->after_cancelled, cancelled);
+  CHECK_EQ(r->after_done + r->after_cancelled, nwork);
+  CHECK_EQ(r->stat_done, nstat);
+  CHECK_EQ(r->scandir_done, 1);
+  CHECK_EQ(uv_loop_close(&reuse_loop), 0);
+}
+
+TEST(a_loop_reopened_in_the_same_memory_runs_only_its_own_requests) {
+  struct reuse_round a, b, c, a_after;
+  int fds;
+  tmp_setup();
+  write_file(tp("f"), "x");
+  /* The first round also brings up whatever the library starts once
+   * (the pool's threads), so that the rounds after it can be compared. */
+  reuse_run_round(&a, REUSE_MAX, REUSE_MAX);
+  a_after = a;
+  fds = open_fds();
+  /* A smaller round in the same memory: only its own callbacks run. */
+  reuse_run_round(&b, 3, 2);
+  CHECK(memcmp(&a, &a_after, sizeof(a)) == 0);
+  CHECK_EQ(open_fds(), fds);
+  /* And a full one again: the loops before it left no descriptor (epoll,
+   * wakeup, inotify) behind. */
+  reuse_run_round(&c, REUSE_MAX, REUSE_MAX);
+  CHECK_EQ(open_fds(), fds);
+  tmp_teardown();
+}
+
+/* ---- a directory outlives its loop ------------------------------------- */
+
+static uv_dir_t* moved_dir;
+static int moved_read;
+static char moved_names[3][8];
+
+static void moved_cb(uv_fs_t* req) {
+  if (req->fs_type == UV_FS_OPENDIR) {
+    CHECK_EQ(req->result, 0);
+    moved_dir = req->ptr;
+  } else if (req->fs_type == UV_FS_READDIR) {
+    CHECK_EQ(req->result, 1);
+    snprintf(moved_names[moved_read++], 8, "%s", moved_dir->dirents[0].name);
+  } else {
+    CHECK_EQ(req->fs_type, UV_FS_CLOSEDIR);
+    CHECK_EQ(req->result, 0);
+    moved_dir = NULL;
+  }
+  uv_fs_req_cleanup(req);
+}
+
+static void moved_read_sync(void) {
+  uv_fs_t req;
+  CHECK_EQ(uv_fs_readdir(NULL, &req, moved_dir, NULL), 1);
+  snprintf(moved_names[moved_read++], 8, "%s", moved_dir->dirents[0].name);
+  uv_fs_req_cleanup(&req);
+}
+
+static int str_cmp(const void* a, const void* b) { return strcmp(a, b); }
+
+TEST(a_directory_outlives_the_loop_that_opened_it) {
+  uv_loop_t first, second;
+  uv_fs_t req;
+  uv_dirent_t ent;
+  int fds;
+
+  tmp_setup();
+  write_file(tp("a"), "");
+  write_file(tp("b"), "");
+  write_file(tp("c"), "");
+  /* libuv opens a process-wide signal pipe with its first loop: count
+   * descriptors after that. */
+  CHECK_EQ(uv_loop_init(&first), 0);
+  CHECK_EQ(uv_loop_close(&first), 0);
+  fds = open_fds();
+  CHECK_EQ(uv_loop_init(&first), 0);
+  CHECK_EQ(uv_fs_opendir(&first, &req, tmpdir, moved_cb), 0);
+  CHECK_EQ(uv_run(&first, UV_RUN_DEFAULT), 0);
+  CHECK(moved_dir != NULL);
+  CHECK_EQ(uv_loop_close(&first), 0);
+
+  /* One entry a call: without a loop, on another loop, and without one
+   * again, each carrying on where the last stopped. */
+  moved_dir->dirents = &ent;
+  moved_dir->nentries = 1;
+  moved_read_sync();
+  CHECK_EQ(uv_loop_init(&second), 0);
+  CHECK_EQ(uv_fs_readdir(&second, &req, moved_dir, moved_cb), 0);
+  CHECK_EQ(uv_run(&second, UV_RUN_DEFAULT), 0);
+  moved_read_sync();
+  CHECK_EQ(uv_fs_readdir(NULL, &req, moved_dir, NULL), 0);
+  uv_fs_req_cleanup(&req);
+  qsort(moved_names, 3, sizeof(moved_names[0]), str_cmp);
+  CHECK(strcmp(moved_names[0], "a") == 0);
+  CHECK(strcmp(moved_names[1], "b") == 0);
+  CHECK(strcmp(moved_names[2], "c") == 0);
+
+  /* Closing it on the second loop releases its descriptor. */
+  CHECK_EQ(uv_fs_closedir(&second, &req, moved_dir, moved_cb), 0);
+  CHECK_EQ(uv_run(&second, UV_RUN_DEFAULT), 0);
+  CHECK(moved_dir == NULL);
+  CHECK_EQ(uv_loop_close(&second), 0);
+  CHECK_EQ(open_fds(), fds);
+  tmp_teardown();
+}
+
+/* ---- stat when the kernel refuses statx -------------------------------- */
+
+/* Runs the statx_refused helper in a fresh copy of this binary under a
+ * seccomp filter that fails every statx with err; returns its exit
+ * status. The filter goes on in the forked child before the exec (no Go
+ * runtime runs there yet), so it covers every thread the helper starts,
+ * the pool's included. */
+static int run_with_statx_failing(int err) {
+  struct sock_filter code[] = {
+    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_statx, 0, 1),
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (err & SECCOMP_RET_DATA)),
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  struct sock_fprog prog = {sizeof(code) / sizeof(code[0]), code};
+  char errs[16];
+  int status;
+  pid_t pid;
+
+  snprintf(errs, sizeof(errs), "%d", err);
+  pid = fork();
+  CHECK(pid >= 0);
+  if (pid == 0) {
+    static const char msg[] = "cannot install a seccomp filter here\n";
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+        prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0) {
+      /* Only async-signal-safe calls between fork and exec. */
+      if (write(2, msg, sizeof(msg) - 1) < 0)
+        _exit(125);
+      _exit(126);
+    }
+    setenv("STATX_FAILS_WITH", errs, 1);
+    setenv("STATX_TMPDIR", tmpdir, 1);
+    execl("/proc/self/exe", "/proc/self/exe", "statx_refused", (char*)NULL);
+    _exit(127);
+  }
+  CHECK_EQ(waitpid(pid, &status, 0), pid);
+  CHECK(WIFEXITED(status));
+  return WEXITSTATUS(status);
+}
+
+static void check_old_stat_fields(const uv_stat_t* u, const struct stat* s) {
+  CHECK_EQ(u->st_dev, (uint64_t)s->st_dev);
+  CHECK_EQ(u->st_ino, (uint64_t)s->st_ino);
+  CHECK_EQ(u->st_mode, (uint64_t)s->st_mode);
+  CHECK_EQ(u->st_nlink, (uint64_t)s->st_nlink);
+  CHECK_EQ(u->st_uid, (uint64_t)s->st_uid);
+  CHECK_EQ(u->st_gid, (uint64_t)s->st_gid);
+  CHECK_EQ(u->st_rdev, (uint64_t)s->st_rdev);
+  CHECK_EQ(u->st_size, (uint64_t)s->st_size);
+  CHECK_EQ(u->st_blksize, (uint64_t)s->st_blksize);
+  CHECK_EQ(u->st_blocks, (uint64_t)s->st_blocks);
+  CHECK_EQ(u->st_atim.tv_sec, s->st_atim.tv_sec);
+  CHECK_EQ(u->st_atim.tv_nsec, s->st_atim.tv_nsec);
+  CHECK_EQ(u->st_mtim.tv_sec, s->st_mtim.tv_sec);
+  CHECK_EQ(u->st_mtim.tv_nsec, s->st_mtim.tv_nsec);
+  CHECK_EQ(u->st_ctim.tv_sec, s->st_ctim.tv_sec);
+  CHECK_EQ(u->st_ctim.tv_nsec, s->st_ctim.tv_nsec);
+  /* What the old calls cannot tell, libuv fills in this way. */
+  CHECK_EQ(u->st_birthtim.tv_sec, s->st_ctim.tv_sec);
+  CHECK_EQ(u->st_birthtim.tv_nsec, s->st_ctim.tv_nsec);
+  CHECK_EQ(u->st_flags, 0);
+  CHECK_EQ(u->st_gen, 0);
+}
+
+static ssize_t refused_result;
+
+static void refused_cb(uv_fs_t* req) {
+  refused_result = req->result;
+  if (req->result == 0)
+    async_stat_result = req->statbuf;
+  uv_fs_req_cleanup(req);
+}
+
+/* One kind of stat, synchronous and on the pool, either falling back
+ * (want 0: the fields are the old call's) or failing with want. */
+static void refused_one(uv_loop_t* loop, uv_fs_type type, const char* path,
+                        int fd, int want) {
+  uv_fs_t req;
+  struct stat sys;
+  int i, r;
+  for (i = 0; i < 2; i++) { /* the second call after the first refusal */
+    if (type == UV_FS_STAT)
+      r = uv_fs_stat(NULL, &req, path, NULL);
+    else if (type == UV_FS_LSTAT)
+      r = uv_fs_lstat(NULL, &req, path, NULL);
+    else
+      r = uv_fs_fstat(NULL, &req, fd, NULL);
+    CHECK_EQ(r, want);
+    if (want == 0) {
+      CHECK_EQ(type == UV_FS_STAT ? stat(path, &sys)
+               : type == UV_FS_LSTAT ? lstat(path, &sys)
+                                     : fstat(fd, &sys), 0);
+      check_old_stat_fields(&req.statbuf, &sys);
+    }
+    uv_fs_req_cleanup(&req);
+    refused_result = 1;
+    if (type == UV_FS_STAT)
+      r = uv_fs_stat(loop, &req, path, refused_cb);
+    else if (type == UV_FS_LSTAT)
+      r = uv_fs_lstat(loop, &req, path, refused_cb);
+    else
+      r = uv_fs_fstat(loop, &req, fd, refused_cb);
+    CHECK_EQ(r, 0);
+    CHECK_EQ(uv_run(loop, UV_RUN_DEFAULT), 0);
+    CHECK_EQ(refused_result, want);
+    if (want == 0)
+      check_old_stat_fields(&async_stat_result, &sys);
+  }
+}
+
+HELPER(statx_refused) {
+  const char* e = getenv("STATX_FAILS_WITH");
+  uv_loop_t loop;
+  struct statx x;
+  int err, fallback, fd;
+  if (e == NULL)
+    return; /* run by name only, under the filter of the test below */
+  err = atoi(e);
+  snprintf(tmpdir, sizeof(tmpdir), "%s", getenv("STATX_TMPDIR"));
+  /* The filter is in place. */
+  CHECK_EQ(syscall(SYS_statx, AT_FDCWD, "/", 0, STATX_BASIC_STATS, &x), -1);
+  CHECK_EQ(errno, err);
+  fallback = err == ENOSYS || err == EPERM || err == EINVAL || err == EOPNOTSUPP;
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  fd = open(tp("f"), O_RDONLY);
+  CHECK(fd >= 0);
+  refused_one(&loop, UV_FS_STAT, tp("l"), -1, fallback ? 0 : -err);
+  refused_one(&loop, UV_FS_LSTAT, tp("l"), -1, fallback ? 0 : -err);
+  refused_one(&loop, UV_FS_FSTAT, NULL, fd, fallback ? 0 : -err);
+  close(fd);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+}
+
+TEST(stat_falls_back_to_the_old_calls_when_the_kernel_refuses_statx) {
+  tmp_setup();
+  write_file(tp("f"), "0123456789");
+  CHECK_EQ(symlink(tp("f"), tp("l")), 0);
+  /* The refusals libuv expects: a kernel without statx, a seccomp filter
+   * that predates it, and what some file systems answer. */
+  CHECK_EQ(run_with_statx_failing(ENOSYS), 0);
+  CHECK_EQ(run_with_statx_failing(EPERM), 0);
+  CHECK_EQ(run_with_statx_failing(EINVAL), 0);
+  CHECK_EQ(run_with_statx_failing(EOPNOTSUPP), 0);
+  /* Any other failure is the answer. */
+  CHECK_EQ(run_with_statx_failing(EIO), 0);
   tmp_teardown();
 }
 

@@ -491,13 +491,16 @@ static void chain_idle_cb(uv_idle_t* h) {
   CHECK_EQ(uv_idle_stop(h), 0);
 }
 
-/* libuv 1.44's timer phase runs every timer whose due time is not after the
- * loop's time, including one started from a callback of that same phase with
- * a zero timeout. */
-TEST(zero_timeout_timer_started_in_timer_callback_fires_in_same_timer_phase) {
+/* A timer started with timeout 0 from a timer callback runs after that
+ * callback and before the loop runs out of work. libuv 1.44 runs it in the
+ * same timer phase ("abi"); libuv 1.45 and later, and gouv, in the next one
+ * ("aib"), so a timer that keeps restarting itself cannot hold the loop in
+ * its timer phase (gouvonly_timers.c checks that part). */
+TEST(zero_timeout_timer_started_in_timer_callback_runs_after_it) {
   uv_loop_t loop;
   uv_timer_t first;
   uv_idle_t idle;
+  int runs;
   chain_n = 0;
   chain_idle_calls = 0;
   memset(chain_log, 0, sizeof(chain_log));
@@ -507,8 +510,11 @@ TEST(zero_timeout_timer_started_in_timer_callback_fires_in_same_timer_phase) {
   CHECK_EQ(uv_idle_init(&loop, &idle), 0);
   CHECK_EQ(uv_idle_start(&idle, chain_idle_cb), 0);
   CHECK_EQ(uv_timer_start(&first, chain_first_cb, 0, 0), 0);
-  CHECK_EQ(uv_run(&loop, UV_RUN_NOWAIT), 0);
-  CHECK(strcmp(chain_log, "abi") == 0);
+  for (runs = 0; runs < 10 && chain_n < 3; runs++)
+    uv_run(&loop, UV_RUN_NOWAIT);
+  CHECK_EQ(chain_n, 3);
+  CHECK(strcmp(chain_log, "abi") == 0 || strcmp(chain_log, "aib") == 0);
+  CHECK_EQ(chain_idle_calls, 1);
   uv_close((uv_handle_t*)&first, NULL);
   uv_close((uv_handle_t*)&chain_timer, NULL);
   uv_close((uv_handle_t*)&idle, NULL);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -951,6 +952,367 @@ TEST(udp_ipv6_multicast_join_and_leave_on_lo) {
   CHECK_EQ(uv_udp_set_multicast_loop(&h, 1), 0);
   CHECK_EQ(uv_udp_set_membership(&h, "ff02::4242", "::1%lo", UV_LEAVE_GROUP),
            0);
+  teardown(&loop);
+}
+
+/* Some answers follow newer libuv (1.53) where 1.44 behaves differently
+ * (docs/differences.md says which); those checks run on gouv only. */
+static int on_gouv(void) {
+  return strstr(uv_version_string(), "gouv") != NULL;
+}
+
+/* A loopback port with nothing bound to it: one the kernel just gave out
+ * and took back. */
+static int free_port(int family) {
+  struct sockaddr_storage ss;
+  socklen_t len = sizeof(ss);
+  int fd, port;
+
+  fd = socket(family, SOCK_DGRAM, 0);
+  CHECK(fd >= 0);
+  memset(&ss, 0, sizeof(ss));
+  ss.ss_family = family;
+  if (family == AF_INET)
+    ((struct sockaddr_in*)&ss)->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  else
+    ((struct sockaddr_in6*)&ss)->sin6_addr = in6addr_loopback;
+  CHECK_EQ(bind(fd, (struct sockaddr*)&ss,
+                family == AF_INET ? sizeof(struct sockaddr_in)
+                                  : sizeof(struct sockaddr_in6)),
+           0);
+  CHECK_EQ(getsockname(fd, (struct sockaddr*)&ss, &len), 0);
+  port = family == AF_INET ? ntohs(((struct sockaddr_in*)&ss)->sin_port)
+                           : ntohs(((struct sockaddr_in6*)&ss)->sin6_port);
+  close(fd);
+  return port;
+}
+
+/* ------------------------------------------------------------------------
+ * UV_UDP_LINUX_RECVERR and an ICMP port unreachable: the pending socket
+ * error comes first (nread UV_ECONNREFUSED), then the error queue's copy
+ * with UV_UDP_LINUX_RECVERR and the reporting host's address, then the
+ * nread == 0 of an empty socket, and nothing more: libuv 1.44 left the
+ * error queue unread, so the socket stayed in error and the callback ran
+ * until the timer (libuv's udp_recvmsg_unreachable_error). */
+
+static long recverr_calls;
+static ssize_t recverr_nread[3];
+static unsigned recverr_flags[3];
+static int recverr_addr[3];
+
+static void recverr_alloc(uv_handle_t* h, size_t suggested, uv_buf_t* buf) {
+  static char small[4];
+  (void)h;
+  (void)suggested;
+  buf->base = small;
+  buf->len = sizeof(small);
+}
+
+static void recverr_recv(uv_udp_t* h, ssize_t nread, const uv_buf_t* buf,
+                         const struct sockaddr* addr, unsigned flags) {
+  (void)h;
+  (void)buf;
+  if (recverr_calls < 3) {
+    recverr_nread[recverr_calls] = nread;
+    recverr_flags[recverr_calls] = flags;
+    recverr_addr[recverr_calls] = addr != NULL ? addr->sa_family : -1;
+  }
+  recverr_calls++;
+}
+
+static void recverr_timer(uv_timer_t* t) {
+  uv_close((uv_handle_t*)t->data, NULL);
+  uv_close((uv_handle_t*)t, NULL);
+}
+
+static void recverr_case(int family) {
+  uv_loop_t loop;
+  uv_udp_t h;
+  uv_timer_t timer;
+  uv_udp_send_t req;
+  uv_buf_t b = uv_buf_init("PING", 4);
+  struct sockaddr_storage self, peer;
+
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  if (family == AF_INET) {
+    CHECK_EQ(uv_ip4_addr("127.0.0.1", 0, (struct sockaddr_in*)&self), 0);
+    CHECK_EQ(uv_ip4_addr("127.0.0.1", free_port(AF_INET),
+                         (struct sockaddr_in*)&peer),
+             0);
+  } else {
+    CHECK_EQ(uv_ip6_addr("::1", 0, (struct sockaddr_in6*)&self), 0);
+    CHECK_EQ(uv_ip6_addr("::1", free_port(AF_INET6),
+                         (struct sockaddr_in6*)&peer),
+             0);
+  }
+  recverr_calls = 0;
+  CHECK_EQ(uv_udp_init(&loop, &h), 0);
+  CHECK_EQ(uv_udp_bind(&h, (struct sockaddr*)&self, UV_UDP_LINUX_RECVERR), 0);
+  CHECK_EQ(uv_udp_recv_start(&h, recverr_alloc, recverr_recv), 0);
+  CHECK_EQ(uv_timer_init(&loop, &timer), 0);
+  timer.data = &h;
+  CHECK_EQ(uv_timer_start(&timer, recverr_timer, 300, 0), 0);
+  CHECK_EQ(uv_udp_send(&req, &h, &b, 1, (struct sockaddr*)&peer, NULL), 0);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+
+  /* Both libraries report the socket error first. */
+  CHECK(recverr_calls >= 3);
+  CHECK_EQ(recverr_nread[0], UV_ECONNREFUSED);
+  CHECK_EQ(recverr_flags[0], 0);
+  if (!on_gouv())
+    return;
+  CHECK_EQ(recverr_calls, 3);
+  CHECK_EQ(recverr_nread[1], UV_ECONNREFUSED);
+  CHECK_EQ(recverr_flags[1], UV_UDP_LINUX_RECVERR);
+  CHECK_EQ(recverr_addr[1], family);
+  CHECK_EQ(recverr_nread[2], 0);
+  CHECK_EQ(recverr_addr[2], -1);
+}
+
+TEST(udp_recverr_reports_port_unreachable_once_over_ipv4) {
+  recverr_case(AF_INET);
+}
+
+TEST(udp_recverr_reports_port_unreachable_once_over_ipv6) {
+  recverr_case(AF_INET6);
+}
+
+/* ------------------------------------------------------------------------
+ * uv_udp_open takes a Unix datagram socket, and sends go to sockaddr_un
+ * addresses (libuv's udp_send_unix). */
+
+static int unix_send_status = 1;
+
+static void unix_send_cb(uv_udp_send_t* req, int status) {
+  (void)req;
+  unix_send_status = status;
+}
+
+TEST(udp_open_takes_a_unix_datagram_socket_and_sends_to_its_peers) {
+  uv_loop_t loop;
+  uv_udp_t h;
+  uv_udp_send_t req;
+  struct sockaddr_un sun;
+  uv_buf_t ping = uv_buf_init("PING", 4), pong = uv_buf_init("PONG", 4);
+  char got[8];
+  int rx, tx;
+
+  memset(&sun, 0, sizeof(sun));
+  sun.sun_family = AF_UNIX;
+  snprintf(sun.sun_path, sizeof(sun.sun_path), "/tmp/gouv_udp_unix_%d",
+           (int)getpid());
+  unlink(sun.sun_path);
+  rx = socket(AF_UNIX, SOCK_DGRAM, 0);
+  CHECK(rx >= 0);
+  CHECK_EQ(bind(rx, (struct sockaddr*)&sun, sizeof(sun)), 0);
+  tx = socket(AF_UNIX, SOCK_DGRAM, 0);
+  CHECK(tx >= 0);
+
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_udp_init(&loop, &h), 0);
+  CHECK_EQ(uv_udp_open(&h, tx), 0);
+  CHECK_EQ(uv_udp_try_send(&h, &ping, 1, (struct sockaddr*)&sun), 4);
+  CHECK_EQ(recv(rx, got, sizeof(got), 0), 4);
+  CHECK(memcmp(got, "PING", 4) == 0);
+  CHECK_EQ(uv_udp_send(&req, &h, &pong, 1, (struct sockaddr*)&sun,
+                       unix_send_cb),
+           0);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(unix_send_status, 0);
+  CHECK_EQ(recv(rx, got, sizeof(got), 0), 4);
+  CHECK(memcmp(got, "PONG", 4) == 0);
+  /* The handle owns tx now: closing it closes the socket. */
+  teardown(&loop);
+  close(rx);
+  unlink(sun.sun_path);
+}
+
+/* ------------------------------------------------------------------------
+ * recvmmsg: one allocation per batch of datagrams (libuv's udp_mmsg sends
+ * 40 and expects 2), an answer from uv_udp_using_recvmmsg that outlives
+ * the close, and a buffer too small for one datagram. */
+
+#define MM_SENDS 40
+static char mm_big[65536 * 20];
+static int mm2_allocs, mm2_got;
+
+static void mm2_alloc(uv_handle_t* h, size_t suggested, uv_buf_t* buf) {
+  (void)h;
+  (void)suggested;
+  mm2_allocs++;
+  buf->base = mm_big;
+  buf->len = sizeof(mm_big);
+}
+
+static void mm2_recv(uv_udp_t* h, ssize_t nread, const uv_buf_t* buf,
+                     const struct sockaddr* addr, unsigned flags) {
+  (void)buf;
+  CHECK(nread >= 0);
+  if (flags & UV_UDP_MMSG_FREE) {
+    CHECK_EQ(nread, 0);
+    CHECK(addr == NULL);
+    return;
+  }
+  if (nread == 0)
+    return;
+  CHECK(flags & UV_UDP_MMSG_CHUNK);
+  CHECK_EQ(nread, 4);
+  if (++mm2_got == MM_SENDS)
+    uv_close((uv_handle_t*)h, NULL);
+}
+
+TEST(udp_recvmmsg_allocates_once_per_batch_and_reports_its_mode_after_close) {
+  uv_loop_t loop;
+  uv_udp_t rx, tx;
+  struct sockaddr_in a;
+  uv_buf_t b = uv_buf_init("PING", 4);
+  int i;
+
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_udp_init_ex(&loop, &rx, AF_UNSPEC | UV_UDP_RECVMMSG), 0);
+  CHECK_EQ(uv_udp_init(&loop, &tx), 0);
+  CHECK_EQ(uv_ip4_addr("127.0.0.1", 0, &a), 0);
+  CHECK_EQ(uv_udp_bind(&rx, (struct sockaddr*)&a, 0), 0);
+  a.sin_port = htons(bound_port(&rx));
+  for (i = 0; i < MM_SENDS; i++)
+    CHECK_EQ(uv_udp_try_send(&tx, &b, 1, (struct sockaddr*)&a), 4);
+  CHECK_EQ(uv_udp_recv_start(&rx, mm2_alloc, mm2_recv), 0);
+  uv_close((uv_handle_t*)&tx, NULL);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(mm2_got, MM_SENDS);
+  /* 20 datagrams fit a batch: two batches, two buffers. */
+  CHECK_EQ(mm2_allocs, 2);
+  CHECK_EQ(uv_udp_using_recvmmsg(&rx), 1);
+  CHECK_EQ(uv_udp_using_recvmmsg(&tx), 0);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+}
+
+static int small_calls;
+static ssize_t small_nread;
+
+static void small_alloc(uv_handle_t* h, size_t suggested, uv_buf_t* buf) {
+  static char tiny[64];
+  (void)h;
+  (void)suggested;
+  buf->base = tiny;
+  buf->len = sizeof(tiny);
+}
+
+static void small_recv(uv_udp_t* h, ssize_t nread, const uv_buf_t* buf,
+                       const struct sockaddr* addr, unsigned flags) {
+  (void)buf;
+  (void)flags;
+  CHECK(addr == NULL);
+  small_calls++;
+  small_nread = nread;
+  uv_close((uv_handle_t*)h, NULL);
+}
+
+TEST(udp_recvmmsg_with_a_buffer_smaller_than_a_datagram_is_einval) {
+  uv_loop_t loop;
+  uv_udp_t rx, tx;
+  struct sockaddr_in a;
+  uv_buf_t b = uv_buf_init("PING", 4);
+
+  /* libuv 1.44 reads zero-chunk batches forever here. */
+  if (!on_gouv())
+    return;
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_udp_init_ex(&loop, &rx, AF_INET | UV_UDP_RECVMMSG), 0);
+  CHECK_EQ(uv_udp_init(&loop, &tx), 0);
+  CHECK_EQ(uv_ip4_addr("127.0.0.1", 0, &a), 0);
+  CHECK_EQ(uv_udp_bind(&rx, (struct sockaddr*)&a, 0), 0);
+  a.sin_port = htons(bound_port(&rx));
+  CHECK_EQ(uv_udp_try_send(&tx, &b, 1, (struct sockaddr*)&a), 4);
+  CHECK_EQ(uv_udp_recv_start(&rx, small_alloc, small_recv), 0);
+  uv_close((uv_handle_t*)&tx, NULL);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(small_calls, 1);
+  CHECK_EQ(small_nread, UV_EINVAL);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+}
+
+/* ------------------------------------------------------------------------
+ * UV_UDP_REUSEPORT, newer libuv's bind flag (64): SO_REUSEPORT, so two
+ * handles bind one port. 1.44 has no such flag and refuses it. */
+
+#define TEST_UDP_REUSEPORT 64
+
+TEST(udp_bind_with_reuseport_shares_the_port) {
+  uv_loop_t loop;
+  uv_udp_t h1, h2;
+  struct sockaddr_in a;
+  int on = 0;
+  socklen_t len = sizeof(on);
+  uv_os_fd_t fd;
+
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_udp_init(&loop, &h1), 0);
+  CHECK_EQ(uv_udp_init(&loop, &h2), 0);
+  CHECK_EQ(uv_ip4_addr("127.0.0.1", 0, &a), 0);
+  if (!on_gouv()) {
+    CHECK_EQ(uv_udp_bind(&h1, (struct sockaddr*)&a, TEST_UDP_REUSEPORT),
+             UV_EINVAL);
+    teardown(&loop);
+    return;
+  }
+  CHECK_EQ(uv_udp_bind(&h1, (struct sockaddr*)&a, TEST_UDP_REUSEPORT), 0);
+  CHECK_EQ(uv_fileno((uv_handle_t*)&h1, &fd), 0);
+  CHECK_EQ(getsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, &len), 0);
+  CHECK_EQ(on, 1);
+  a.sin_port = htons(bound_port(&h1));
+  CHECK_EQ(uv_udp_bind(&h2, (struct sockaddr*)&a, TEST_UDP_REUSEPORT), 0);
+  CHECK_EQ(bound_port(&h2), ntohs(a.sin_port));
+  teardown(&loop);
+}
+
+/* ------------------------------------------------------------------------
+ * Buffer arrays a send must refuse up front with UV_EINVAL, as newer libuv
+ * does (udp_send_fail_nbufs, udp_try_send, io_64_safe): no buffers, a
+ * negative count converted to unsigned, and more than one system call
+ * moves (0x7ffff000 bytes). 1.44 queues them or asserts. */
+
+static void never_send_cb(uv_udp_send_t* req, int status) {
+  (void)req;
+  (void)status;
+  CHECK(0 && "a refused send has no callback");
+}
+
+TEST(udp_send_refuses_empty_negative_and_oversized_buffer_arrays) {
+  uv_loop_t loop;
+  uv_udp_t h;
+  uv_udp_send_t req;
+  struct sockaddr_in a;
+  uv_buf_t b = uv_buf_init("PING", 4);
+  uv_buf_t huge = uv_buf_init(NULL, INT32_MAX);
+  uv_buf_t two[2];
+
+  if (!on_gouv())
+    return;
+  two[0] = uv_buf_init(NULL, 0x40000001u);
+  two[1] = uv_buf_init(NULL, 0x40000001u);
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_udp_init(&loop, &h), 0);
+  CHECK_EQ(uv_ip4_addr("127.0.0.1", free_port(AF_INET), &a), 0);
+  CHECK_EQ(uv_udp_send(&req, &h, &b, 0, (struct sockaddr*)&a, never_send_cb),
+           UV_EINVAL);
+  CHECK_EQ(uv_udp_send(&req, &h, &b, (unsigned)-1, (struct sockaddr*)&a,
+                       never_send_cb),
+           UV_EINVAL);
+  CHECK_EQ(uv_udp_send(&req, &h, &huge, 1, (struct sockaddr*)&a,
+                       never_send_cb),
+           UV_EINVAL);
+  CHECK_EQ(uv_udp_send(&req, &h, two, 2, (struct sockaddr*)&a, never_send_cb),
+           UV_EINVAL);
+  CHECK_EQ(uv_udp_try_send(&h, &b, 0, (struct sockaddr*)&a), UV_EINVAL);
+  CHECK_EQ(uv_udp_try_send(&h, &b, (unsigned)-1, (struct sockaddr*)&a),
+           UV_EINVAL);
+  CHECK_EQ(uv_udp_try_send(&h, &huge, 1, (struct sockaddr*)&a), UV_EINVAL);
+  CHECK_EQ(uv_udp_try_send(&h, two, 2, (struct sockaddr*)&a), UV_EINVAL);
+  /* Nothing was queued, and the handle still sends. */
+  CHECK_EQ(h.send_queue_count, 0);
+  CHECK_EQ(uv_udp_try_send(&h, &b, 1, (struct sockaddr*)&a), 4);
   teardown(&loop);
 }
 

@@ -684,11 +684,12 @@ UV_EXTERN int uv_async_send(uv_async_t* async);
 struct uv_timer_s {
   GOUV__HANDLE_HEAD
   uv_timer_cb gouv_timer_cb;
-  uv_timer_t* gouv_timer_next; /* in the loop's staged list */
-  void* gouv_timer_a[2];       /* [0] non-NULL while staged */
   uint64_t gouv_timer_due;
   uint64_t gouv_timer_repeat;
   uint64_t gouv_timer_seq;
+  uint64_t gouv_timer_heap[2]; /* due time and start order as the heap has them */
+  int32_t gouv_timer_index;    /* position in the heap, -1 outside it */
+  uint32_t gouv_timer_state;
 };
 
 UV_EXTERN int uv_timer_init(uv_loop_t* loop, uv_timer_t* handle);
@@ -1485,11 +1486,11 @@ struct uv_loop_s {
   int gouv_wakeup_fd;      /* eventfd that uv_async_send writes */
   uint32_t gouv_id;        /* index of the loop in gouv's loop table */
   uint32_t gouv_wakeup;    /* non-zero while a wakeup is unread */
-  void* gouv_timer_staged; /* timers started in C, not yet in the heap */
+  void* gouv_sub[4];       /* handles submitted to the loop (loop.Submissions) */
   uint64_t gouv_timer_seq; /* start order of timers, shared by C and Go */
   void* gouv_writes_done;  /* writes completed in C, callbacks not yet run */
   void* gouv_writes_last;  /* the tail of that list */
-  uint64_t gouv_loop_a[54];
+  uint64_t gouv_loop_a[51];
   uint64_t time;
   uint64_t gouv_loop_b[37];
 };

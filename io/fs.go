@@ -126,6 +126,15 @@ type FSReq struct {
 	Entries   []Dirent // scandir and readdir
 }
 
+// StatFunc fills st for an FSStat or FSLstat of path, or an FSFstat of
+// fd, and is what those requests (fs_poll's among them) run. The library
+// has one stat, written in C so that synchronous calls need not enter Go
+// (capi/fs.c: statx, and libuv's fallback to the old calls where the
+// kernel refuses statx); capi sets StatFunc to it at start-up, so every
+// path fills uv_stat_t alike. Without it the requests fail with ENOSYS.
+// st may be nil. Set it before the first request, never later.
+var StatFunc func(t FSType, fd int, path *byte, st *Stat) error
+
 // errFSNoPath is the error of a path operation without a path.
 var errFSNoPath = unix.EINVAL
 
@@ -171,12 +180,11 @@ func (r *FSReq) do() (int64, error) {
 		return fsWriteAll(r.File, r.Bufs, r.Off)
 	case FSSendfile:
 		return fsSendfile(r.OutFile, r.File, r.Off, r.Len)
-	case FSStat:
-		return 0, fsStatx(unix.AT_FDCWD, r.Path, 0, r.Stat)
-	case FSLstat:
-		return 0, fsStatx(unix.AT_FDCWD, r.Path, unix.AT_SYMLINK_NOFOLLOW, r.Stat)
-	case FSFstat:
-		return 0, fsStatx(r.File, &fsEmpty[0], unix.AT_EMPTY_PATH, r.Stat)
+	case FSStat, FSLstat, FSFstat:
+		if StatFunc == nil {
+			return 0, unix.ENOSYS
+		}
+		return 0, StatFunc(r.Type, r.File, r.Path, r.Stat)
 	case FSFtruncate:
 		return fsSys(unix.SYS_FTRUNCATE, uintptr(r.File), uintptr(r.Off), 0, 0, 0, 0)
 	case FSUtime, FSLutime, FSFutime:
@@ -256,18 +264,15 @@ func (r *FSReq) do() (int64, error) {
 		if err := unix.Statfs(cstring(r.Path), &st); err != nil {
 			return 0, err
 		}
-		{
-			r.StatfsOut = Statfs{Type: uint64(st.Type), Bsize: uint64(st.Bsize),
-				Blocks: st.Blocks, Bfree: st.Bfree, Bavail: st.Bavail,
-				Files: st.Files, Ffree: st.Ffree}
-		}
+		// Newer libuv keeps the same layout and puts the fragment size
+		// (f_frsize) in the first spare field, where 1.44 left a zero.
+		r.StatfsOut = Statfs{Type: uint64(st.Type), Bsize: uint64(st.Bsize),
+			Blocks: st.Blocks, Bfree: st.Bfree, Bavail: st.Bavail,
+			Files: st.Files, Ffree: st.Ffree, Spare: [4]uint64{uint64(st.Frsize)}}
 		return 0, nil
 	}
 	return 0, unix.EINVAL
 }
-
-// fsEmpty is the empty path that fstat hands statx with AT_EMPTY_PATH.
-var fsEmpty = [1]byte{0}
 
 // fsSys makes one system call, retrying when a signal (Go's preemption
 // SIGURG among them) interrupts it. Arguments are C or pinned memory.
@@ -375,48 +380,20 @@ func fsWriteAll(fd int, bufs []unix.Iovec, off int64) (int64, error) {
 	return total, nil
 }
 
-// fsStatx fills st from statx, which (unlike fstatat) reports birth time.
-func fsStatx(dirfd int, path *byte, flags int, st *Stat) error {
-	var x unix.Statx_t
-	_, err := fsSys(unix.SYS_STATX, fsFD(dirfd), uintptr(unsafe.Pointer(path)),
-		uintptr(flags|unix.AT_STATX_SYNC_AS_STAT), unix.STATX_BASIC_STATS|unix.STATX_BTIME,
-		uintptr(unsafe.Pointer(&x)), 0)
-	if err != nil {
-		return err
-	}
-	if st != nil {
-		fsFromStatx(st, &x)
-	}
-	return nil
-}
-
 // fsFD passes a descriptor (AT_FDCWD is negative) as a system call
 // argument: the conversion of a variable sign-extends, as C's does.
 func fsFD(fd int) uintptr { return uintptr(fd) }
 
-func fsFromStatx(st *Stat, x *unix.Statx_t) {
-	*st = Stat{
-		Dev:      unix.Mkdev(x.Dev_major, x.Dev_minor),
-		Mode:     uint64(x.Mode),
-		Nlink:    uint64(x.Nlink),
-		UID:      uint64(x.Uid),
-		GID:      uint64(x.Gid),
-		Rdev:     unix.Mkdev(x.Rdev_major, x.Rdev_minor),
-		Ino:      x.Ino,
-		Size:     x.Size,
-		Blksize:  uint64(x.Blksize),
-		Blocks:   x.Blocks,
-		Atim:     Timespec{x.Atime.Sec, int64(x.Atime.Nsec)},
-		Mtim:     Timespec{x.Mtime.Sec, int64(x.Mtime.Nsec)},
-		Ctim:     Timespec{x.Ctime.Sec, int64(x.Ctime.Nsec)},
-		Birthtim: Timespec{x.Btime.Sec, int64(x.Btime.Nsec)},
-	}
-}
-
 // fsTimespec turns seconds since the epoch into a timespec at microsecond
-// precision, the precision libuv keeps on every platform.
+// precision, the precision libuv keeps on every platform. Newer libuv
+// names two special values: UV_FS_UTIME_NOW (an infinity) sets the
+// current time and UV_FS_UTIME_OMIT (a NaN) leaves the time as it is,
+// which utimensat spells UTIME_NOW and UTIME_OMIT.
 func fsTimespec(t float64) unix.Timespec {
-	if math.IsNaN(t) || math.IsInf(t, 0) {
+	if math.IsInf(t, 0) {
+		return unix.Timespec{Sec: 0, Nsec: unix.UTIME_NOW}
+	}
+	if math.IsNaN(t) {
 		return unix.Timespec{Sec: 0, Nsec: unix.UTIME_OMIT}
 	}
 	sec := int64(t) // truncates toward zero, as a C cast does
@@ -694,12 +671,18 @@ func fsScandir(path string) ([]Dirent, error) {
 	return all, nil
 }
 
-// Dir is an open directory read a batch at a time (uv_fs_opendir).
+// Dir is an open directory read a batch at a time (uv_fs_opendir). It
+// holds no pointers, its buffer included, so that an embedder may copy an
+// open Dir into memory that Go does not manage and keep it there with the
+// object that owns it (capi keeps it in the uv_dir_t's own allocation).
 type Dir struct {
 	fd       int
-	buf      []byte
 	pos, end int
+	buf      [dirBufSize]byte
 }
+
+// dirBufSize is how much of the directory one getdents call may fetch.
+const dirBufSize = 32 * 1024
 
 // OpenDir opens a directory for reading.
 func OpenDir(path string) (*Dir, error) {
@@ -707,7 +690,9 @@ func OpenDir(path string) (*Dir, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Dir{fd: fd, buf: make([]byte, 32*1024)}, nil
+	d := new(Dir)
+	d.fd = fd
+	return d, nil
 }
 
 // Read appends up to max entries (never "." or "..") to ents; none at
@@ -719,9 +704,9 @@ func (d *Dir) Read(max int, ents []Dirent) ([]Dirent, error) {
 	got := 0
 	for got < max {
 		if d.pos >= d.end {
-			n, err := unix.Getdents(d.fd, d.buf)
+			n, err := unix.Getdents(d.fd, d.buf[:])
 			for err == unix.EINTR {
-				n, err = unix.Getdents(d.fd, d.buf)
+				n, err = unix.Getdents(d.fd, d.buf[:])
 			}
 			if err != nil {
 				return ents, err

@@ -54,9 +54,9 @@ var (
 	fsInotifies = map[*loop.Loop]*fsInotify{}
 )
 
-// InitFSEvent prepares e on l; flags is as for the loop's Init methods.
-func InitFSEvent(l *loop.Loop, e *FSEvent, kind int, flags *uint32) {
-	e.InitExternal(l, e, kind, flags)
+// InitFSEvent prepares e on l; rec is as for the loop's Init methods.
+func InitFSEvent(l *loop.Loop, e *FSEvent, kind int, rec *loop.Rec) {
+	e.InitExternal(l, e, kind, rec)
 	e.wd = -1
 }
 

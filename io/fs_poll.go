@@ -37,10 +37,10 @@ type fsPollCtx struct {
 	st *[3]Stat
 }
 
-// InitFSPoll prepares p on l; flags is as for the loop's Init methods.
-func InitFSPoll(l *loop.Loop, p *FSPoll, kind int, flags *uint32) {
-	p.InitExternal(l, p, kind, flags)
-	l.InitTimer(&p.timer, kind, nil)
+// InitFSPoll prepares p on l; rec is as for the loop's Init methods.
+func InitFSPoll(l *loop.Loop, p *FSPoll, kind int, rec *loop.Rec) {
+	p.InitExternal(l, p, kind, rec)
+	l.InitTimer(&p.timer, kind)
 	p.timer.SetInternal()
 	p.timer.Unref()
 }

@@ -63,7 +63,7 @@ func TestFSPollReportsAGrowingFile(t *testing.T) {
 	}
 	// Grow the file once the baseline stat has been taken: a timer does it.
 	var tm loop.Timer
-	l.InitTimer(&tm, 0, nil)
+	l.InitTimer(&tm, 0)
 	tm.Start(func(*loop.Timer) {
 		ticks++
 		os.WriteFile(p, []byte("12345"), 0o600)

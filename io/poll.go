@@ -29,7 +29,7 @@ type Poll struct {
 
 // InitPoll prepares p on fd (uv_poll_init); fdWord, when non-nil, is the
 // host-visible io_watcher.fd. cb receives every event.
-func InitPoll(l *loop.Loop, p *Poll, handleKind int, fd int, flags *uint32, fdWord *int32,
+func InitPoll(l *loop.Loop, p *Poll, handleKind int, fd int, rec *loop.Rec, fdWord *int32,
 	cb func(p *Poll, err error, events int)) error {
 	if l.IOWatched(fd) {
 		return unix.EEXIST
@@ -49,7 +49,7 @@ func InitPoll(l *loop.Loop, p *Poll, handleKind int, fd int, flags *uint32, fdWo
 	if fdWord == nil {
 		fdWord = &p.ownFd
 	}
-	p.Handle.InitExternal(l, p, handleKind, flags)
+	p.Handle.InitExternal(l, p, handleKind, rec)
 	p.l = l
 	p.fdWord = fdWord
 	*fdWord = int32(fd)

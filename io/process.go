@@ -108,8 +108,8 @@ var ErrNoFile = errors.New("uvio: spawn needs a file and arguments")
 
 // InitProcess prepares p on l. A process handle is initialised even when
 // the spawn fails, so that its owner can close it.
-func InitProcess(l *loop.Loop, p *Process, kind int, flags *uint32) {
-	p.Handle.InitExternal(l, p, kind, flags)
+func InitProcess(l *loop.Loop, p *Process, kind int, rec *loop.Rec) {
+	p.Handle.InitExternal(l, p, kind, rec)
 	p.pid = 0
 	p.pidfd = -1
 	p.cb = nil

@@ -86,11 +86,11 @@ type Signal struct {
 	ownWord int32
 }
 
-// InitSignal prepares s on l. flags may be nil (see loop.Handle); signum,
+// InitSignal prepares s on l. rec may be nil (see loop.Handle); signum,
 // when not nil, is kept equal to the signal watched (0 when stopped), for
 // hosts that read it in the C struct.
-func InitSignal(l *loop.Loop, s *Signal, kind int, flags *uint32, signum *int32) {
-	s.Handle.InitExternal(l, s, kind, flags)
+func InitSignal(l *loop.Loop, s *Signal, kind int, rec *loop.Rec, signum *int32) {
+	s.Handle.InitExternal(l, s, kind, rec)
 	if signum == nil {
 		signum = &s.ownWord
 	}

@@ -207,23 +207,23 @@ func (s *Stream) auxOf() *streamAux {
 	return s.aux
 }
 
-// InitStream prepares s on l. flags, fd and wqSize, when non-nil, are the
-// words a host reads (handle flags, io_watcher.fd, write_queue_size).
+// InitStream prepares s on l. rec, fd and wqSize, when non-nil, are where
+// the words a host reads live (the handle's record with its flags,
+// io_watcher.fd, write_queue_size).
 func InitStream(l *loop.Loop, s *Stream, kind StreamKind, handleKind int, hooks StreamHooks,
-	flags *uint32, fd *int32, wqSize *uint64) {
-	if flags == nil || fd == nil || wqSize == nil {
+	rec *loop.Rec, fd *int32, wqSize *uint64) {
+	if fd == nil || wqSize == nil {
 		// Nobody else reads them: the stream keeps its own.
 		own := &struct {
-			fl   uint32
 			fd   int32
 			size uint64
 		}{}
-		flags, fd, wqSize = &own.fl, &own.fd, &own.size
+		fd, wqSize = &own.fd, &own.size
 	}
-	s.Handle.InitExternal(l, s, handleKind, flags)
+	s.Handle.InitExternal(l, s, handleKind, rec)
 	s.hooks = hooks
 	s.Kind = kind
-	s.fl = flags
+	s.fl = s.Handle.FlagWord()
 	s.fdWord = fd
 	s.wqSize = wqSize
 	*fd = -1

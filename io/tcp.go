@@ -1,6 +1,9 @@
 package uvio
 
 import (
+	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"unsafe"
 
@@ -12,7 +15,7 @@ import (
 // InitTCP prepares a TCP stream. family is AF_UNSPEC (the socket is made
 // on bind or connect), AF_INET or AF_INET6 (made now).
 func InitTCP(l *loop.Loop, s *Stream, handleKind int, hooks StreamHooks, family int,
-	flags *uint32, fd *int32, wqSize *uint64) error {
+	rec *loop.Rec, fd *int32, wqSize *uint64) error {
 	switch family {
 	case unix.AF_UNSPEC, unix.AF_INET, unix.AF_INET6:
 	default:
@@ -25,12 +28,12 @@ func InitTCP(l *loop.Loop, s *Stream, handleKind int, hooks StreamHooks, family 
 		if err != nil {
 			return err
 		}
-		InitStream(l, s, KindTCP, handleKind, hooks, flags, fd, wqSize)
+		InitStream(l, s, KindTCP, handleKind, hooks, rec, fd, wqSize)
 		s.family = uint8(family)
 		s.setFD(sock)
 		return nil
 	}
-	InitStream(l, s, KindTCP, handleKind, hooks, flags, fd, wqSize)
+	InitStream(l, s, KindTCP, handleKind, hooks, rec, fd, wqSize)
 	return nil
 }
 
@@ -62,6 +65,13 @@ func (s *Stream) tcpEnsureSocket(family int, flags uint32) error {
 // Bind binds the socket (uv_tcp_bind). EADDRINUSE is kept for Listen or
 // Connect to report, as libuv does.
 func (s *Stream) Bind(sa unix.Sockaddr, ipv6only bool) error {
+	return s.BindReusePort(sa, ipv6only, false)
+}
+
+// BindReusePort is Bind that can also set SO_REUSEPORT (newer libuv's
+// UV_TCP_REUSEPORT), so that several listeners share one port and the
+// kernel spreads the connections among them.
+func (s *Stream) BindReusePort(sa unix.Sockaddr, ipv6only, reusePort bool) error {
 	family := unix.AF_INET
 	switch sa.(type) {
 	case *unix.SockaddrInet4:
@@ -82,6 +92,11 @@ func (s *Stream) Bind(sa unix.Sockaddr, ipv6only bool) error {
 	fd := s.FD()
 	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1); err != nil {
 		return err
+	}
+	if reusePort {
+		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEPORT, 1); err != nil {
+			return err
+		}
 	}
 	if family == unix.AF_INET6 {
 		on := 0
@@ -125,6 +140,14 @@ func (s *Stream) Connect(sa unix.Sockaddr, req unsafe.Pointer) error {
 			family = unix.AF_UNIX
 		default:
 			return unix.EINVAL
+		}
+		// A link-local address means nothing without an interface: as
+		// newer libuv does, one without a zone gets the first interface
+		// that has a link-local address (the kernel refuses it otherwise).
+		if a6, ok := sa.(*unix.SockaddrInet6); ok && a6.ZoneId == 0 && a6.Addr[0] == 0xfe && a6.Addr[1]&0xc0 == 0x80 {
+			c := *a6
+			c.ZoneId = linkLocalZone()
+			sa = &c
 		}
 		var err error
 		if s.Kind == KindPipe {
@@ -358,4 +381,36 @@ func streamsEmfileTrick(listener int) error {
 	}
 	streamsReserve()
 	return nil
+}
+
+// linkLocalZone returns the index of the interface that a link-local
+// address without a zone goes through: the lowest index among interfaces
+// with an IPv6 link-local address (fe80::/10), or 0 if there is none. It
+// reads /proc/net/if_inet6, whose lines are the address in 32 hex digits,
+// then the interface index in hex, the prefix length, the scope, the flags
+// and the name.
+func linkLocalZone() uint32 {
+	data, err := os.ReadFile("/proc/net/if_inet6")
+	if err != nil {
+		return 0
+	}
+	var best uint64
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 || len(f[0]) != 32 {
+			continue
+		}
+		hi, err := strconv.ParseUint(f[0][:4], 16, 16)
+		if err != nil || hi&0xffc0 != 0xfe80 {
+			continue
+		}
+		idx, err := strconv.ParseUint(f[1], 16, 32)
+		if err != nil || idx == 0 {
+			continue
+		}
+		if best == 0 || idx < best {
+			best = idx
+		}
+	}
+	return uint32(best)
 }

@@ -17,6 +17,7 @@ const (
 	UDPMmsgChunk    = 8
 	UDPMmsgFree     = 16
 	UDPLinuxRecvErr = 32
+	UDPReusePort    = 64 // newer libuv's UV_UDP_REUSEPORT
 	UDPRecvmmsg     = 256
 )
 
@@ -123,11 +124,11 @@ type udpMmsgBufs struct {
 }
 
 // UDPPlace says where a UDP handle keeps what a host reads directly: its
-// state bits (uv_handle_t.flags), its descriptor (io_watcher.fd) and its
-// queue counters (send_queue_size, send_queue_count). Nil fields mean the
-// handle keeps them itself.
+// record with its state bits (uv_handle_t.flags), its descriptor
+// (io_watcher.fd) and its queue counters (send_queue_size,
+// send_queue_count). Nil fields mean the handle keeps them itself.
 type UDPPlace struct {
-	Flags      *uint32
+	Rec        *loop.Rec
 	FD         *int32
 	QueueSize  *uintptr
 	QueueCount *uintptr
@@ -161,7 +162,7 @@ func InitUDP(l *loop.Loop, u *UDP, kind int, flags uint, place UDPPlace, sendDon
 		u.queueCount = &u.ownCount
 	}
 	*u.queueSize, *u.queueCount = 0, 0
-	u.Handle.InitExternal(l, u, kind, place.Flags)
+	u.Handle.InitExternal(l, u, kind, place.Rec)
 	if flags&UDPRecvmmsg != 0 {
 		u.state |= udpMmsg
 	}
@@ -216,12 +217,12 @@ func (u *UDP) Open(fd int) error {
 }
 
 // Bind binds the socket, creating it if needed (uv_udp_bind). flags may
-// hold UDPIPv6Only, UDPReuseAddr and UDPLinuxRecvErr.
+// hold UDPIPv6Only, UDPReuseAddr, UDPReusePort and UDPLinuxRecvErr.
 func (u *UDP) Bind(sa unix.Sockaddr, flags int) error {
 	if u.IsClosing() {
 		return loop.ErrClosing
 	}
-	if flags&^(UDPIPv6Only|UDPReuseAddr|UDPLinuxRecvErr) != 0 {
+	if flags&^(UDPIPv6Only|UDPReuseAddr|UDPReusePort|UDPLinuxRecvErr) != 0 {
 		return ErrUDPFlags
 	}
 	family := udpFamily(sa)
@@ -249,6 +250,13 @@ func (u *UDP) Bind(sa unix.Sockaddr, flags int) error {
 	}
 	if flags&UDPReuseAddr != 0 {
 		if err := unix.SetsockoptInt(u.fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1); err != nil {
+			return err
+		}
+	}
+	// SO_REUSEPORT lets several sockets bind the same address and port,
+	// the kernel spreading datagrams among them.
+	if flags&UDPReusePort != 0 {
+		if err := unix.SetsockoptInt(u.fd, unix.SOL_SOCKET, unix.SO_REUSEPORT, 1); err != nil {
 			return err
 		}
 	}
@@ -392,9 +400,11 @@ func (u *UDP) checkDest(name unsafe.Pointer, namelen uint32) (int, error) {
 	if namelen < 2 {
 		return 0, ErrUDPFlags
 	}
-	// The first two bytes of any socket address are its family.
+	// The first two bytes of any socket address are its family. A
+	// datagram socket of the Unix family (adopted with Open) sends to
+	// sockaddr_un addresses.
 	family := int(*(*uint16)(name))
-	if family != unix.AF_INET && family != unix.AF_INET6 {
+	if family != unix.AF_INET && family != unix.AF_INET6 && family != unix.AF_UNIX {
 		return 0, ErrUDPFlags
 	}
 	return family, nil
@@ -647,6 +657,12 @@ func udpEvents(w *loop.IO, events uint32) {
 	if events&(loop.EventRead|loop.EventError|loop.EventHup) != 0 && u.recv != nil {
 		u.readable()
 	}
+	// With IP_RECVERR (UDPLinuxRecvErr) an ICMP error also waits in the
+	// socket's error queue, and the socket stays in error until that
+	// queue is read: without this the loop would wake for it forever.
+	if events&loop.EventError != 0 && u.recv != nil && u.fd >= 0 {
+		u.readErrQueue()
+	}
 	// Completions are delivered on writability or a feed only, as in
 	// libuv: a read event leaves the send side alone.
 	if events&(loop.EventWrite|loop.EventFeed) != 0 {
@@ -668,9 +684,14 @@ func (u *UDP) readable() {
 			u.recv(u, 0, unix.ENOBUFS, buf, nil, 0)
 			return
 		}
-		// recvmmsg needs at least one 64 KiB chunk; with a smaller buffer
-		// libuv would spin on empty batches, so read one datagram instead.
-		if u.state&udpMmsg != 0 && len(buf) >= UDPDgramMax {
+		if u.state&udpMmsg != 0 {
+			// recvmmsg reads into 64 KiB chunks: a smaller buffer holds
+			// none, and newer libuv reports that as a bad argument (1.44
+			// spun on empty batches).
+			if len(buf) < UDPDgramMax {
+				u.recv(u, 0, unix.EINVAL, buf, nil, 0)
+				return
+			}
 			n := u.recvBatch(buf)
 			if n <= 0 {
 				return
@@ -719,6 +740,91 @@ func (u *UDP) recvOne(buf []byte) bool {
 	}
 	u.recv(u, int(n), nil, buf, peer, flags)
 	return true
+}
+
+// readErrQueue reads the socket's error queue (MSG_ERRQUEUE) as newer
+// libuv does: each queued ICMP error reaches the receive callback as its
+// errno with UDPLinuxRecvErr and the address of the host that reported
+// it, and the drained queue ends with the usual nread == 0 call.
+func (u *UDP) readErrQueue() {
+	for count := udpRecvBudget; count > 0 && u.fd >= 0 && u.recv != nil; count-- {
+		buf := u.alloc(u, UDPDgramMax)
+		if u.recv == nil {
+			return
+		}
+		if len(buf) == 0 {
+			u.recv(u, 0, unix.ENOBUFS, buf, nil, 0)
+			return
+		}
+		peer := &u.peers[0]
+		*peer = unix.RawSockaddrAny{}
+		var control [256]byte
+		iov := unix.Iovec{Base: &buf[0]}
+		iov.SetLen(len(buf))
+		msg := unix.Msghdr{
+			Name:    (*byte)(unsafe.Pointer(peer)),
+			Namelen: unix.SizeofSockaddrAny,
+			Iov:     &iov,
+			Iovlen:  1,
+			Control: &control[0],
+		}
+		msg.SetControllen(len(control))
+		var n uintptr
+		var e unix.Errno
+		for {
+			// Non-blocking socket: the raw call returns at once; msg, iov
+			// and control live on this stack for its duration.
+			n, _, e = unix.RawSyscall(unix.SYS_RECVMSG, uintptr(u.fd), uintptr(unsafe.Pointer(&msg)), unix.MSG_ERRQUEUE)
+			if e != unix.EINTR {
+				break
+			}
+		}
+		if e == unix.EAGAIN {
+			u.recv(u, 0, nil, buf, nil, 0)
+			return
+		}
+		if e != 0 {
+			u.recv(u, 0, e, buf, nil, 0)
+			return
+		}
+		flags := 0
+		if msg.Flags&unix.MSG_TRUNC != 0 {
+			flags |= UDPPartial
+		}
+		if msg.Flags&unix.MSG_ERRQUEUE != 0 {
+			if errno, ok := udpQueuedError(control[:msg.Controllen], peer); ok {
+				u.recv(u, 0, errno, buf, peer, flags|UDPLinuxRecvErr)
+				continue
+			}
+		}
+		u.recv(u, int(n), nil, buf, peer, flags)
+	}
+}
+
+// udpQueuedError finds the IP_RECVERR or IPV6_RECVERR message among the
+// control messages of an error-queue read and returns its errno; the
+// address of the host that reported it (the "offender", which follows the
+// struct sock_extended_err) replaces *peer.
+func udpQueuedError(control []byte, peer *unix.RawSockaddrAny) (unix.Errno, bool) {
+	msgs, err := unix.ParseSocketControlMessage(control)
+	if err != nil {
+		return 0, false
+	}
+	for _, m := range msgs {
+		if !(m.Header.Level == unix.SOL_IP && m.Header.Type == unix.IP_RECVERR) &&
+			!(m.Header.Level == unix.SOL_IPV6 && m.Header.Type == unix.IPV6_RECVERR) {
+			continue
+		}
+		if len(m.Data) < int(unsafe.Sizeof(unix.SockExtendedErr{})) {
+			continue
+		}
+		ee := (*unix.SockExtendedErr)(unsafe.Pointer(&m.Data[0]))
+		*peer = unix.RawSockaddrAny{}
+		off := m.Data[unsafe.Sizeof(unix.SockExtendedErr{}):]
+		copy(unsafe.Slice((*byte)(unsafe.Pointer(peer)), unix.SizeofSockaddrAny), off)
+		return unix.Errno(ee.Errno), true
+	}
+	return 0, false
 }
 
 // recvBatch reads up to udpMmsgWidth datagrams into UDPDgramMax-sized

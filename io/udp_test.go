@@ -2,6 +2,7 @@ package uvio
 
 import (
 	"testing"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -201,5 +202,99 @@ func TestUDPAddressRules(t *testing.T) {
 		t.Fatalf("TrySend: %d, %v", n, err)
 	}
 	p.runUntil(t, func() bool { return p.got == 1 })
+	p.close(t)
+}
+
+// recverrLog records every receive callback of TestUDPRecvErrQueueReadOnce.
+type recverrCall struct {
+	n     int
+	err   error
+	from  bool
+	flags int
+}
+
+var recverrLog []recverrCall
+
+func recverrAlloc(u *UDP, suggested int) []byte { return make([]byte, 16) }
+
+func recverrRecv(u *UDP, n int, err error, buf []byte, from *unix.RawSockaddrAny, flags int) {
+	recverrLog = append(recverrLog, recverrCall{n, err, from != nil, flags})
+}
+
+// With UDPLinuxRecvErr an ICMP port unreachable is reported once by the
+// socket and once from its error queue, then the socket is quiet: before
+// the error queue was read, the loop woke for it without end.
+func TestUDPRecvErrQueueReadOnce(t *testing.T) {
+	l, err := loop.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var u UDP
+	if err := InitUDP(l, &u, 15, unix.AF_UNSPEC, UDPPlace{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := u.Bind(&unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}, UDPLinuxRecvErr); err != nil {
+		t.Fatal(err)
+	}
+	// A port nothing listens on: one the kernel gave out and took back.
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Bind(fd, &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	sa, _ := unix.Getsockname(fd)
+	unix.Close(fd)
+	port := sa.(*unix.SockaddrInet4).Port
+	dest := unix.RawSockaddrInet4{Family: unix.AF_INET, Addr: [4]byte{127, 0, 0, 1}}
+	pb := (*[2]byte)(unsafe.Pointer(&dest.Port))
+	pb[0], pb[1] = byte(port>>8), byte(port)
+
+	recverrLog = nil
+	if err := u.RecvStart(recverrAlloc, recverrRecv); err != nil {
+		t.Fatal(err)
+	}
+	data := []byte("PING")
+	iov := []unix.Iovec{{Base: &data[0]}}
+	iov[0].SetLen(len(data))
+	if _, err := u.TrySend(iov, unsafe.Pointer(&dest), unix.SizeofSockaddrInet4); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(200 * time.Millisecond)
+	for time.Now().Before(deadline) && len(recverrLog) < 100 {
+		l.Run(loop.RunNoWait)
+	}
+	want := []recverrCall{
+		{0, unix.ECONNREFUSED, false, 0},
+		{0, unix.ECONNREFUSED, true, UDPLinuxRecvErr},
+		{0, nil, false, 0},
+	}
+	if len(recverrLog) != len(want) {
+		t.Fatalf("%d receive callbacks %v, want %v", len(recverrLog), recverrLog[:min(len(recverrLog), 5)], want)
+	}
+	for i := range want {
+		if recverrLog[i] != want[i] {
+			t.Errorf("call %d: %+v, want %+v", i, recverrLog[i], want[i])
+		}
+	}
+	u.Close(nil)
+	l.Run(loop.RunDefault)
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A recvmmsg handle given less than one 64 KiB chunk hears EINVAL, as in
+// newer libuv, instead of reading one datagram or spinning.
+func TestUDPRecvmmsgSmallBufferIsEINVAL(t *testing.T) {
+	p := newUDPPair(t, unix.AF_INET|UDPRecvmmsg)
+	p.buf = make([]byte, 64)
+	var iov [1]unix.Iovec
+	p.send(t, []byte("hello"), &iov)
+	p.runUntil(t, func() bool { return p.sendErr != nil })
+	if p.sendErr != unix.EINVAL || p.got != 0 {
+		t.Fatalf("error %v after %d datagrams, want EINVAL and none", p.sendErr, p.got)
+	}
 	p.close(t)
 }

@@ -1,6 +1,9 @@
 package loop
 
-import "sync/atomic"
+import (
+	"sync/atomic"
+	"unsafe"
+)
 
 // Async states, in the word that Send and the loop share. The word may
 // live in a C uv_async_t, where uv_async_send (written in C, callable from
@@ -16,59 +19,108 @@ const (
 	asyncPending int32 = 2
 )
 
-// Async is a handle whose callback runs on the loop thread after Send,
-// which any goroutine or thread may call. Sends that arrive before the
-// callback runs coalesce into one call.
+// AsyncRec is an async handle's state, laid out like TimerRec to live in
+// memory the Go heap does not own, right after its handle's Rec (see
+// AsyncHandle): the owner's callback, the links of the loop's list of
+// async handles (the loop's alone) and the word that senders share with
+// the loop (the protocol above; capi's uv_async_send follows it in C).
+type AsyncRec struct {
+	Cb         unsafe.Pointer // the owner's callback; the loop never calls it
+	Prev, Next *AsyncRec
+	Pending    int32
+	_          int32
+}
+
+// AsyncHandle is the memory of an async handle's loop state: its Rec, then
+// its AsyncRec. capi's uv_async_t holds one from its handle_queue field on.
+type AsyncHandle struct {
+	Rec   Rec
+	Async AsyncRec
+}
+
+func asyncOfRec(r *Rec) *AsyncRec {
+	return (*AsyncRec)(unsafe.Add(unsafe.Pointer(r), unsafe.Offsetof(AsyncHandle{}.Async)))
+}
+
+func recOfAsync(a *AsyncRec) *Rec {
+	return (*Rec)(unsafe.Add(unsafe.Pointer(a), -int(unsafe.Offsetof(AsyncHandle{}.Async))))
+}
+
+// Async is an async handle of a Go program: its callback runs on the loop
+// thread after Send, which any goroutine or thread may call. Sends that
+// arrive before the callback runs coalesce into one call. Async handles
+// without Go state (capi's) share the loop's list through AsyncHandle.
 type Async struct {
 	Handle
-	cb         func(a *Async)
-	pending    *int32
-	ownPending int32
-	prev, next *Async // in the loop's list of async handles
+	ah AsyncHandle
+	cb func(a *Async)
 }
 
 // InitAsync prepares a on l and starts it: an async handle is active from
-// birth. pending, when non-nil, is the shared state word (see above).
-func (l *Loop) InitAsync(a *Async, kind int, flags *uint32, pending *int32, cb func(a *Async)) {
-	a.Handle.init(l, a, kind, flags)
-	if pending == nil {
-		pending = &a.ownPending
-	}
-	a.pending = pending
-	atomic.StoreInt32(pending, asyncIdle)
+// birth. cb may be nil.
+func (l *Loop) InitAsync(a *Async, kind int, cb func(a *Async)) {
+	a.ah = AsyncHandle{}
+	a.Handle.init(l, a, kind, &a.ah.Rec)
+	a.ah.Rec.Sub = RecAsync
 	a.cb = cb
-	a.next = nil
-	a.prev = l.asyncTail
+	atomic.StoreInt32(&a.ah.Async.Pending, asyncIdle)
+	l.linkAsync(&a.ah.Async)
+	a.Handle.Start()
+}
+
+// linkAsync appends a to the loop's list of async handles. Its pending
+// word is left alone: a send may already have come.
+func (l *Loop) linkAsync(a *AsyncRec) {
+	a.Next = nil
+	a.Prev = l.asyncTail
 	if l.asyncTail != nil {
-		l.asyncTail.next = a
+		l.asyncTail.Next = a
 	} else {
 		l.asyncHead = a
 	}
 	l.asyncTail = a
-	a.Handle.Start()
+}
+
+// unlinkAsync takes a closing handle out of the list, once no sender can
+// still be writing through it.
+func (l *Loop) unlinkAsync(a *AsyncRec) {
+	for atomic.LoadInt32(&a.Pending) == asyncBusy {
+	}
+	if a.Prev != nil {
+		a.Prev.Next = a.Next
+	} else {
+		l.asyncHead = a.Next
+	}
+	if a.Next != nil {
+		a.Next.Prev = a.Prev
+	} else {
+		l.asyncTail = a.Prev
+	}
+	a.Prev, a.Next = nil, nil
 }
 
 // Send schedules the callback. It is safe from any goroutine.
 func (a *Async) Send() {
-	if atomic.LoadInt32(a.pending) != asyncIdle {
+	p := &a.ah.Async.Pending
+	if atomic.LoadInt32(p) != asyncIdle {
 		return
 	}
-	if !atomic.CompareAndSwapInt32(a.pending, asyncIdle, asyncBusy) {
+	if !atomic.CompareAndSwapInt32(p, asyncIdle, asyncBusy) {
 		return
 	}
 	a.loop.Wake()
-	atomic.StoreInt32(a.pending, asyncPending)
+	atomic.StoreInt32(p, asyncPending)
 }
 
 // take consumes a pending send: it waits out a sender in its busy window
 // and reports whether a send was pending.
-func (a *Async) take() bool {
+func (a *AsyncRec) take() bool {
 	for {
-		switch atomic.LoadInt32(a.pending) {
+		switch atomic.LoadInt32(&a.Pending) {
 		case asyncIdle:
 			return false
 		case asyncPending:
-			if atomic.CompareAndSwapInt32(a.pending, asyncPending, asyncIdle) {
+			if atomic.CompareAndSwapInt32(&a.Pending, asyncPending, asyncIdle) {
 				return true
 			}
 		}
@@ -78,21 +130,7 @@ func (a *Async) take() bool {
 }
 
 func (a *Async) closeHandle() {
-	// Wait until no sender can still be writing through this handle.
-	for atomic.LoadInt32(a.pending) == asyncBusy {
-	}
-	l := a.loop
-	if a.prev != nil {
-		a.prev.next = a.next
-	} else {
-		l.asyncHead = a.next
-	}
-	if a.next != nil {
-		a.next.prev = a.prev
-	} else {
-		l.asyncTail = a.prev
-	}
-	a.prev, a.next = nil, nil
+	a.loop.unlinkAsync(&a.ah.Async)
 	a.Handle.Stop()
 }
 
@@ -100,21 +138,27 @@ func (a *Async) closeHandle() {
 // Callbacks may close async handles or create new ones: the handles are
 // taken from a snapshot and skipped once closing.
 func (l *Loop) runAsync() {
-	snap := l.asyncScratch[:0]
-	for a := l.asyncHead; a != nil; a = a.next {
-		snap = append(snap, a)
+	l.drain()
+	snap := &l.asyncScratch
+	for a := l.asyncHead; a != nil; a = a.Next {
+		snap.push(a)
 	}
-	l.asyncScratch = nil
-	for _, a := range snap {
-		if a.IsClosing() || !a.take() {
+	for i := 0; i < snap.len(); i++ {
+		a := snap.a[i]
+		l.drain()
+		r := recOfAsync(a)
+		if r.Flags&(FlagClosing|FlagClosed) != 0 || !a.take() {
 			continue
 		}
-		if a.cb != nil {
-			a.cb(a)
+		if r.Slot == 0 {
+			if a.Cb != nil {
+				l.light.FireAsync(r)
+			}
+		} else if o := l.objs[r.Slot].(*Async); o.cb != nil {
+			o.cb(o)
 		}
 	}
-	clear(snap)
-	l.asyncScratch = snap[:0]
+	snap.a = snap.a[:0]
 }
 
 // Wake makes the loop's next (or current) poll return and run its wake

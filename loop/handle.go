@@ -7,7 +7,8 @@ import (
 
 // Handle state bits, at libuv 1.44's values: hosts read them in
 // uv_handle_t.flags, and the C helpers (uv_is_active, uv_is_closing,
-// uv_has_ref) test them there without calling into Go.
+// uv_has_ref) test them there without calling into Go. capi checks at
+// compile time that its C definitions have the same values.
 const (
 	FlagClosing  uint32 = 0x01 // uv_close was called
 	FlagClosed   uint32 = 0x02 // the close callback has run (or is running)
@@ -16,25 +17,82 @@ const (
 	FlagInternal uint32 = 0x10 // the loop's own; hidden from Walk
 )
 
+// Submission bits in Rec.Sub. An embedder that changes a handle's state
+// outside the loop (capi's uv_timer_start, written in C) records in the
+// handle what the loop must catch up with, and queues the record once on
+// the loop's submission list (see Submissions); the loop applies it before
+// it next looks at its lists or its timer heap.
+const (
+	SubQueued  uint32 = 1 << 0 // on the submission list
+	SubInit    uint32 = 1 << 1 // initialised: join the loop's list of handles
+	SubTimer   uint32 = 1 << 2 // the timer's due time or state changed
+	SubWatch   uint32 = 1 << 3 // the watcher was started or stopped
+	SubStarted uint32 = 1 << 4 // the watcher was started (to the front)
+)
+
+// Record bits in Rec.Sub that are not submissions: what follows the Rec,
+// and the loop's own bookkeeping.
+const (
+	RecTimer      uint32 = 1 << 16 // a TimerRec follows the Rec
+	RecWatcher    uint32 = 1 << 17 // a WatcherRec follows the Rec
+	RecLinked     uint32 = 1 << 18 // the watcher is in one of its phase's lists
+	RecAsync      uint32 = 1 << 19 // an AsyncRec follows the Rec
+	RecPhaseShift        = 20      // a watcher's Phase, in two bits from here
+)
+
 // ErrClosing reports an operation on a handle that is closing or closed.
 var ErrClosing = errors.New("loop: handle is closing")
 
-// closer is the per-type part of Close: stop whatever the handle watches.
+// Rec is the loop's record of one handle: its place in the loop's list of
+// handles and in the closing queue, its state bits and the slot of its Go
+// object. It holds no pointer into the Go heap that the GC must find from
+// outside, so it may live in memory the Go heap does not own: capi keeps
+// it inside the host's uv_handle_t (from handle_queue to flags, checked at
+// compile time), the way libuv keeps its bookkeeping in the handle. A
+// handle of a Go program keeps it in its Handle.
+//
+// A handle with Slot 0 has no Go object at all (a "light" handle: capi's
+// timers): the loop reaches its owner through the hooks given to SetLight.
+type Rec struct {
+	Prev, Next *Rec   // the loop's list of open handles, in creation order
+	Closing    *Rec   // the closing queue, and the close submissions
+	SubNext    *Rec   // the submission list
+	Sub        uint32 // Sub* and Rec* bits
+	Kind       int32  // the embedder's type tag
+	_          uintptr
+	Slot       uint32 // index of the Go object in the loop's table; 0: none
+	Tag        uint32 // the embedder's (capi: "initialised" marker)
+	Flags      uint32 // Flag* bits, and bits of the handle type above them
+}
+
+// Submissions is where an embedder queues records for the loop (see
+// SubQueued): a FIFO of records linked by SubNext, and a FIFO of handles
+// closed outside the loop linked by Closing. Like Words, it may live in the
+// embedder's memory (capi: the uv_loop_t).
+type Submissions struct {
+	Head, Tail           *Rec
+	CloseHead, CloseTail *Rec
+}
+
+// Object is a Go value that embeds a Handle: the handle types of this
+// package, and External ones.
+type Object interface {
+	Base() *Handle
+}
+
+// closer is the per-type part of Close for this package's handle types:
+// stop whatever the handle watches.
 type closer interface {
 	closeHandle()
 }
 
-// Handle is the part every handle shares: its loop, its state bits, its
-// place in the loop's list of handles and in the closing queue.
+// Handle is the Go side of a handle that has Go state: its record, its
+// loop, its Go object and its close callback.
 type Handle struct {
-	loop     *Loop
-	flags    *uint32
-	ownFlags uint32
-	kind     int32
-	self     closer
-
-	prev, next  *Handle // the loop's list of all open handles (for Walk)
-	nextClosing *Handle
+	rec  *Rec
+	own  Rec
+	loop *Loop
+	obj  Object
 
 	closeCb func(h *Handle)
 
@@ -45,144 +103,223 @@ type Handle struct {
 	UserFn unsafe.Pointer
 }
 
-// init links a new handle into l. flags, when non-nil, is where the state
-// bits live (a C struct's flags field); kind is an opaque type tag.
-func (h *Handle) init(l *Loop, self closer, kind int, flags *uint32) {
-	if flags == nil {
-		flags = &h.ownFlags
+// init links a new handle into l. rec, when non-nil, is where the handle's
+// record lives (a C struct); kind is an opaque type tag.
+func (h *Handle) init(l *Loop, obj Object, kind int, rec *Rec) {
+	if rec == nil {
+		rec = &h.own
 	}
+	l.drain()
+	h.rec = rec
 	h.loop = l
-	h.self = self
-	h.kind = int32(kind)
-	h.flags = flags
-	*flags = FlagRef
-	h.nextClosing = nil
+	h.obj = obj
 	h.closeCb = nil
-	// Append to the tail, so Walk visits handles in creation order.
-	h.next = nil
-	h.prev = l.handlesTail
-	if l.handlesTail != nil {
-		l.handlesTail.next = h
-	} else {
-		l.handlesHead = h
+	*rec = Rec{Kind: int32(kind), Flags: FlagRef, Tag: rec.Tag}
+	rec.Slot = l.addObject(obj)
+	l.link(rec)
+}
+
+// addObject gives obj a slot in the loop's table of Go objects.
+func (l *Loop) addObject(obj Object) uint32 {
+	if n := len(l.freeSlots); n > 0 {
+		slot := l.freeSlots[n-1]
+		l.freeSlots = l.freeSlots[:n-1]
+		l.objs[slot] = obj
+		return slot
 	}
-	l.handlesTail = h
+	if len(l.objs) == 0 {
+		l.objs = append(l.objs, nil) // slot 0 means "no Go object"
+	}
+	l.objs = append(l.objs, obj)
+	return uint32(len(l.objs) - 1)
+}
+
+// Object returns the Go object of a record, nil for a light handle or a
+// slot that is no longer in use.
+func (l *Loop) Object(r *Rec) Object {
+	if r.Slot == 0 || int(r.Slot) >= len(l.objs) {
+		return nil
+	}
+	return l.objs[r.Slot]
+}
+
+// link appends r to the list of open handles.
+func (l *Loop) link(r *Rec) {
+	r.Next = nil
+	r.Prev = l.handlesTail
+	if l.handlesTail != nil {
+		l.handlesTail.Next = r
+	} else {
+		l.handlesHead = r
+	}
+	l.handlesTail = r
+}
+
+func (l *Loop) unlink(r *Rec) {
+	if r.Prev != nil {
+		r.Prev.Next = r.Next
+	} else {
+		l.handlesHead = r.Next
+	}
+	if r.Next != nil {
+		r.Next.Prev = r.Prev
+	} else {
+		l.handlesTail = r.Prev
+	}
+	r.Prev, r.Next = nil, nil
 }
 
 // Base returns the shared part of any handle type.
 func (h *Handle) Base() *Handle { return h }
 
+// Rec returns the handle's record.
+func (h *Handle) Rec() *Rec { return h.rec }
+
 // Loop returns the loop the handle belongs to.
 func (h *Handle) Loop() *Loop { return h.loop }
 
 // Kind returns the type tag given at initialisation.
-func (h *Handle) Kind() int { return int(h.kind) }
+func (h *Handle) Kind() int { return int(h.rec.Kind) }
 
 // Flags returns the handle's state bits.
-func (h *Handle) Flags() uint32 { return *h.flags }
+func (h *Handle) Flags() uint32 { return h.rec.Flags }
+
+// FlagWord returns where the handle's state bits live, for handle types
+// that keep bits of their own in the same word (streams do, as libuv).
+func (h *Handle) FlagWord() *uint32 { return &h.rec.Flags }
 
 // SetInternal marks the handle as the loop's own: Walk skips it and it
 // does not make LoopClose report busy.
-func (h *Handle) SetInternal() { *h.flags |= FlagInternal }
+func (h *Handle) SetInternal() { h.rec.Flags |= FlagInternal }
 
 // IsActive reports whether the handle is started.
-func (h *Handle) IsActive() bool { return *h.flags&FlagActive != 0 }
+func (h *Handle) IsActive() bool { return h.rec.Flags&FlagActive != 0 }
 
 // IsClosing reports whether Close has been called.
-func (h *Handle) IsClosing() bool { return *h.flags&(FlagClosing|FlagClosed) != 0 }
+func (h *Handle) IsClosing() bool { return h.rec.Flags&(FlagClosing|FlagClosed) != 0 }
 
 // HasRef reports whether the handle is referenced.
-func (h *Handle) HasRef() bool { return *h.flags&FlagRef != 0 }
+func (h *Handle) HasRef() bool { return h.rec.Flags&FlagRef != 0 }
 
 // Start marks the handle active; an active referenced handle keeps the
 // loop alive. Handle types call it; so may packages that build on loop.
-func (h *Handle) Start() {
-	f := *h.flags
+func (h *Handle) Start() { h.loop.startRec(h.rec) }
+
+// Stop marks the handle inactive.
+func (h *Handle) Stop() { h.loop.stopRec(h.rec) }
+
+// Ref references the handle (uv_ref).
+func (h *Handle) Ref() { h.loop.Ref(h.rec) }
+
+// Unref unreferences the handle (uv_unref).
+func (h *Handle) Unref() { h.loop.Unref(h.rec) }
+
+func (l *Loop) startRec(r *Rec) {
+	f := r.Flags
 	if f&FlagActive != 0 {
 		return
 	}
-	*h.flags = f | FlagActive
+	r.Flags = f | FlagActive
 	if f&FlagRef != 0 {
-		*h.loop.w.ActiveHandles++
+		*l.w.ActiveHandles++
 	}
 }
 
-// Stop marks the handle inactive.
-func (h *Handle) Stop() {
-	f := *h.flags
+func (l *Loop) stopRec(r *Rec) {
+	f := r.Flags
 	if f&FlagActive == 0 {
 		return
 	}
-	*h.flags = f &^ FlagActive
+	r.Flags = f &^ FlagActive
 	if f&FlagRef != 0 {
-		*h.loop.w.ActiveHandles--
+		*l.w.ActiveHandles--
 	}
 }
 
-// Ref references the handle (uv_ref). A closing handle changes its bit
-// but not the loop's count, which its close already settled.
-func (h *Handle) Ref() {
-	f := *h.flags
+// Ref references the handle of r (uv_ref). A closing handle changes its
+// bit but not the loop's count, which its close already settled.
+func (l *Loop) Ref(r *Rec) {
+	f := r.Flags
 	if f&FlagRef != 0 {
 		return
 	}
-	*h.flags = f | FlagRef
+	r.Flags = f | FlagRef
 	if f&FlagClosing == 0 && f&FlagActive != 0 {
-		*h.loop.w.ActiveHandles++
+		*l.w.ActiveHandles++
 	}
 }
 
-// Unref unreferences the handle (uv_unref).
-func (h *Handle) Unref() {
-	f := *h.flags
+// Unref unreferences the handle of r (uv_unref).
+func (l *Loop) Unref(r *Rec) {
+	f := r.Flags
 	if f&FlagRef == 0 {
 		return
 	}
-	*h.flags = f &^ FlagRef
+	r.Flags = f &^ FlagRef
 	if f&FlagClosing == 0 && f&FlagActive != 0 {
-		*h.loop.w.ActiveHandles--
+		*l.w.ActiveHandles--
 	}
 }
 
 // Close stops the handle and queues cb for the loop's closing phase
 // (uv_close). It returns ErrClosing if the handle is already closing.
 func (h *Handle) Close(cb func(h *Handle)) error {
-	if *h.flags&(FlagClosing|FlagClosed) != 0 {
+	r := h.rec
+	if r.Flags&(FlagClosing|FlagClosed) != 0 {
 		return ErrClosing
 	}
-	*h.flags |= FlagClosing
-	h.closeCb = cb
-	h.self.closeHandle()
-	// The closing queue is LIFO, as libuv's: the last handle closed in an
-	// iteration gets its callback first.
 	l := h.loop
-	h.nextClosing = l.closing
-	l.closing = h
+	l.drain()
+	r.Flags |= FlagClosing
+	h.closeCb = cb
+	switch o := h.obj.(type) {
+	case closer:
+		o.closeHandle()
+	case External:
+		o.CloseHandle()
+	}
+	l.pushClosing(r)
 	return nil
 }
 
-// finishClose runs in the closing phase: the handle leaves the loop and
-// its callback runs last, since the owner may free it from there.
-func (h *Handle) finishClose() {
-	l := h.loop
-	f := *h.flags
-	*h.flags = (f | FlagClosed) &^ (FlagRef | FlagActive)
+// pushClosing queues r for the closing phase. The queue is LIFO, as
+// libuv's: the last handle closed in an iteration gets its callback first.
+func (l *Loop) pushClosing(r *Rec) {
+	r.Closing = l.closing
+	l.closing = r
+}
+
+// finishRec takes a closed handle out of the loop: its state bits say
+// closed, it leaves the list of handles and the table of Go objects.
+func (l *Loop) finishRec(r *Rec) {
+	f := r.Flags
+	r.Flags = (f | FlagClosed) &^ (FlagRef | FlagActive)
 	if f&FlagRef != 0 && f&FlagActive != 0 {
-		// Started again after Close (libuv lets a timer do that): it
+		// Started again after Close (libuv lets a watcher do that): it
 		// stops counting now, or the loop would never end.
 		*l.w.ActiveHandles--
 	}
-	if h.prev != nil {
-		h.prev.next = h.next
-	} else {
-		l.handlesHead = h.next
+	l.unlink(r)
+	if r.Slot != 0 {
+		l.objs[r.Slot] = nil
+		l.freeSlots = append(l.freeSlots, r.Slot)
+		r.Slot = 0
 	}
-	if h.next != nil {
-		h.next.prev = h.prev
-	} else {
-		l.handlesTail = h.prev
+}
+
+// finishClose runs in the closing phase for a handle with Go state: the
+// handle leaves the loop and its callback runs last, since the owner may
+// free it from there.
+func (h *Handle) finishClose() {
+	l := h.loop
+	r := h.rec
+	if e, ok := h.obj.(External); ok {
+		// Requests still queued on the handle are cancelled before its
+		// close callback, as libuv does.
+		e.FinishClose()
 	}
-	h.prev, h.next, h.nextClosing = nil, nil, nil
+	l.finishRec(r)
+	h.obj = nil
 	if cb := h.closeCb; cb != nil {
 		h.closeCb = nil
 		cb(h)
@@ -190,35 +327,125 @@ func (h *Handle) finishClose() {
 }
 
 // runClosing runs the close callbacks of every handle closed so far.
-// Handles closed by those callbacks wait for the next iteration.
+// Handles closed by those callbacks wait for the next iteration. Light
+// handles in a row are handed to the embedder as one batch, so that their
+// callbacks cost one call out of the loop, not one each.
 func (l *Loop) runClosing() {
+	l.drain()
 	if l.closing != nil {
 		// Callbacks the embedder queued for a handle come before its
 		// close callback, as completed writes do in libuv.
 		l.runExternal()
 	}
-	h := l.closing
+	r := l.closing
 	l.closing = nil
-	for h != nil {
-		next := h.nextClosing
-		h.finishClose()
-		h = next
+	var batch, batchTail *Rec
+	for r != nil {
+		next := r.Closing
+		r.Closing = nil
+		if r.Slot == 0 {
+			l.finishRec(r)
+			if batchTail != nil {
+				batchTail.Closing = r
+			} else {
+				batch = r
+			}
+			batchTail = r
+		} else {
+			if batch != nil {
+				l.light.Closed(batch)
+				batch, batchTail = nil, nil
+			}
+			l.objs[r.Slot].Base().finishClose()
+		}
+		r = next
+	}
+	if batch != nil {
+		l.light.Closed(batch)
 	}
 }
 
-// Walk calls fn for every handle of the loop that is not internal, in
-// creation order, including handles that are closing. fn may close
-// handles, its own or others.
-func (l *Loop) Walk(fn func(h *Handle)) {
+// LightHooks is how the loop reaches handles that have no Go object
+// (Rec.Slot is 0): their owner, the embedder, calls their callbacks.
+type LightHooks struct {
+	// FireTimer calls the callback of a light timer.
+	FireTimer func(r *Rec)
+	// FireWatcher calls the callback of a light idle, prepare or check
+	// handle.
+	FireWatcher func(r *Rec)
+	// FireAsync calls the callback of a light async handle that has one.
+	FireAsync func(r *Rec)
+	// Closed runs the close callbacks of light handles that have left
+	// the loop, in order, following Rec.Closing from first. The records
+	// may be freed by those callbacks.
+	Closed func(first *Rec)
+}
+
+// SetLight installs the hooks for light handles. An embedder that
+// submits light handles must set them before the loop first runs.
+func (l *Loop) SetLight(h LightHooks) { l.light = h }
+
+// drain applies what an embedder submitted since the last call: new
+// handles join the list of handles, timers move in the heap, handles
+// closed outside the loop join the closing queue. Every path that reads
+// those structures drains first, so each sees the state the host's calls
+// left, in the order it made them.
+func (l *Loop) drain() {
+	s := l.w.Sub
+	if s.Head == nil && s.CloseHead == nil {
+		return
+	}
+	for r := s.Head; r != nil; {
+		next := r.SubNext
+		r.SubNext = nil
+		sub := r.Sub
+		r.Sub = sub &^ (SubQueued | SubInit | SubTimer | SubWatch | SubStarted)
+		if sub&SubInit != 0 {
+			l.link(r)
+			if r.Sub&RecAsync != 0 {
+				l.linkAsync(asyncOfRec(r))
+			}
+		}
+		if sub&SubTimer != 0 {
+			l.syncTimer(timerOfRec(r))
+		}
+		if sub&SubWatch != 0 {
+			l.syncWatcher(r, sub&SubStarted != 0)
+		}
+		r = next
+	}
+	s.Head, s.Tail = nil, nil
+	for r := s.CloseHead; r != nil; {
+		next := r.Closing
+		if r.Sub&RecTimer != 0 {
+			l.syncTimer(timerOfRec(r))
+		}
+		if r.Sub&RecWatcher != 0 {
+			l.syncWatcher(r, false)
+		}
+		if r.Sub&RecAsync != 0 {
+			l.unlinkAsync(asyncOfRec(r))
+		}
+		l.pushClosing(r)
+		r = next
+	}
+	s.CloseHead, s.CloseTail = nil, nil
+}
+
+// Walk calls fn for the record of every handle of the loop that is not
+// internal, in creation order, including handles that are closing. fn may
+// close handles, its own or others.
+func (l *Loop) Walk(fn func(r *Rec)) {
+	l.drain()
 	snap := l.walkScratch[:0]
-	for h := l.handlesHead; h != nil; h = h.next {
-		if *h.flags&FlagInternal == 0 {
-			snap = append(snap, h)
+	for r := l.handlesHead; r != nil; r = r.Next {
+		if r.Flags&FlagInternal == 0 {
+			snap = append(snap, r)
 		}
 	}
 	l.walkScratch = nil // a nested Walk gets its own slice
-	for _, h := range snap {
-		fn(h)
+	for _, r := range snap {
+		fn(r)
 	}
 	clear(snap)
 	l.walkScratch = snap[:0]
@@ -227,8 +454,9 @@ func (l *Loop) Walk(fn func(h *Handle)) {
 // HasUserHandles reports whether any handle that is not internal is still
 // open (not yet through its close callback).
 func (l *Loop) HasUserHandles() bool {
-	for h := l.handlesHead; h != nil; h = h.next {
-		if *h.flags&FlagInternal == 0 {
+	l.drain()
+	for r := l.handlesHead; r != nil; r = r.Next {
+		if r.Flags&FlagInternal == 0 {
 			return true
 		}
 	}

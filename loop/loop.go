@@ -49,20 +49,23 @@ type Loop struct {
 	extHas func() bool // an embedder's pending callbacks (SetPendingSource)
 	extRun func()
 
-	timers    timerHeap
-	timerSync func()
+	timers      timerHeap
+	readyTimers recArray[TimerRec] // scratch for runTimers, kept to allocate nothing
+	light       LightHooks
 
 	watchers    [3]watcherList
 	watcherPass [3]watcherList
 
-	asyncHead, asyncTail *Async
-	asyncScratch         []*Async
+	asyncHead, asyncTail *AsyncRec
+	asyncScratch         recArray[AsyncRec] // scratch for runAsync
 	wakeHandlers         []func()
 	posted               postQueue
 
-	handlesHead, handlesTail *Handle
-	walkScratch              []*Handle
-	closing                  *Handle
+	handlesHead, handlesTail *Rec
+	walkScratch              []*Rec
+	closing                  *Rec
+	objs                     []Object // Go objects by Rec.Slot; slot 0 unused
+	freeSlots                []uint32
 
 	wait         WaitFunc
 	running      bool
@@ -83,20 +86,19 @@ func New(w *Words) (*Loop, error) {
 	l := &Loop{}
 	l.w = l.own.words()
 	if w != nil {
-		seq := l.w.TimerSeq
+		seq, sub := l.w.TimerSeq, l.w.Sub
 		l.w = *w
 		if l.w.TimerSeq == nil {
 			l.w.TimerSeq = seq
+		}
+		if l.w.Sub == nil {
+			l.w.Sub = sub
 		}
 	}
 	*l.w.ActiveHandles = 0
 	*l.w.ActiveReqs = 0
 	*l.w.StopFlag = 0
 	atomic.StoreUint32(l.w.Wakeup, 0)
-	for i := range l.watchers {
-		l.watchers[i].init()
-		l.watcherPass[i].init()
-	}
 	var err error
 	l.epfd, err = unix.EpollCreate1(unix.EPOLL_CLOEXEC)
 	if err != nil {
@@ -147,6 +149,7 @@ func (l *Loop) drainWakeup() {
 // Alive reports whether anything keeps the loop running: an active
 // referenced handle, a request in flight, or a handle waiting to close.
 func (l *Loop) Alive() bool {
+	l.drain()
 	return *l.w.ActiveHandles > 0 || *l.w.ActiveReqs > 0 || l.closing != nil
 }
 
@@ -169,6 +172,7 @@ func (l *Loop) BackendTimeout() int {
 	if *l.w.ActiveHandles == 0 && *l.w.ActiveReqs == 0 {
 		return 0
 	}
+	l.drain()
 	if !l.watchers[PhaseIdle].empty() || l.hasPending() || l.closing != nil {
 		return 0
 	}
@@ -250,7 +254,10 @@ func (l *Loop) Close() error {
 	unix.Close(l.wakefd)
 	unix.Close(l.epfd)
 	l.wakefd, l.epfd = -1, -1
-	l.timers.a = nil
+	l.timers.release()
+	l.readyTimers.release()
+	l.asyncScratch.release()
+	l.objs, l.freeSlots = nil, nil
 	l.fds = nil
 	l.events = nil
 	runtime.KeepAlive(l)

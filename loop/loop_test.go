@@ -31,10 +31,10 @@ func TestPhaseOrder(t *testing.T) {
 	var got []string
 	var tm Timer
 	var idle, prep, check Watcher
-	l.InitTimer(&tm, 0, nil)
-	l.InitWatcher(&idle, PhaseIdle, 0, nil)
-	l.InitWatcher(&prep, PhasePrepare, 0, nil)
-	l.InitWatcher(&check, PhaseCheck, 0, nil)
+	l.InitTimer(&tm, 0)
+	l.InitWatcher(&idle, PhaseIdle, 0)
+	l.InitWatcher(&prep, PhasePrepare, 0)
+	l.InitWatcher(&check, PhaseCheck, 0)
 	tm.Start(func(*Timer) { got = append(got, "timer") }, 0, 0)
 	// The idle watcher keeps the poll from blocking until the check
 	// callback ends the round.
@@ -62,7 +62,7 @@ func TestTimersWithEqualDueTimeRunInStartOrder(t *testing.T) {
 	var got []int
 	timers := make([]Timer, 50)
 	for i := range timers {
-		l.InitTimer(&timers[i], 0, nil)
+		l.InitTimer(&timers[i], 0)
 		i := i
 		timers[i].Start(func(tm *Timer) { got = append(got, i); tm.Close(nil) }, 5, 0)
 	}
@@ -83,9 +83,9 @@ func TestTimerHeapKeepsOrderUnderRandomStops(t *testing.T) {
 	timers := make([]Timer, n)
 	var fired []uint64
 	for i := range timers {
-		l.InitTimer(&timers[i], 0, nil)
+		l.InitTimer(&timers[i], 0)
 		due := uint64((i * 7919) % 97)
-		timers[i].Start(func(tm *Timer) { fired = append(fired, tm.due); tm.Close(nil) }, due, 0)
+		timers[i].Start(func(tm *Timer) { fired = append(fired, tm.Due()); tm.Close(nil) }, due, 0)
 	}
 	for i := 0; i < n; i += 3 {
 		timers[i].Stop()
@@ -105,7 +105,7 @@ func TestTimerHeapKeepsOrderUnderRandomStops(t *testing.T) {
 func TestRepeatingTimerAndAgain(t *testing.T) {
 	l := newLoop(t)
 	var tm Timer
-	l.InitTimer(&tm, 0, nil)
+	l.InitTimer(&tm, 0)
 	if err := tm.Again(); err != ErrNoCallback {
 		t.Fatalf("Again on a never-started timer: %v, want ErrNoCallback", err)
 	}
@@ -122,10 +122,46 @@ func TestRepeatingTimerAndAgain(t *testing.T) {
 	}
 }
 
+func TestTimerRestartedWithZeroTimeoutRunsOncePerIteration(t *testing.T) {
+	l := newLoop(t)
+	var tm Timer
+	l.InitTimer(&tm, 0)
+	n := 0
+	var restart func(*Timer)
+	restart = func(tm *Timer) {
+		n++
+		tm.Start(restart, 0, 0)
+	}
+	tm.Start(restart, 0, 0)
+	for i := 1; i <= 3; i++ {
+		l.Run(RunNoWait)
+		if n != i {
+			t.Fatalf("after %d iterations the timer ran %d times", i, n)
+		}
+	}
+	tm.Close(nil)
+}
+
+func TestTimerStoppedByEarlierCallbackOfSamePhaseDoesNotRun(t *testing.T) {
+	l := newLoop(t)
+	var a, b Timer
+	l.InitTimer(&a, 0)
+	l.InitTimer(&b, 0)
+	var got []string
+	a.Start(func(*Timer) { got = append(got, "a"); b.Stop() }, 0, 0)
+	b.Start(func(*Timer) { got = append(got, "b") }, 0, 0)
+	l.Run(RunDefault)
+	if diff := cmp.Diff([]string{"a"}, got); diff != "" {
+		t.Fatalf("callbacks (-want +got):\n%s", diff)
+	}
+	a.Close(nil)
+	b.Close(nil)
+}
+
 func TestUnrefedTimerDoesNotKeepLoopAlive(t *testing.T) {
 	l := newLoop(t)
 	var tm Timer
-	l.InitTimer(&tm, 0, nil)
+	l.InitTimer(&tm, 0)
 	tm.Start(func(*Timer) { t.Error("unreferenced timer fired") }, 10_000, 0)
 	tm.Unref()
 	if alive, _ := l.Run(RunDefault); alive {
@@ -139,7 +175,7 @@ func TestWatchersStartedLastRunFirst(t *testing.T) {
 	var got []int
 	ws := make([]Watcher, 3)
 	for i := range ws {
-		l.InitWatcher(&ws[i], PhaseIdle, 0, nil)
+		l.InitWatcher(&ws[i], PhaseIdle, 0)
 		i := i
 		ws[i].Start(func(w *Watcher) {
 			got = append(got, i)
@@ -179,7 +215,7 @@ func TestPendingSourceRunsFirstAndBeforeCloseCallbacks(t *testing.T) {
 	var w IO
 	l.InitIO(&w, 0, func(*IO, uint32) { got = append(got, "feed") })
 	var tm Timer
-	l.InitTimer(&tm, 0, nil)
+	l.InitTimer(&tm, 0)
 	tm.Start(func(tm *Timer) {
 		got = append(got, "timer")
 		l.IOFeed(&w)
@@ -190,7 +226,7 @@ func TestPendingSourceRunsFirstAndBeforeCloseCallbacks(t *testing.T) {
 		queued++
 	}, 0, 0)
 	var ref Timer // keeps the loop alive with a timer far away
-	l.InitTimer(&ref, 0, nil)
+	l.InitTimer(&ref, 0)
 	ref.Start(func(*Timer) {}, 60000, 0)
 	l.Run(RunOnce)
 	want := []string{"timer", "external", "external", "feed", "closed"}
@@ -203,7 +239,7 @@ func TestPendingSourceRunsFirstAndBeforeCloseCallbacks(t *testing.T) {
 		t.Errorf("BackendTimeout = %d with external callbacks pending, want 0", to)
 	}
 	var tm2 Timer
-	l.InitTimer(&tm2, 0, nil)
+	l.InitTimer(&tm2, 0)
 	tm2.Close(func(*Handle) { got = append(got, "closed") })
 	l.Run(RunNoWait)
 	if diff := cmp.Diff([]string{"external", "closed"}, got); diff != "" {
@@ -217,7 +253,7 @@ func TestCloseCallbacksRunLastClosedFirst(t *testing.T) {
 	var got []int
 	ts := make([]Timer, 3)
 	for i := range ts {
-		l.InitTimer(&ts[i], 0, nil)
+		l.InitTimer(&ts[i], 0)
 	}
 	for i := range ts {
 		i := i
@@ -236,10 +272,11 @@ func TestWalkSeesOpenHandlesAndToleratesClose(t *testing.T) {
 	l := newLoop(t)
 	ts := make([]Timer, 4)
 	for i := range ts {
-		l.InitTimer(&ts[i], i, nil)
+		l.InitTimer(&ts[i], i)
 	}
 	var kinds []int
-	l.Walk(func(h *Handle) {
+	l.Walk(func(r *Rec) {
+		h := l.Object(r).Base()
 		kinds = append(kinds, h.Kind())
 		h.Close(nil)
 	})
@@ -262,7 +299,7 @@ func TestAsyncFromManyGoroutinesCoalesces(t *testing.T) {
 	const senders, sends = 4, 1000
 	var wg sync.WaitGroup
 	done := make(chan struct{})
-	l.InitAsync(&a, 0, nil, nil, func(a *Async) {
+	l.InitAsync(&a, 0, func(a *Async) {
 		calls++
 		select {
 		case <-done:
@@ -293,7 +330,7 @@ func TestAsyncFromManyGoroutinesCoalesces(t *testing.T) {
 func TestPostRunsOnLoopInOrder(t *testing.T) {
 	l := newLoop(t)
 	var a Async // keeps the loop alive until the last post arrives
-	l.InitAsync(&a, 0, nil, nil, nil)
+	l.InitAsync(&a, 0, nil)
 	var got []int
 	posts := make([]Posted, 100)
 	for i := range posts {
@@ -327,7 +364,7 @@ func TestIOWatcherSeesReadablePipe(t *testing.T) {
 	defer unix.Close(fds[1])
 	var w IO
 	var hold Async // an I/O watcher is not a handle: keep the loop alive
-	l.InitAsync(&hold, 0, nil, nil, nil)
+	l.InitAsync(&hold, 0, nil)
 	got := ""
 	l.InitIO(&w, fds[0], func(w *IO, ev uint32) {
 		if ev&EventRead == 0 {
@@ -363,8 +400,8 @@ func TestIOFeedRunsInPendingPhase(t *testing.T) {
 	})
 	var tm Timer
 	var idle Watcher
-	l.InitTimer(&tm, 0, nil)
-	l.InitWatcher(&idle, PhaseIdle, 0, nil)
+	l.InitTimer(&tm, 0)
+	l.InitWatcher(&idle, PhaseIdle, 0)
 	tm.Start(func(tm *Timer) { got = append(got, "timer"); l.IOFeed(&w); tm.Close(nil) }, 0, 0)
 	idle.Start(func(w *Watcher) {
 		got = append(got, "idle")
@@ -383,7 +420,7 @@ func TestIOFeedRunsInPendingPhase(t *testing.T) {
 func TestRunIsNotReentrant(t *testing.T) {
 	l := newLoop(t)
 	var tm Timer
-	l.InitTimer(&tm, 0, nil)
+	l.InitTimer(&tm, 0)
 	var err error
 	tm.Start(func(tm *Timer) { _, err = l.Run(RunNoWait); tm.Close(nil) }, 0, 0)
 	l.Run(RunDefault)
@@ -395,7 +432,7 @@ func TestRunIsNotReentrant(t *testing.T) {
 func TestStopEndsRunAfterTheIteration(t *testing.T) {
 	l := newLoop(t)
 	var idle Watcher
-	l.InitWatcher(&idle, PhaseIdle, 0, nil)
+	l.InitWatcher(&idle, PhaseIdle, 0)
 	n := 0
 	idle.Start(func(*Watcher) {
 		n++
@@ -419,8 +456,8 @@ func TestHotPathsDoNotAllocate(t *testing.T) {
 	l := newLoop(t)
 	var tm Timer
 	var idle Watcher
-	l.InitTimer(&tm, 0, nil)
-	l.InitWatcher(&idle, PhaseIdle, 0, nil)
+	l.InitTimer(&tm, 0)
+	l.InitWatcher(&idle, PhaseIdle, 0)
 	cb := func(*Timer) {}
 	icb := func(*Watcher) {}
 	tm.Start(cb, 1000, 0)

@@ -1,27 +1,69 @@
 package loop
 
-import "errors"
+import (
+	"errors"
+	"unsafe"
+)
 
 // ErrNoCallback reports a start without a callback (UV_EINVAL in libuv).
 var ErrNoCallback = errors.New("loop: no callback")
 
-// Timer calls its callback once the loop's clock reaches its due time, and
-// then every Repeat milliseconds if Repeat is not zero.
-type Timer struct {
-	Handle
-	cb     func(t *Timer)
-	due    uint64 // absolute, in loop milliseconds
-	repeat uint64
-	seq    uint64 // start order: breaks ties between equal due times
-	index  int    // position in the loop's heap, -1 when not in it
+// TimerRec is a timer's state, laid out, like Rec, to live in memory the
+// Go heap does not own: it follows its handle's Rec directly (see
+// TimerHandle). Due, Repeat, Seq and Cb say what the timer's owner asked
+// for and may be written outside the loop (capi's uv_timer_start, in C,
+// then submits the record with SubTimer); HeapDue, HeapSeq and Index are
+// the heap's, written by the loop alone, so a start made outside the loop
+// never disturbs the heap's order before the loop has seen it.
+type TimerRec struct {
+	Cb      unsafe.Pointer // the owner's callback; the loop never calls it
+	Due     uint64         // absolute, in loop milliseconds
+	Repeat  uint64         // 0: one-shot
+	Seq     uint64         // start order: breaks ties between equal due times
+	HeapDue uint64         // Due as the heap ordered it
+	HeapSeq uint64         // Seq as the heap ordered it
+	Index   int32          // position in the heap, -1 when not in it
+	State   uint32         // TimerReady
 }
 
-// InitTimer prepares t on l. flags may be nil (see Handle).
-func (l *Loop) InitTimer(t *Timer, kind int, flags *uint32) {
-	t.Handle.init(l, t, kind, flags)
+// TimerReady says that the timer is due in the running timer phase and its
+// callback has not run yet. Starting, stopping or closing it clears it.
+const TimerReady uint32 = 1
+
+// TimerHandle is the memory of a timer's loop state: its Rec, then its
+// TimerRec. capi's uv_timer_t holds one from its handle_queue field on.
+type TimerHandle struct {
+	Rec   Rec
+	Timer TimerRec
+}
+
+// timerOfRec returns the TimerRec that follows a timer's Rec.
+func timerOfRec(r *Rec) *TimerRec {
+	return (*TimerRec)(unsafe.Add(unsafe.Pointer(r), unsafe.Offsetof(TimerHandle{}.Timer)))
+}
+
+// recOfTimer returns the Rec that precedes a TimerRec.
+func recOfTimer(t *TimerRec) *Rec {
+	return (*Rec)(unsafe.Add(unsafe.Pointer(t), -int(unsafe.Offsetof(TimerHandle{}.Timer))))
+}
+
+// Timer is a timer of a Go program: it calls its callback once the loop's
+// clock reaches its due time, and then every Repeat milliseconds if Repeat
+// is not zero. Timers without Go state (capi's) share the same heap and
+// phase through TimerHandle.
+type Timer struct {
+	Handle
+	th TimerHandle
+	cb func(t *Timer)
+}
+
+// InitTimer prepares t on l.
+func (l *Loop) InitTimer(t *Timer, kind int) {
+	t.th = TimerHandle{}
+	t.Handle.init(l, t, kind, &t.th.Rec)
+	t.th.Rec.Sub = RecTimer
+	t.th.Timer.Index = -1
 	t.cb = nil
-	t.due, t.repeat, t.seq = 0, 0, 0
-	t.index = -1
 }
 
 // Start arms the timer: cb runs timeout milliseconds from the loop's
@@ -34,51 +76,46 @@ func (t *Timer) Start(cb func(t *Timer), timeout, repeat uint64) error {
 	if t.IsClosing() {
 		return ErrClosing
 	}
-	l := t.loop
-	if t.index >= 0 {
-		l.timers.remove(t)
-	}
+	t.cb = cb
+	t.loop.startTimer(&t.th.Rec, &t.th.Timer, timeout, repeat)
+	return nil
+}
+
+// startTimer records a start in the timer and moves it in the heap: the
+// same steps capi's uv_timer_start takes in C, where the heap part waits
+// for the next drain.
+func (l *Loop) startTimer(r *Rec, tr *TimerRec, timeout, repeat uint64) {
 	due := *l.w.Time + timeout
 	if due < timeout { // overflow: never
 		due = ^uint64(0)
 	}
-	t.cb = cb
-	t.due = due
-	t.repeat = repeat
-	t.seq = *l.w.TimerSeq
+	tr.State &^= TimerReady
+	tr.Due = due
+	tr.Repeat = repeat
+	tr.Seq = *l.w.TimerSeq
 	*l.w.TimerSeq++
-	l.timers.push(t)
-	t.Handle.Start()
-	return nil
+	l.startRec(r)
+	l.syncTimer(tr)
 }
 
-// StartAt arms the timer like Start, with the due time and start order
-// already decided: an embedder that records starts without calling in
-// (capi stages uv_timer_start in C) hands them over this way, before the
-// loop next looks at its timers (see SetTimerSync).
-func (t *Timer) StartAt(cb func(t *Timer), due, repeat, seq uint64) {
-	if t.index >= 0 {
-		t.loop.timers.remove(t)
+// syncTimer puts a timer where its state says: in the heap at its due time
+// while it is active and not closing, out of it otherwise.
+func (l *Loop) syncTimer(tr *TimerRec) {
+	if tr.Index >= 0 {
+		l.timers.remove(tr)
 	}
-	t.cb = cb
-	t.due = due
-	t.repeat = repeat
-	t.seq = seq
-	t.loop.timers.push(t)
-	t.Handle.Start()
+	if recOfTimer(tr).Flags&(FlagActive|FlagClosing|FlagClosed) == FlagActive {
+		tr.HeapDue, tr.HeapSeq = tr.Due, tr.Seq
+		l.timers.push(tr)
+	}
 }
 
-// SetTimerSync registers fn to run whenever the loop is about to look at
-// its timers, so that starts recorded outside the loop reach the heap in
-// time, including starts made by a timer callback in the same pass.
-func (l *Loop) SetTimerSync(fn func()) { l.timerSync = fn }
-
-// Stop disarms the timer. Its due time is kept, as libuv keeps it.
+// Stop disarms the timer, and takes it out of the running timer phase if
+// it was due there. Its due time is kept, as libuv keeps it.
 func (t *Timer) Stop() {
-	if t.index >= 0 {
-		t.loop.timers.remove(t)
-	}
+	t.th.Timer.State &^= TimerReady
 	t.Handle.Stop()
+	t.loop.syncTimer(&t.th.Timer)
 }
 
 // Again restarts a repeating timer from now; a timer that does not repeat
@@ -87,100 +124,128 @@ func (t *Timer) Again() error {
 	if t.cb == nil {
 		return ErrNoCallback
 	}
-	if t.repeat != 0 {
-		t.Stop()
-		return t.Start(t.cb, t.repeat, t.repeat)
+	if r := t.th.Timer.Repeat; r != 0 {
+		t.loop.startTimer(&t.th.Rec, &t.th.Timer, r, r)
 	}
 	return nil
 }
 
 // SetRepeat changes the repeat interval, taking effect at the next firing.
-func (t *Timer) SetRepeat(repeat uint64) { t.repeat = repeat }
+func (t *Timer) SetRepeat(repeat uint64) { t.th.Timer.Repeat = repeat }
 
 // Repeat returns the repeat interval.
-func (t *Timer) Repeat() uint64 { return t.repeat }
+func (t *Timer) Repeat() uint64 { return t.th.Timer.Repeat }
 
 // DueIn returns the milliseconds until the timer is due, 0 if it is due
 // already.
 func (t *Timer) DueIn() uint64 {
 	now := *t.loop.w.Time
-	if now >= t.due {
+	if now >= t.th.Timer.Due {
 		return 0
 	}
-	return t.due - now
+	return t.th.Timer.Due - now
 }
+
+// Due returns the timer's due time in loop milliseconds.
+func (t *Timer) Due() uint64 { return t.th.Timer.Due }
 
 func (t *Timer) closeHandle() { t.Stop() }
 
-// runTimers runs every timer due at the cached clock. A timer started
-// from a callback with timeout 0 is due at once and runs in the same pass,
-// as in libuv 1.44.
+// runTimers runs the timers due at the cached clock, as libuv 1.45 and
+// later do: first every due timer leaves the heap for a ready list, then
+// each one still ready is re-armed if it repeats and called. A timer that a
+// callback starts, restarts, stops or closes is no longer ready, and a
+// timer started with timeout 0 from a callback waits for the next timer
+// phase, so a timer that restarts itself cannot keep the loop in this phase
+// forever (libuv 1.44 runs it again at once, and never returns).
 func (l *Loop) runTimers() {
+	l.drain()
+	now := *l.w.Time
+	ready := &l.readyTimers
 	for {
-		if l.timerSync != nil {
-			l.timerSync()
+		tr := l.timers.min()
+		if tr == nil || tr.HeapDue > now {
+			break
 		}
-		t := l.timers.min()
-		if t == nil || t.due > *l.w.Time {
-			return
-		}
-		t.Stop()
-		t.Again()
-		t.cb(t)
+		l.timers.remove(tr)
+		l.stopRec(recOfTimer(tr))
+		tr.State |= TimerReady
+		ready.push(tr)
 	}
+	for i := 0; i < ready.len(); i++ {
+		tr := ready.a[i]
+		// What the previous callback did outside the loop (a start in
+		// C) takes its timers out of the ready list now.
+		l.drain()
+		if tr.State&TimerReady == 0 {
+			continue
+		}
+		tr.State &^= TimerReady
+		r := recOfTimer(tr)
+		if tr.Repeat != 0 {
+			l.startTimer(r, tr, tr.Repeat, tr.Repeat)
+		}
+		if r.Slot == 0 {
+			l.light.FireTimer(r)
+		} else {
+			t := l.objs[r.Slot].(*Timer)
+			t.cb(t)
+		}
+	}
+	ready.a = ready.a[:0]
 }
 
 // nextTimeout returns the milliseconds until the nearest timer, -1 if
 // there is none, capped at the largest int32.
 func (l *Loop) nextTimeout() int {
-	if l.timerSync != nil {
-		l.timerSync()
-	}
-	t := l.timers.min()
-	if t == nil {
+	l.drain()
+	tr := l.timers.min()
+	if tr == nil {
 		return -1
 	}
 	now := *l.w.Time
-	if t.due <= now {
+	if tr.HeapDue <= now {
 		return 0
 	}
-	d := t.due - now
+	d := tr.HeapDue - now
 	if d > 1<<31-1 {
 		return 1<<31 - 1
 	}
 	return int(d)
 }
 
-// timerHeap is a 4-ary min-heap of timers ordered by (due, seq). A wider
-// node keeps a million timers in fewer cache lines than a binary heap, and
-// each timer records its index so Stop is O(log n) without searching.
+// timerHeap is a 4-ary min-heap of timers ordered by (HeapDue, HeapSeq). A
+// wider node keeps a million timers in fewer cache lines than a binary
+// heap, and each timer records its index so removal is O(log n) without
+// searching. The timers may live in C memory: the heap holds their
+// addresses, in memory outside the Go heap (recArray).
 type timerHeap struct {
-	a []*Timer
+	recArray[TimerRec]
 }
 
-func (t *Timer) before(u *Timer) bool {
-	return t.due < u.due || (t.due == u.due && t.seq < u.seq)
+func (t *TimerRec) before(u *TimerRec) bool {
+	return t.HeapDue < u.HeapDue || (t.HeapDue == u.HeapDue && t.HeapSeq < u.HeapSeq)
 }
 
-func (h *timerHeap) min() *Timer {
+func (h *timerHeap) min() *TimerRec {
 	if len(h.a) == 0 {
 		return nil
 	}
 	return h.a[0]
 }
 
-func (h *timerHeap) push(t *Timer) {
-	h.a = append(h.a, t)
+func (h *timerHeap) push(t *TimerRec) {
+	h.recArray.push(t)
 	h.up(len(h.a)-1, t)
 }
 
-func (h *timerHeap) remove(t *Timer) {
-	i := t.index
+func (h *timerHeap) remove(t *TimerRec) {
+	i := int(t.Index)
 	last := len(h.a) - 1
 	moved := h.a[last]
 	h.a[last] = nil
 	h.a = h.a[:last]
-	t.index = -1
+	t.Index = -1
 	if i == last {
 		return
 	}
@@ -192,7 +257,7 @@ func (h *timerHeap) remove(t *Timer) {
 }
 
 // up places t at hole i and sifts it towards the root.
-func (h *timerHeap) up(i int, t *Timer) {
+func (h *timerHeap) up(i int, t *TimerRec) {
 	for i > 0 {
 		p := (i - 1) / 4
 		pt := h.a[p]
@@ -200,15 +265,15 @@ func (h *timerHeap) up(i int, t *Timer) {
 			break
 		}
 		h.a[i] = pt
-		pt.index = i
+		pt.Index = int32(i)
 		i = p
 	}
 	h.a[i] = t
-	t.index = i
+	t.Index = int32(i)
 }
 
 // down places t at hole i and sifts it towards the leaves.
-func (h *timerHeap) down(i int, t *Timer) {
+func (h *timerHeap) down(i int, t *TimerRec) {
 	n := len(h.a)
 	for {
 		c := 4*i + 1
@@ -230,9 +295,9 @@ func (h *timerHeap) down(i int, t *Timer) {
 			break
 		}
 		h.a[i] = bt
-		bt.index = i
+		bt.Index = int32(i)
 		i = best
 	}
 	h.a[i] = t
-	t.index = i
+	t.Index = int32(i)
 }

@@ -1,5 +1,7 @@
 package loop
 
+import "unsafe"
+
 // Phase names the loop phase a Watcher runs in.
 type Phase int
 
@@ -11,74 +13,133 @@ const (
 	PhaseCheck
 )
 
-// Watcher is an idle, prepare or check handle: one piece of code for the
-// three, since they differ only in the phase they run in. An active idle
-// watcher also makes the loop poll without blocking.
+// WatcherRec is an idle, prepare or check handle's state, laid out like
+// TimerRec to live in memory the Go heap does not own, right after its
+// handle's Rec (see WatcherHandle): the owner's callback and the links of
+// the phase's list, which the loop alone writes. Which phase it runs in is
+// in its Rec (RecWatcher and the phase above RecPhaseShift).
+type WatcherRec struct {
+	Cb         unsafe.Pointer // the owner's callback; the loop never calls it
+	Prev, Next *WatcherRec
+}
+
+// WatcherHandle is the memory of a watcher's loop state: its Rec, then its
+// WatcherRec. capi's uv_idle_t, uv_prepare_t and uv_check_t hold one from
+// their handle_queue field on.
+type WatcherHandle struct {
+	Rec     Rec
+	Watcher WatcherRec
+}
+
+func watcherOfRec(r *Rec) *WatcherRec {
+	return (*WatcherRec)(unsafe.Add(unsafe.Pointer(r), unsafe.Offsetof(WatcherHandle{}.Watcher)))
+}
+
+func recOfWatcher(w *WatcherRec) *Rec {
+	return (*Rec)(unsafe.Add(unsafe.Pointer(w), -int(unsafe.Offsetof(WatcherHandle{}.Watcher))))
+}
+
+func phaseOf(r *Rec) Phase { return Phase(r.Sub>>RecPhaseShift) & 3 }
+
+// Watcher is an idle, prepare or check handle of a Go program: one piece
+// of code for the three, since they differ only in the phase they run in.
+// An active idle watcher also makes the loop poll without blocking.
+// Watchers without Go state (capi's) share the same lists through
+// WatcherHandle.
 type Watcher struct {
 	Handle
-	phase      Phase
-	cb         func(w *Watcher)
-	prev, next *Watcher // in the phase's list while active
+	wh WatcherHandle
+	cb func(w *Watcher)
 }
 
-// watcherList is a circular intrusive list with a sentinel node, so that
-// a watcher can be removed without knowing which list holds it: a callback
-// may stop a watcher that is waiting in the current pass.
+// watcherList is a list of watchers with its ends in the loop. The nodes
+// link only to each other, never to the loop, so nodes in C memory hold no
+// pointer into the Go heap.
 type watcherList struct {
-	root Watcher
+	head, tail *WatcherRec
 }
 
-func (q *watcherList) init() {
-	q.root.next = &q.root
-	q.root.prev = &q.root
+func (q *watcherList) empty() bool { return q.head == nil }
+
+func (q *watcherList) pushFront(w *WatcherRec) {
+	w.Prev, w.Next = nil, q.head
+	if q.head != nil {
+		q.head.Prev = w
+	} else {
+		q.tail = w
+	}
+	q.head = w
 }
 
-func (q *watcherList) empty() bool { return q.root.next == &q.root }
-
-func (q *watcherList) first() *Watcher { return q.root.next }
-
-func (q *watcherList) pushFront(w *Watcher) {
-	w.prev = &q.root
-	w.next = q.root.next
-	q.root.next.prev = w
-	q.root.next = w
+func (q *watcherList) pushBack(w *WatcherRec) {
+	w.Next, w.Prev = nil, q.tail
+	if q.tail != nil {
+		q.tail.Next = w
+	} else {
+		q.head = w
+	}
+	q.tail = w
 }
 
-func (q *watcherList) pushBack(w *Watcher) {
-	w.next = &q.root
-	w.prev = q.root.prev
-	q.root.prev.next = w
-	q.root.prev = w
-}
-
-// moveTo moves every element of q to the empty list dst.
-func (q *watcherList) moveTo(dst *watcherList) {
-	if q.empty() {
-		dst.init()
+// unlinkWatcher takes w out of whichever of its phase's two lists holds
+// it: the running list, or the pass that runWatchers is working through
+// (a callback may stop a watcher still waiting in the pass).
+func (l *Loop) unlinkWatcher(w *WatcherRec) {
+	r := recOfWatcher(w)
+	if r.Sub&RecLinked == 0 {
 		return
 	}
-	dst.root.next = q.root.next
-	dst.root.prev = q.root.prev
-	dst.root.next.prev = &dst.root
-	dst.root.prev.next = &dst.root
-	q.init()
+	r.Sub &^= RecLinked
+	p := phaseOf(r)
+	q := &l.watchers[p]
+	if w.Prev == nil && q.head != w {
+		q = &l.watcherPass[p]
+	} else if w.Next == nil && q.tail != w {
+		q = &l.watcherPass[p]
+	}
+	if w.Prev != nil {
+		w.Prev.Next = w.Next
+	} else {
+		q.head = w.Next
+	}
+	if w.Next != nil {
+		w.Next.Prev = w.Prev
+	} else {
+		q.tail = w.Prev
+	}
+	w.Prev, w.Next = nil, nil
 }
 
-func unlinkWatcher(w *Watcher) {
-	w.prev.next = w.next
-	w.next.prev = w.prev
-	w.prev, w.next = nil, nil
+// linkWatcher puts a started watcher at the front of its phase's list, as
+// libuv does: it runs first from the next pass on, not in the pass that
+// started it.
+func (l *Loop) linkWatcher(w *WatcherRec) {
+	r := recOfWatcher(w)
+	r.Sub |= RecLinked
+	l.watchers[phaseOf(r)].pushFront(w)
 }
 
-// InitWatcher prepares w on l for the given phase. flags may be nil.
-func (l *Loop) InitWatcher(w *Watcher, phase Phase, kind int, flags *uint32) {
-	w.Handle.init(l, w, kind, flags)
-	w.phase = phase
+// syncWatcher puts a watcher whose state changed outside the loop where
+// its state says. started reports a start since the last drain: a watcher
+// stopped and started again moves to the front, as a fresh start does.
+func (l *Loop) syncWatcher(r *Rec, started bool) {
+	w := watcherOfRec(r)
+	active := r.Flags&(FlagActive|FlagClosing|FlagClosed) == FlagActive
+	if r.Sub&RecLinked != 0 && (!active || started) {
+		l.unlinkWatcher(w)
+	}
+	if active && r.Sub&RecLinked == 0 {
+		l.linkWatcher(w)
+	}
+}
+
+// InitWatcher prepares w on l for the given phase.
+func (l *Loop) InitWatcher(w *Watcher, phase Phase, kind int) {
+	w.wh = WatcherHandle{}
+	w.Handle.init(l, w, kind, &w.wh.Rec)
+	w.wh.Rec.Sub = RecWatcher | uint32(phase)<<RecPhaseShift
 	w.cb = nil
-	w.prev, w.next = nil, nil
 }
-
-func (w *Watcher) list() *watcherList { return &w.loop.watchers[w.phase] }
 
 // Start makes cb run once per loop iteration in the watcher's phase.
 // Starting an active watcher does nothing.
@@ -89,11 +150,9 @@ func (w *Watcher) Start(cb func(w *Watcher)) error {
 	if cb == nil {
 		return ErrNoCallback
 	}
-	// Newly started watchers go to the front, as in libuv: they run first
-	// from the next iteration on, and not in the pass that started them.
-	w.list().pushFront(w)
 	w.cb = cb
 	w.Handle.Start()
+	w.loop.linkWatcher(&w.wh.Watcher)
 	return nil
 }
 
@@ -102,7 +161,7 @@ func (w *Watcher) Stop() {
 	if !w.IsActive() {
 		return
 	}
-	unlinkWatcher(w)
+	w.loop.unlinkWatcher(&w.wh.Watcher)
 	w.Handle.Stop()
 }
 
@@ -110,18 +169,36 @@ func (w *Watcher) closeHandle() { w.Stop() }
 
 // runWatchers calls every watcher active at the start of the phase. The
 // list is moved aside and each watcher put back before its callback, so a
-// callback may start or stop any watcher, itself included.
+// callback may start or stop any watcher, itself included; what a callback
+// did outside the loop is applied before the next watcher is chosen.
 func (l *Loop) runWatchers(p Phase) {
+	l.drain()
 	q := &l.watchers[p]
 	if q.empty() {
 		return
 	}
 	pass := &l.watcherPass[p]
-	q.moveTo(pass)
-	for !pass.empty() {
-		w := pass.first()
-		unlinkWatcher(w)
+	*pass = *q
+	*q = watcherList{}
+	for {
+		w := pass.head
+		if w == nil {
+			break
+		}
+		pass.head = w.Next
+		if w.Next != nil {
+			w.Next.Prev = nil
+		} else {
+			pass.tail = nil
+		}
 		q.pushBack(w)
-		w.cb(w)
+		r := recOfWatcher(w)
+		if r.Slot == 0 {
+			l.light.FireWatcher(r)
+		} else {
+			o := l.objs[r.Slot].(*Watcher)
+			o.cb(o)
+		}
+		l.drain()
 	}
 }

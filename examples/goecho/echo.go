@@ -67,7 +67,7 @@ func start(port int) (*server, error) {
 		return nil, err
 	}
 	srv.addr = fmt.Sprintf("127.0.0.1:%d", sa.(*unix.SockaddrInet4).Port)
-	l.InitAsync(&srv.stop, kindAsync, nil, nil, func(*loop.Async) { srv.closeAll() })
+	l.InitAsync(&srv.stop, kindAsync, func(*loop.Async) { srv.closeAll() })
 	return srv, nil
 }
 

@@ -1,0 +1,53 @@
+package main
+
+// #include "capi.h"
+import "C"
+
+import (
+	"unsafe"
+
+	"gouv/loop"
+)
+
+// Every uv_timer_*, uv_idle_*, uv_prepare_*, uv_check_* and uv_async_*
+// function is C (timer.c, watcher.c, async.c): these are light handles, whose whole state is the
+// host's struct. What is here is what the Go loop needs to reach them:
+// their callbacks.
+
+// initHandle fills the public head of a C handle with Go state and marks
+// it initialised.
+func initHandle(s *loopState, ch *C.uv_handle_t, cl *C.uv_loop_t, t C.uv_handle_type, obj handleObj) {
+	ch.loop = cl
+	ch._type = t
+	ch.close_cb = nil
+	s.add(ch, obj)
+}
+
+// lightHooks are the loop's way to the callbacks of light handles.
+var lightHooks = loop.LightHooks{
+	FireTimer: func(r *loop.Rec) {
+		ct := (*C.uv_timer_t)(unsafe.Pointer(handleOfRec(r)))
+		C.gouv_call_handle(unsafe.Pointer(ct.gouv_timer_cb), unsafe.Pointer(ct))
+	},
+	FireWatcher: func(r *loop.Rec) {
+		// The three watcher types keep their callback at the same place.
+		cw := (*C.uv_idle_t)(unsafe.Pointer(handleOfRec(r)))
+		C.gouv_call_handle(cw.gouv_watcher[0], unsafe.Pointer(cw))
+	},
+	FireAsync: func(r *loop.Rec) {
+		ca := (*C.uv_async_t)(unsafe.Pointer(handleOfRec(r)))
+		C.gouv_call_handle(unsafe.Pointer(ca.gouv_async_cb), unsafe.Pointer(ca))
+	},
+	Closed: func(first *loop.Rec) {
+		C.gouv_closed_batch((*C.gouv_rec)(unsafe.Pointer(first)))
+	},
+}
+
+// gouv_misuse reports a light handle's call on a handle or loop that is not
+// open (GOUV_DEBUG) and answers UV_EINVAL.
+//
+//export gouv_misuse
+func gouv_misuse(fn *C.char, h unsafe.Pointer) C.int {
+	debugf("%s: handle %s is not open", C.GoString(fn), ptr(h))
+	return C.UV_EINVAL
+}

@@ -1,0 +1,249 @@
+package loop
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// lightTimer stands for an embedder's timer: a TimerHandle with no Go
+// object, changed outside the loop and submitted, as capi's C does.
+type lightTimer struct {
+	th   TimerHandle
+	name string
+}
+
+func (lt *lightTimer) submit(l *Loop, bits uint32) {
+	s := l.w.Sub
+	r := &lt.th.Rec
+	if r.Sub&SubQueued == 0 {
+		r.SubNext = nil
+		if s.Tail != nil {
+			s.Tail.SubNext = r
+		} else {
+			s.Head = r
+		}
+		s.Tail = r
+	}
+	r.Sub |= bits | SubQueued
+}
+
+func (lt *lightTimer) init(l *Loop, name string) {
+	lt.name = name
+	lt.th = TimerHandle{Rec: Rec{Flags: FlagRef, Sub: RecTimer}, Timer: TimerRec{Index: -1}}
+	lt.submit(l, SubInit)
+}
+
+func (lt *lightTimer) start(l *Loop, timeout uint64) {
+	tr := &lt.th.Timer
+	tr.Due = *l.w.Time + timeout
+	tr.Seq = *l.w.TimerSeq
+	*l.w.TimerSeq++
+	tr.State &^= TimerReady
+	l.startRec(&lt.th.Rec)
+	lt.submit(l, SubTimer)
+}
+
+func (lt *lightTimer) close(l *Loop) {
+	r := &lt.th.Rec
+	r.Flags |= FlagClosing
+	lt.th.Timer.State &^= TimerReady
+	l.stopRec(r)
+	s := l.w.Sub
+	r.Closing = nil
+	if s.CloseTail != nil {
+		s.CloseTail.Closing = r
+	} else {
+		s.CloseHead = r
+	}
+	s.CloseTail = r
+}
+
+func TestLightTimersShareTheHeapAndCloseInOneBatch(t *testing.T) {
+	l := newLoop(t)
+	lts := map[*Rec]*lightTimer{}
+	var got []string
+	var batches int
+	l.SetLight(LightHooks{
+		FireTimer: func(r *Rec) { got = append(got, "fire "+lts[r].name) },
+		Closed: func(first *Rec) {
+			batches++
+			for r := first; r != nil; r = r.Closing {
+				got = append(got, "closed "+lts[r].name)
+			}
+		},
+	})
+	a, b := &lightTimer{}, &lightTimer{}
+	a.init(l, "a")
+	b.init(l, "b")
+	lts[&a.th.Rec], lts[&b.th.Rec] = a, b
+	var g Timer
+	l.InitTimer(&g, 7)
+	// Equal due times run in start order, whichever side started them.
+	b.start(l, 0)
+	g.Start(func(*Timer) { got = append(got, "fire go") }, 0, 0)
+	a.start(l, 0)
+	var walked []int32
+	l.Walk(func(r *Rec) { walked = append(walked, r.Kind) })
+	if len(walked) != 3 {
+		t.Fatalf("walk saw %d handles, want 3", len(walked))
+	}
+	l.Run(RunNoWait)
+	a.close(l)
+	b.close(l)
+	g.Close(nil)
+	l.Run(RunDefault)
+	want := []string{"fire b", "fire go", "fire a", "closed b", "closed a"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("events (-want +got):\n%s", diff)
+	}
+	// The Go timer closed last, so it finished first (LIFO) and the two
+	// light timers after it came as one batch.
+	if batches != 1 {
+		t.Fatalf("%d close batches, want 1", batches)
+	}
+	if l.HasUserHandles() {
+		t.Fatal("handles left after their close callbacks")
+	}
+}
+
+func TestLightTimerLifeAllocatesNothing(t *testing.T) {
+	l := newLoop(t)
+	l.SetLight(LightHooks{FireTimer: func(*Rec) {}, Closed: func(*Rec) {}})
+	var lt lightTimer
+	// Warm up the heap and the scratch lists.
+	lt.init(l, "x")
+	lt.start(l, 0)
+	l.Run(RunDefault)
+	lt.close(l)
+	l.Run(RunDefault)
+	allocs := testing.AllocsPerRun(100, func() {
+		lt.init(l, "x")
+		lt.start(l, 0)
+		l.Run(RunDefault)
+		lt.close(l)
+		l.Run(RunDefault)
+	})
+	if allocs != 0 {
+		t.Fatalf("a light timer's init, start, firing and close allocate %v times", allocs)
+	}
+}
+
+// lightWatcher stands for an embedder's idle, prepare or check handle.
+type lightWatcher struct {
+	wh   WatcherHandle
+	name string
+}
+
+func (lw *lightWatcher) submit(l *Loop, bits uint32) {
+	s := l.w.Sub
+	r := &lw.wh.Rec
+	if r.Sub&SubQueued == 0 {
+		r.SubNext = nil
+		if s.Tail != nil {
+			s.Tail.SubNext = r
+		} else {
+			s.Head = r
+		}
+		s.Tail = r
+	}
+	r.Sub |= bits | SubQueued
+}
+
+func (lw *lightWatcher) init(l *Loop, name string, p Phase) {
+	lw.name = name
+	lw.wh = WatcherHandle{Rec: Rec{Flags: FlagRef, Sub: RecWatcher | uint32(p)<<RecPhaseShift}}
+	lw.submit(l, SubInit)
+}
+
+func (lw *lightWatcher) start(l *Loop) {
+	if lw.wh.Rec.Flags&FlagActive != 0 {
+		return
+	}
+	l.startRec(&lw.wh.Rec)
+	lw.submit(l, SubWatch|SubStarted)
+}
+
+func (lw *lightWatcher) stop(l *Loop) {
+	if lw.wh.Rec.Flags&FlagActive == 0 {
+		return
+	}
+	l.stopRec(&lw.wh.Rec)
+	lw.submit(l, SubWatch)
+}
+
+func TestLightWatchersRunInPhaseOrderAndObeyStopsAtOnce(t *testing.T) {
+	l := newLoop(t)
+	byRec := map[*Rec]*lightWatcher{}
+	var got []string
+	var a, b, c, chk lightWatcher
+	l.SetLight(LightHooks{
+		FireWatcher: func(r *Rec) {
+			lw := byRec[r]
+			got = append(got, lw.name)
+			switch lw {
+			case &a:
+				// Stops b, which waits in the same pass, and restarts
+				// itself, which moves it to the front for the next pass.
+				b.stop(l)
+				a.stop(l)
+				a.start(l)
+			case &chk:
+				a.stop(l)
+				c.stop(l)
+				chk.stop(l)
+			}
+		},
+		Closed: func(*Rec) {},
+	})
+	for _, w := range []struct {
+		lw   *lightWatcher
+		name string
+		p    Phase
+	}{{&a, "a", PhaseIdle}, {&b, "b", PhaseIdle}, {&c, "c", PhasePrepare}, {&chk, "check", PhaseCheck}} {
+		w.lw.init(l, w.name, w.p)
+		byRec[&w.lw.wh.Rec] = w.lw
+	}
+	// Started last runs first: b, then a, in the idle phase.
+	a.start(l)
+	b.start(l)
+	c.start(l)
+	chk.start(l)
+	l.Run(RunNoWait)
+	// b, started last, ran first; a then stopped it (too late for this
+	// pass) and restarted itself; check stopped the rest.
+	want := []string{"b", "a", "c", "check"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("first iteration (-want +got):\n%s", diff)
+	}
+	got = nil
+	l.Run(RunNoWait)
+	if len(got) != 0 {
+		t.Fatalf("second iteration ran %v after everything stopped", got)
+	}
+	// Start b, then a: a runs first and stops b, which was waiting in the
+	// same pass, so b does not run.
+	b.start(l)
+	a.start(l)
+	l.Run(RunNoWait)
+	if diff := cmp.Diff([]string{"a"}, got); diff != "" {
+		t.Fatalf("third iteration (-want +got):\n%s", diff)
+	}
+	a.stop(l)
+	for _, lw := range []*lightWatcher{&a, &b, &c, &chk} {
+		r := &lw.wh.Rec
+		r.Flags |= FlagClosing
+		s := l.w.Sub
+		r.Closing = nil
+		if s.CloseTail != nil {
+			s.CloseTail.Closing = r
+		} else {
+			s.CloseHead = r
+		}
+		s.CloseTail = r
+	}
+	l.Run(RunDefault)
+	if l.HasUserHandles() {
+		t.Fatal("handles left after their close callbacks")
+	}
+}
