@@ -37,3 +37,27 @@ gouv_build_ref() {
   cmake -S "$GOUV_ROOT" -B "$GOUV_REF_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGOUV_REFERENCE=ON >/dev/null
   cmake --build "$GOUV_REF_BUILD"
 }
+
+# gouv_host_deps installs (as root) the Debian programs that
+# scripts/hosts_test.sh runs on gouv: uvloop for Debian's python3, neovim,
+# luv for lua5.1, cmake, and pgrep, which the cmake host uses.
+gouv_host_deps() {
+  local missing=()
+  /usr/bin/python3 -c 'import uvloop' 2>/dev/null || missing+=(python3-uvloop)
+  command -v nvim >/dev/null || missing+=(neovim)
+  command -v lua5.1 >/dev/null || missing+=(lua5.1)
+  [ -e /usr/lib/x86_64-linux-gnu/lua/5.1/luv.so ] || missing+=(lua-luv)
+  command -v ctest >/dev/null || missing+=(cmake)
+  command -v pgrep >/dev/null || missing+=(procps)
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" != 0 ]; then
+      echo "missing: ${missing[*]} (run as root, or apt-get install them)" >&2
+      return 1
+    fi
+    echo "installing: ${missing[*]}" >&2
+    # Another apt may hold the lock for a moment; wait for it.
+    apt-get -o DPkg::Lock::Timeout=120 update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120 install -y -qq \
+      --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}

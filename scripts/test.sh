@@ -10,6 +10,9 @@
 #   node            Debian's Node 18 running cbindings_test/node/ on gouv
 #                   and on the system libuv
 #   consumers, ffi  install-and-link checks, Python and LuaJIT bindings
+#   hosts           Debian programs linking libuv.so.1 (python3-uvloop,
+#                   lua-luv, neovim, cmake/ctest) running our workloads
+#                   on gouv and on the system libuv (scripts/hosts_test.sh)
 #
 # A C test that needs an area not implemented yet is listed, with the
 # area, in cbindings_test/waiting.txt: it still runs (and must pass) in
@@ -132,6 +135,24 @@ step "Node.js 18 on gouv"
 node_mode gouv
 step "Node.js 18 on the system libuv (reference)"
 node_mode libuv --reference
+
+step "Debian programs on gouv and on the system libuv (uvloop, luv, nvim, cmake)"
+scripts/hosts_test.sh >"$log/hosts" 2>&1
+line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log/hosts" | tail -1)
+grep -E '^[a-z]+ \((gouv|reference)\): ' "$log/hosts"
+# Each FAIL line with the indented output under it, then the known gouv
+# bugs (cbindings_test/hosts/known_failures.txt), shown but not counted.
+awk '/^FAIL / { on = 1; print; next } on && /^    / { print; next } { on = 0 }' "$log/hosts" | head -60
+awk '/^KNOWN / { on = 1; print; next } on && /^    / { print; next } { on = 0 }' "$log/hosts" | head -30
+grep -E '^[0-9]+ known failures' "$log/hosts"
+echo "${line:-no summary}"
+if [ -z "$line" ]; then
+  tail -30 "$log/hosts"; bad 1 hosts
+else
+  p=${line%% passed*}; f=${line#*, }; f=${f%% failed*}
+  ok "$p"
+  [ "$f" -gt 0 ] && bad "$f" hosts
+fi
 
 step "not implemented yet"
 # Every stub in capi/enosys_*.c is one function definition whose body calls
