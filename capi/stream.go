@@ -204,120 +204,40 @@ func uv_read_stop(cs *C.uv_stream_t) C.int {
 	return C.UV_EINVAL
 }
 
-// sendFD checks the handle to pass over an IPC pipe and returns its
-// descriptor (-1 for none).
-func sendFD(s *uvio.Stream, send *C.uv_stream_t) (int, C.int) {
-	if send == nil {
-		return -1, 0
-	}
-	if s.Kind != uvio.KindPipe || !s.IPC {
-		return -1, C.UV_EINVAL
-	}
-	var fd C.int
-	switch send._type {
-	case C.UV_TCP, C.UV_NAMED_PIPE:
-		fd = send.io_watcher.fd
-	case C.UV_UDP:
-		fd = (*C.uv_udp_t)(unsafe.Pointer(send)).io_watcher.fd
-	default:
-		return -1, C.UV_EINVAL
-	}
-	if fd < 0 {
-		return -1, C.UV_EBADF
-	}
-	return int(fd), 0
-}
+// The write engine of C hosts' streams is C (stream_write.c): uv_write,
+// uv_write2, uv_try_write, uv_try_write2 and uv_shutdown run there without
+// a crossing. These methods are how the loop serves it (uvio.WriteEngine).
+// Each reads the engine's state from the C handle, or crosses once.
 
-// maxWriteBufs bounds the buffer list of one write: libuv would fail to
-// allocate its copy of an absurd count (UV_ENOMEM); Go would panic.
-const maxWriteBufs = 1 << 24
+// WriteIO writes what is queued: the descriptor is writable.
+func (streamHooks) WriteIO(s *uvio.Stream) { C.gouv_stream_write_io(cstream(s)) }
 
-// fillWrite copies the host's buffer list (which it may free once the
-// call returns) into r; the bytes themselves stay the host's.
-func fillWrite(r *uvio.WriteReq, bufs *C.uv_buf_t, nbufs C.uint) {
-	// SAFETY: bufs points at nbufs uv_buf_t of the host, valid for this call.
-	for i, b := range unsafe.Slice(bufs, int(nbufs)) {
-		r.SetBuf(i, unsafe.Pointer(b.base), int(b.len))
-	}
-}
-
-// RunStaged runs the callbacks of the writes stream.c finished on s, in
-// one crossing (uvio.StagedWriter).
-func (streamHooks) RunStaged(s *uvio.Stream) {
-	if cs := cstream(s); cs.gouv_stream_b[2] != nil {
+// RunWrites runs finished writes' callbacks and a waiting shutdown.
+func (streamHooks) RunWrites(s *uvio.Stream) {
+	cs := cstream(s)
+	if cs.gouv_stream_b[2] != nil || cs.gouv_stream_b[6] != nil {
 		C.gouv_run_staged_writes(cs)
 	}
 }
 
-// gouv_write queues a write (uv_write, uv_write2). written is -1, or the
-// bytes stream.c already wrote before the descriptor would take no more.
-//
-//export gouv_write
-func gouv_write(req *C.uv_write_t, cs *C.uv_stream_t, bufs *C.uv_buf_t, nbufs C.uint,
-	send *C.uv_stream_t, cb C.uv_write_cb, written C.long) C.int {
-	s, ok := streamOf(unsafe.Pointer(cs))
-	if !ok || req == nil || (bufs == nil && nbufs > 0) || nbufs == 0 {
-		return C.UV_EINVAL
+// ConnectDone writes the queue after a connect, or fails it.
+func (streamHooks) ConnectDone(s *uvio.Stream, err error) {
+	cs := cstream(s)
+	if cs.gouv_stream_b[4] != nil || cs.gouv_stream_b[6] != nil {
+		C.gouv_stream_connect_done(cs, streamStatus(err))
 	}
-	if nbufs > maxWriteBufs {
-		return C.UV_ENOMEM
-	}
-	fd, rc := sendFD(s, send)
-	if rc != 0 {
-		return rc
-	}
-	r := s.NewWrite(unsafe.Pointer(req), int(nbufs))
-	fillWrite(r, bufs, nbufs)
-	req._type = C.UV_WRITE
-	req.cb = cb
-	req.handle = cs
-	req.send_handle = send
-	var err error
-	if written >= 0 {
-		err = s.WriteRest(r, int(written))
-	} else {
-		err = s.Write(r, fd)
-	}
-	if err != nil {
-		s.Discard(r)
-		return errno(err)
-	}
-	return 0
 }
 
-//export gouv_try_write
-func gouv_try_write(cs *C.uv_stream_t, bufs *C.uv_buf_t, nbufs C.uint, send *C.uv_stream_t) C.int {
-	s, ok := streamOf(unsafe.Pointer(cs))
-	if !ok || (bufs == nil && nbufs > 0) || nbufs == 0 {
-		return C.UV_EINVAL
-	}
-	if nbufs > maxWriteBufs {
-		return C.UV_ENOMEM
-	}
-	fd, rc := sendFD(s, send)
-	if rc != 0 {
-		return rc
-	}
-	r := s.NewWrite(nil, int(nbufs))
-	fillWrite(r, bufs, nbufs)
-	n, err := s.TryWrite(r, fd)
-	s.Discard(r)
-	if err != nil {
-		return errno(err)
-	}
-	return C.int(n)
-}
+// CancelWrites fails what is queued as the stream closes.
+func (streamHooks) CancelWrites(s *uvio.Stream) { C.gouv_stream_cancel_writes(cstream(s)) }
 
-//export uv_shutdown
-func uv_shutdown(req *C.uv_shutdown_t, cs *C.uv_stream_t, cb C.uv_shutdown_cb) C.int {
-	s, ok := streamOf(unsafe.Pointer(cs))
-	if !ok || req == nil {
-		return C.UV_EINVAL
-	}
-	req._type = C.UV_SHUTDOWN
-	req.handle = cs
-	req.cb = cb
-	return errno(s.Shutdown(unsafe.Pointer(req)))
+// WriteState reads the engine's lists in the C handle (stream_write.c
+// names the words): the queue, the finished writes, the shutdown.
+func (streamHooks) WriteState(s *uvio.Stream) (queued, pending bool) {
+	cs := cstream(s)
+	queued = cs.gouv_stream_b[4] != nil
+	pending = cs.gouv_stream_b[2] != nil || (cs.gouv_stream_b[6] != nil && !queued)
+	return queued, pending
 }
 
 //export uv_stream_set_blocking

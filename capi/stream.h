@@ -12,7 +12,9 @@
 #define GOUV__STREAM_READING 0x1000u
 #define GOUV__STREAM_READABLE 0x4000u
 #define GOUV__STREAM_WRITABLE 0x8000u
-#define GOUV__STREAM_WRITE_BUSY 0x20000u /* io.FlagWriteBusy */
+#define GOUV__STREAM_SHUTTING 0x100u
+#define GOUV__STREAM_SHUT 0x200u
+#define GOUV__STREAM_CONNECTING 0x20000u /* io.FlagConnecting */
 #define GOUV__STREAM_NOT_SOCKET 0x40000u /* io.FlagNotSocket */
 #define GOUV__STREAM_BLOCKING_WRITES 0x100000u
 
@@ -20,7 +22,7 @@
  * the read in progress (what alloc_cb filled, what read_cb receives). */
 #define GOUV__STREAM_CONNECTION_CB(s) ((s)->gouv_stream_a[0])
 #define GOUV__STREAM_READ_BUF(s) ((uv_buf_t*)&(s)->gouv_stream_b[0])
-/* The writes stream.c finished, whose callbacks have not run (stream.c). */
+/* The writes finished, whose callbacks have not run (stream_write.c). */
 #define GOUV__STREAM_STAGED_HEAD(s) ((s)->gouv_stream_b[2])
 #define GOUV__STREAM_STAGED_TAIL(s) ((s)->gouv_stream_b[3])
 
@@ -29,6 +31,9 @@ int gouv_stream_read(uv_stream_t* s, ssize_t nread, int next);
 int gouv_stream_read_direct(uv_stream_t* s, int max);
 void gouv_call_writes(void** reqs, int* status, int n);
 void gouv_run_staged_writes(uv_stream_t* s);
+void gouv_stream_write_io(uv_stream_t* s);
+void gouv_stream_connect_done(uv_stream_t* s, int status);
+void gouv_stream_cancel_writes(uv_stream_t* s);
 void gouv_call_connect(uv_connect_t* req, int status);
 void gouv_call_shutdown(uv_shutdown_t* req, int status);
 void gouv_call_connection(uv_stream_t* s, int status);

@@ -204,6 +204,52 @@ TEST(writes_on_an_idle_stream_cross_nothing) {
   close(sv[1]);
 }
 
+static int cancelled, shut;
+static void count_cancel(uv_write_t* w, int status) {
+  (void)w;
+  if (status == UV_ECANCELED) cancelled++;
+}
+static void count_shutdown(uv_shutdown_t* req, int status) {
+  (void)req;
+  if (status == UV_ECANCELED) shut++;
+}
+
+/* Writes queued behind a full socket, and a shutdown behind them, cross
+ * nothing either: the write engine is C. */
+TEST(queued_writes_and_shutdown_cross_nothing) {
+  static uv_write_t reqs[N];
+  static char big[1 << 16];
+  uv_loop_t loop;
+  uv_pipe_t p;
+  uv_shutdown_t sreq;
+  int sv[2];
+  uv_buf_t buf = uv_buf_init(big, sizeof big);
+  uint64_t in, out;
+  int i;
+  CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_pipe_init(&loop, &p, 0), 0);
+  CHECK_EQ(uv_pipe_open(&p, sv[0]), 0);
+  while (uv_try_write((uv_stream_t*)&p, &buf, 1) > 0) {
+  }
+  mark();
+  for (i = 0; i < N; i++)
+    CHECK_EQ(uv_write(&reqs[i], (uv_stream_t*)&p, &buf, 1, count_cancel), 0);
+  CHECK_EQ(uv_try_write((uv_stream_t*)&p, &buf, 1), UV_EAGAIN);
+  CHECK_EQ(uv_shutdown(&sreq, (uv_stream_t*)&p, count_shutdown), 0);
+  took(&in, &out);
+  CHECK_EQ(in, 0);
+  CHECK_EQ(out, 0);
+  CHECK(p.write_queue_size > 0);
+  cancelled = shut = 0;
+  uv_close((uv_handle_t*)&p, NULL);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(cancelled, N);
+  CHECK_EQ(shut, 1);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+  close(sv[1]);
+}
+
 static void noop_alloc(uv_handle_t* h, size_t size, uv_buf_t* buf) {
   static char mem[64];
   (void)h;

@@ -28,15 +28,13 @@ const (
 	FlagTCPKeepalive   uint32 = 0x2000000
 )
 
-// Bits of gouv's own, at values libuv leaves unused on Unix. While
-// FlagWriteBusy is clear, nothing of the write path is in the stream's
-// hands (no connect in progress, no write queued or waiting for its
-// report), so its owner may write to the descriptor itself and report the
-// write on its own (capi does, for uv_write in C). FlagNotSocket says that
-// writes use write(2), not send(2).
+// Bits of gouv's own, at values libuv leaves unused on Unix. FlagConnecting
+// says a connect is in progress: writes wait for it (an owner's
+// WriteEngine reads it). FlagNotSocket says that writes use write(2), not
+// send(2).
 const (
-	FlagWriteBusy uint32 = 0x20000
-	FlagNotSocket uint32 = 0x40000
+	FlagConnecting uint32 = 0x20000
+	FlagNotSocket  uint32 = 0x40000
 )
 
 // StreamKind says which of libuv's stream types a Stream is.
@@ -318,6 +316,15 @@ func streamIO(w *loop.IO, events uint32) {
 	if s.FD() < 0 {
 		return // closed by a read callback
 	}
+	if e, ok := s.hooks.(WriteEngine); ok {
+		if events&(loop.EventWrite|loop.EventError|loop.EventHup) != 0 {
+			if queued, _ := e.WriteState(s); queued {
+				e.WriteIO(s)
+			}
+		}
+		s.syncWrites(e)
+		return
+	}
 	if events&(loop.EventWrite|loop.EventError|loop.EventHup) != 0 && s.writes.head != nil {
 		s.writeIO()
 		s.writeCallbacks()
@@ -334,27 +341,61 @@ func (s *Stream) fed() {
 		// Writes and a shutdown wait for the connection.
 		return
 	}
-	s.runStaged()
+	if e, ok := s.hooks.(WriteEngine); ok {
+		e.RunWrites(s)
+		if s.FD() >= 0 {
+			s.syncWrites(e)
+		}
+		return
+	}
 	s.writeCallbacks()
 }
 
-// StagedWriter is implemented by hooks whose owner finishes some writes
-// itself, while the stream's write path holds nothing (FlagWriteBusy
-// clear): capi does, in C. The owner keeps them per stream and submits
-// the stream to the loop (loop.SubOwner); RunStaged delivers their
-// callbacks, which come before the stream's own since they finished
-// first.
-type StagedWriter interface {
-	RunStaged(s *Stream)
+// WriteEngine is implemented by hooks whose owner runs the stream's
+// writes itself: capi does, in C, because libuv's uv_write must write
+// before it returns. The owner keeps the queue, the finished writes and
+// a shutdown; the stream watches the descriptor for it and calls it at
+// the points below. When the owner changes that state outside the loop,
+// it submits the stream (loop.SubOwner) and Submitted catches up.
+type WriteEngine interface {
+	// WriteIO writes what is queued: the descriptor is writable.
+	WriteIO(s *Stream)
+	// RunWrites runs, in the pending phase, the callbacks of finished
+	// writes and then a shutdown that waited for the queue.
+	RunWrites(s *Stream)
+	// ConnectDone follows a connect's callback: write the queue, or fail
+	// it with err.
+	ConnectDone(s *Stream, err error)
+	// CancelWrites fails what is queued, and a shutdown, as the stream
+	// closes, after reporting the writes that had finished.
+	CancelWrites(s *Stream)
+	// WriteState says whether writes are queued (watch for writability)
+	// and whether the pending phase has work (callbacks, a shutdown).
+	WriteState(s *Stream) (queued, pending bool)
 }
 
-// Submitted is the loop's word that the owner finished writes on s: the
-// stream joins the pending phase (loop.Submitter).
-func (s *Stream) Submitted() { s.Loop().IOFeed(&s.w) }
+// Submitted is the loop's word that the owner changed the stream's write
+// state outside the loop (loop.Submitter).
+func (s *Stream) Submitted() {
+	if e, ok := s.hooks.(WriteEngine); ok && s.FD() >= 0 {
+		s.syncWrites(e)
+	}
+}
 
-func (s *Stream) runStaged() {
-	if sw, ok := s.hooks.(StagedWriter); ok {
-		sw.RunStaged(s)
+// syncWrites makes the loop serve the owner's write engine: watch for
+// writability while writes are queued (a connect watches it anyway), and
+// feed the pending phase when it has work.
+func (s *Stream) syncWrites(e WriteEngine) {
+	queued, pending := e.WriteState(s)
+	if !s.connecting {
+		if queued && !s.w.Active(loop.EventWrite) {
+			s.Loop().IOStart(&s.w, loop.EventWrite)
+		} else if !queued && s.w.Active(loop.EventWrite) {
+			s.Loop().IOStop(&s.w, loop.EventWrite)
+		}
+	}
+	if pending {
+		s.Loop().IOFeed(&s.w)
 	}
 }
 
@@ -591,7 +632,6 @@ func (s *Stream) Write(r *WriteReq, sendFd int) error {
 	s.Loop().ReqStart()
 	*s.wqSize += uint64(r.left)
 	s.writes.push(r)
-	s.set(FlagWriteBusy)
 	if s.connecting {
 		// Written once the connection is established.
 		return nil
@@ -604,22 +644,6 @@ func (s *Stream) Write(r *WriteReq, sendFd int) error {
 	} else if !s.w.Active(loop.EventWrite) {
 		s.Loop().IOStart(&s.w, loop.EventWrite)
 	}
-	return nil
-}
-
-// WriteRest queues r (uv_write) after its owner wrote the first n bytes
-// itself, with FlagWriteBusy clear, and the descriptor took no more: the
-// rest waits for writability. Its completion is reported as Write's is.
-func (s *Stream) WriteRest(r *WriteReq, n int) error {
-	if err := s.checkWrite(-1); err != nil {
-		return err
-	}
-	r.advance(n)
-	s.Loop().ReqStart()
-	*s.wqSize += uint64(r.left)
-	s.writes.push(r)
-	s.set(FlagWriteBusy)
-	s.Loop().IOStart(&s.w, loop.EventWrite)
 	return nil
 }
 
@@ -638,13 +662,6 @@ func (r *WriteReq) advance(n int) {
 	}
 	for r.idx < len(r.iov) && r.iov[r.idx].Len == 0 {
 		r.idx++
-	}
-}
-
-// settle clears FlagWriteBusy once the write path holds nothing.
-func (s *Stream) settle() {
-	if !s.connecting && s.writes.head == nil && s.completed.head == nil {
-		s.clear(FlagWriteBusy)
 	}
 }
 
@@ -824,7 +841,6 @@ func (s *Stream) writeCallbacks() {
 	if s.shutdownOn && s.writes.head == nil && !s.IsClosing() {
 		s.finishShutdown()
 	}
-	s.settle()
 }
 
 // reportWrites hands the requests of q to the owner in one batch. Each
@@ -1025,13 +1041,17 @@ func (s *Stream) CloseHandle() {
 // FinishClose cancels what is still queued, in libuv's order: connect,
 // writes, shutdown; writes that had finished report first, as done.
 func (s *Stream) FinishClose() {
-	s.runStaged()
 	if s.connecting {
 		s.connecting = false
+		s.clear(FlagConnecting)
 		req := s.connectReq
 		s.connectReq = nil
 		s.Loop().ReqDone()
 		s.hooks.Connected(s, req, unix.ECANCELED)
+	}
+	if e, ok := s.hooks.(WriteEngine); ok {
+		e.CancelWrites(s)
+		return
 	}
 	for {
 		r := s.writes.pop()

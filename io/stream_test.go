@@ -127,56 +127,6 @@ func TestWriteCompletesInPendingPhaseAndInOrder(t *testing.T) {
 	closeAndRun(t, l, &s.Handle)
 }
 
-func TestWriteBusyFlagFollowsTheWritePath(t *testing.T) {
-	l := newLoop(t)
-	h := &testHooks{buf: make([]byte, 64)}
-	s, peer := pipePair(t, l, h)
-	defer unix.Close(peer)
-	busy := func() bool { return s.has(FlagWriteBusy) }
-	if busy() {
-		t.Fatal("busy before any write")
-	}
-	data := []byte("0123456789")
-	r := s.NewWrite(nil, 1)
-	r.SetBuf(0, unsafe.Pointer(&data[0]), len(data))
-	if err := s.Write(r, -1); err != nil {
-		t.Fatal(err)
-	}
-	if !busy() {
-		t.Fatal("not busy with a write waiting for its report")
-	}
-	l.Run(loop.RunNoWait)
-	if busy() || len(h.written) != 1 {
-		t.Fatalf("busy %v after the report, written %v", busy(), h.written)
-	}
-
-	// The owner wrote the first 4 bytes itself; the rest is queued.
-	if _, err := unix.Write(s.FD(), data[:4]); err != nil {
-		t.Fatal(err)
-	}
-	r = s.NewWrite(nil, 2)
-	r.SetBuf(0, unsafe.Pointer(&data[0]), 3)
-	r.SetBuf(1, unsafe.Pointer(&data[3]), 7)
-	if err := s.WriteRest(r, 4); err != nil {
-		t.Fatal(err)
-	}
-	if !busy() || s.WriteQueueSize() != 6 {
-		t.Fatalf("busy %v, queue size %d, want true and 6", busy(), s.WriteQueueSize())
-	}
-	for len(h.written) < 2 {
-		l.Run(loop.RunOnce)
-	}
-	if busy() || s.WriteQueueSize() != 0 || h.written[1] != nil {
-		t.Fatalf("busy %v, queue size %d, err %v", busy(), s.WriteQueueSize(), h.written[1])
-	}
-	got := make([]byte, 100)
-	n, _ := unix.Read(peer, got)
-	if want := "01234567890123456789"; string(got[:n]) != want {
-		t.Fatalf("peer got %q, want %q", got[:n], want)
-	}
-	closeAndRun(t, l, &s.Handle)
-}
-
 func TestReadDeliversDataThenEOF(t *testing.T) {
 	l := newLoop(t)
 	h := &testHooks{buf: make([]byte, 4)}

@@ -188,7 +188,7 @@ func (s *Stream) Connect(sa unix.Sockaddr, req unsafe.Pointer) error {
 	}
 	s.Loop().ReqStart()
 	s.connecting = true
-	s.set(FlagWriteBusy)
+	s.set(FlagConnecting)
 	s.connectReq = req
 	s.Loop().IOStart(&s.w, loop.EventWrite)
 	if s.delayedErr != 0 {
@@ -216,14 +216,26 @@ func (s *Stream) finishConnect() {
 	}
 	req := s.connectReq
 	s.connecting = false
+	s.clear(FlagConnecting)
 	s.connectReq = nil
 	s.Loop().ReqDone()
-	s.settle()
-	if err != nil || s.writes.head == nil {
+	e, engine := s.hooks.(WriteEngine)
+	queued := s.writes.head != nil
+	if engine {
+		queued, _ = e.WriteState(s)
+	}
+	if err != nil || !queued {
 		s.Loop().IOStop(&s.w, loop.EventWrite)
 	}
 	s.hooks.Connected(s, req, err)
 	if s.FD() < 0 {
+		return
+	}
+	if engine {
+		e.ConnectDone(s, err)
+		if s.FD() >= 0 {
+			s.syncWrites(e)
+		}
 		return
 	}
 	if err == nil && s.shutdownOn && s.writes.head == nil {
