@@ -1,0 +1,119 @@
+/* The loop page of libuv 1.44's documentation, sentence by sentence: what
+ * uv_loop_close refuses, the default loop being an ordinary loop, uv_stop
+ * keeping uv_run from blocking, and uv_loop_fork. See docs/contract.md. */
+#include <uv.h>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "uvtest.h"
+#include "contract.h"
+
+static void noop_work(uv_work_t* req) { (void)req; }
+static int after_status = 1;
+static void record_after(uv_work_t* req, int status) {
+  (void)req;
+  after_status = status;
+}
+
+TEST(loop_close_with_a_pending_work_request_is_ebusy) {
+  uv_loop_t loop;
+  uv_work_t req;
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_queue_work(&loop, &req, noop_work, record_after), 0);
+  CHECK_EQ(uv_loop_close(&loop), UV_EBUSY);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(after_status, 0);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+}
+
+static int default_fired;
+static void default_timer_cb(uv_timer_t* t) {
+  (void)t;
+  default_fired++;
+}
+
+TEST(default_loop_closed_with_loop_close_is_given_afresh_next_time) {
+  uv_loop_t* loop = uv_default_loop();
+  uv_timer_t t;
+  CHECK(loop != NULL);
+  CHECK(uv_default_loop() == loop);
+  CHECK_EQ(uv_timer_init(loop, &t), 0);
+  CHECK_EQ(uv_timer_start(&t, default_timer_cb, 1, 0), 0);
+  CHECK_EQ(uv_run(loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(default_fired, 1);
+  uv_close((uv_handle_t*)&t, NULL);
+  CHECK_EQ(uv_run(loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(uv_loop_close(loop), 0);
+  /* A new default loop, initialised and usable like the first. */
+  loop = uv_default_loop();
+  CHECK(loop != NULL);
+  CHECK_EQ(uv_loop_alive(loop), 0);
+  CHECK_EQ(uv_timer_init(loop, &t), 0);
+  CHECK_EQ(uv_timer_start(&t, default_timer_cb, 1, 0), 0);
+  CHECK_EQ(uv_run(loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(default_fired, 2);
+  uv_close((uv_handle_t*)&t, NULL);
+  CHECK_EQ(uv_run(loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(uv_loop_close(loop), 0);
+}
+
+static int far_fired;
+static void far_cb(uv_timer_t* t) {
+  (void)t;
+  far_fired++;
+}
+static void stop_in_prepare(uv_prepare_t* p) {
+  uv_stop(p->loop);
+}
+
+TEST(stop_called_before_polling_keeps_the_iteration_from_blocking) {
+  uv_loop_t loop;
+  uv_timer_t far;
+  uv_prepare_t prep;
+  uint64_t t0;
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_timer_init(&loop, &far), 0);
+  CHECK_EQ(uv_timer_start(&far, far_cb, 30000, 0), 0);
+  CHECK_EQ(uv_prepare_init(&loop, &prep), 0);
+  CHECK_EQ(uv_prepare_start(&prep, stop_in_prepare), 0);
+  t0 = uv_hrtime();
+  /* The timer keeps the loop alive, so uv_run returns non-zero. */
+  CHECK(uv_run(&loop, UV_RUN_DEFAULT) != 0);
+  CHECK((uv_hrtime() - t0) / 1000000 < 10000);
+  CHECK_EQ(far_fired, 0);
+  contract_finish(&loop);
+}
+
+static int child_timer_fired;
+static void child_timer_cb(uv_timer_t* t) {
+  (void)t;
+  child_timer_fired++;
+}
+
+TEST(loop_fork_keeps_watchers_started_before_the_fork_working_in_the_child) {
+  uv_loop_t loop;
+  uv_timer_t t;
+  pid_t pid;
+  int status;
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_timer_init(&loop, &t), 0);
+  CHECK_EQ(uv_timer_start(&t, child_timer_cb, 1, 0), 0);
+  pid = fork();
+  CHECK(pid >= 0);
+  if (pid == 0) {
+    if (uv_loop_fork(&loop) != 0)
+      _exit(3);
+    if (uv_run(&loop, UV_RUN_DEFAULT) != 0)
+      _exit(4);
+    _exit(child_timer_fired == 1 ? 0 : 5);
+  }
+  CHECK_EQ(waitpid(pid, &status, 0), pid);
+  CHECK(WIFEXITED(status));
+  CHECK_EQ(WEXITSTATUS(status), 0);
+  contract_finish(&loop);
+}
+
+HARNESS_MAIN
