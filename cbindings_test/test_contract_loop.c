@@ -116,4 +116,40 @@ TEST(loop_fork_keeps_watchers_started_before_the_fork_working_in_the_child) {
   contract_finish(&loop);
 }
 
+static void stop_idle_cb(uv_idle_t* i) {
+  uv_idle_stop(i);
+}
+static void never_connection(uv_stream_t* s, int status) {
+  (void)s;
+  (void)status;
+  CHECK(0);
+}
+
+/* uv_run(UV_RUN_ONCE) blocks only when no callback was due: an idle handle
+ * active as the iteration starts counts, even if its callback stops it. */
+TEST(run_once_does_not_block_in_an_iteration_that_began_with_an_active_idle) {
+  uv_loop_t loop;
+  uv_tcp_t server;
+  uv_idle_t idle;
+  uv_timer_t bound;
+  struct sockaddr_in a = contract_lo4(0);
+  uint64_t t0;
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  /* A listening socket nobody connects to keeps the loop alive. */
+  CHECK_EQ(uv_tcp_init(&loop, &server), 0);
+  CHECK_EQ(uv_tcp_bind(&server, (struct sockaddr*)&a, 0), 0);
+  CHECK_EQ(uv_listen((uv_stream_t*)&server, 8, never_connection), 0);
+  CHECK_EQ(uv_idle_init(&loop, &idle), 0);
+  CHECK_EQ(uv_idle_start(&idle, stop_idle_cb), 0);
+  /* Bounds the wait of a loop that does block. */
+  CHECK_EQ(uv_timer_init(&loop, &bound), 0);
+  CHECK_EQ(uv_timer_start(&bound, far_cb, 3000, 0), 0);
+  t0 = uv_hrtime();
+  CHECK_EQ(uv_run(&loop, UV_RUN_ONCE), 1);
+  CHECK((uv_hrtime() - t0) / 1000000 < 1500);
+  CHECK_EQ(far_fired, 0);
+  CHECK_EQ(uv_is_active((uv_handle_t*)&idle), 0);
+  contract_finish(&loop);
+}
+
 HARNESS_MAIN
