@@ -152,4 +152,40 @@ TEST(run_once_does_not_block_in_an_iteration_that_began_with_an_active_idle) {
   contract_finish(&loop);
 }
 
+static int pending_write_calls;
+static void pending_written(uv_write_t* req, int status) {
+  (void)req;
+  CHECK_EQ(status, 0);
+  pending_write_calls++;
+}
+
+/* The same for a write callback queued for the pending phase. */
+TEST(run_once_does_not_block_in_an_iteration_that_began_with_a_pending_callback) {
+  uv_loop_t loop;
+  uv_pipe_t p;
+  uv_write_t w;
+  uv_timer_t bound;
+  uv_buf_t b = uv_buf_init("x", 1);
+  uint64_t t0;
+  int fds[2];
+  contract_socketpair(fds);
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_pipe_init(&loop, &p, 0), 0);
+  CHECK_EQ(uv_pipe_open(&p, fds[0]), 0);
+  /* Reading keeps the loop alive with nothing arriving. */
+  CHECK_EQ(uv_read_start((uv_stream_t*)&p, contract_alloc,
+                         (uv_read_cb)abort),
+           0);
+  CHECK_EQ(uv_write(&w, (uv_stream_t*)&p, &b, 1, pending_written), 0);
+  CHECK_EQ(uv_timer_init(&loop, &bound), 0);
+  CHECK_EQ(uv_timer_start(&bound, far_cb, 3000, 0), 0);
+  t0 = uv_hrtime();
+  CHECK_EQ(uv_run(&loop, UV_RUN_ONCE), 1);
+  CHECK((uv_hrtime() - t0) / 1000000 < 1500);
+  CHECK_EQ(pending_write_calls, 1);
+  CHECK_EQ(far_fired, 0);
+  contract_finish(&loop);
+  close(fds[1]);
+}
+
 HARNESS_MAIN
