@@ -224,4 +224,51 @@ TEST(buffer_size_zero_reads_and_a_positive_value_sets_the_doubled_size) {
   contract_finish(&loop);
 }
 
+static size_t suggested_seen;
+static void record_suggested(uv_handle_t* h, size_t suggested, uv_buf_t* buf) {
+  suggested_seen = suggested;
+  contract_alloc(h, suggested, buf);
+}
+static void stop_on_data(uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
+  free(buf->base);
+  if (n > 0)
+    uv_read_stop(s);
+}
+static void stop_on_datagram(uv_udp_t* u, ssize_t n, const uv_buf_t* buf,
+                             const struct sockaddr* addr, unsigned flags) {
+  (void)flags;
+  free(buf->base);
+  if (n > 0 && addr != NULL)
+    uv_udp_recv_stop(u);
+}
+
+TEST(alloc_callbacks_are_offered_a_suggested_size_of_64_kib) {
+  uv_loop_t loop;
+  uv_pipe_t p;
+  uv_udp_t u;
+  struct sockaddr_in a = contract_lo4(0);
+  int len = sizeof a;
+  int fds[2], s;
+  contract_socketpair(fds);
+  CHECK_EQ(write(fds[1], "x", 1), 1);
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_pipe_init(&loop, &p, 0), 0);
+  CHECK_EQ(uv_pipe_open(&p, fds[0]), 0);
+  CHECK_EQ(uv_read_start((uv_stream_t*)&p, record_suggested, stop_on_data), 0);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(suggested_seen, 65536);
+  suggested_seen = 0;
+  CHECK_EQ(uv_udp_init(&loop, &u), 0);
+  CHECK_EQ(uv_udp_bind(&u, (struct sockaddr*)&a, 0), 0);
+  CHECK_EQ(uv_udp_getsockname(&u, (struct sockaddr*)&a, &len), 0);
+  s = socket(AF_INET, SOCK_DGRAM, 0);
+  CHECK_EQ(sendto(s, "x", 1, 0, (struct sockaddr*)&a, sizeof a), 1);
+  CHECK_EQ(uv_udp_recv_start(&u, record_suggested, stop_on_datagram), 0);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(suggested_seen, 65536);
+  close(s);
+  contract_finish(&loop);
+  close(fds[1]);
+}
+
 HARNESS_MAIN
