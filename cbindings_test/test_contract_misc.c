@@ -249,4 +249,23 @@ TEST(metrics_idle_time_may_be_read_from_another_thread_while_the_loop_runs) {
   contract_finish(&metrics_loop);
 }
 
+/* The harness never calls uv_setup_args, and each ctest case is a process of
+ * its own. */
+TEST(process_title_without_setup_args_is_enobufs) {
+  char buf[64];
+  CHECK_EQ(uv_get_process_title(buf, sizeof buf), UV_ENOBUFS);
+  CHECK_EQ(uv_set_process_title("contract"), UV_ENOBUFS);
+  CHECK_EQ(uv_get_process_title(NULL, 8), UV_EINVAL);
+  CHECK_EQ(uv_get_process_title(buf, 0), UV_EINVAL);
+}
+
+TEST(priority_constants_span_minus_20_to_19) {
+  CHECK_EQ(UV_PRIORITY_LOW, 19);
+  CHECK_EQ(UV_PRIORITY_BELOW_NORMAL, 10);
+  CHECK_EQ(UV_PRIORITY_NORMAL, 0);
+  CHECK_EQ(UV_PRIORITY_ABOVE_NORMAL, -7);
+  CHECK_EQ(UV_PRIORITY_HIGH, -14);
+  CHECK_EQ(UV_PRIORITY_HIGHEST, -20);
+}
+
 HARNESS_MAIN

@@ -186,4 +186,55 @@ TEST(tty_reset_mode_restores_the_mode_from_before_set_mode) {
   close(master);
 }
 
+static int long_connected;
+static void on_long_connect(uv_connect_t* req, int status) {
+  (void)req;
+  CHECK_EQ(status, 0);
+  long_connected = 1;
+}
+static void accept_and_keep(uv_stream_t* s, int status) {
+  static uv_pipe_t conn;
+  CHECK_EQ(status, 0);
+  CHECK_EQ(uv_pipe_init(s->loop, &conn, 0), 0);
+  CHECK_EQ(uv_accept(s, (uv_stream_t*)&conn), 0);
+}
+
+TEST(pipe_connect_truncates_a_long_path_the_way_bind_does) {
+  uv_loop_t loop;
+  uv_pipe_t server, client;
+  uv_connect_t req;
+  struct sockaddr_un un;
+  char longpath[sizeof un.sun_path + 40];
+  contract_path(longpath, sizeof longpath, "c");
+  memset(longpath + strlen(longpath), 'q', sizeof longpath - strlen(longpath));
+  longpath[sizeof longpath - 1] = '\0';
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_pipe_init(&loop, &server, 0), 0);
+  CHECK_EQ(uv_pipe_bind(&server, longpath), 0);
+  CHECK_EQ(uv_listen((uv_stream_t*)&server, 4, accept_and_keep), 0);
+  CHECK_EQ(uv_pipe_init(&loop, &client, 0), 0);
+  /* Both truncate the same way, so the long name reaches the server. */
+  uv_pipe_connect(&req, &client, longpath, on_long_connect);
+  while (!long_connected)
+    CHECK(uv_run(&loop, UV_RUN_ONCE) != 0);
+  contract_finish(&loop);
+  longpath[sizeof un.sun_path - 1] = '\0';
+  unlink(longpath);
+}
+
+TEST(tty_init_on_a_descriptor_it_cannot_reopen_keeps_it_blocking) {
+  uv_loop_t loop;
+  uv_tty_t tty;
+  int master, slave;
+  CHECK_EQ(openpty(&master, &slave, NULL, NULL, NULL), 0);
+  CHECK_EQ(fcntl(master, F_GETFL) & O_NONBLOCK, 0);
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  /* A pty master is a terminal but not one libuv can reopen: it falls back
+   * to blocking writes and leaves the descriptor as it was. */
+  CHECK_EQ(uv_tty_init(&loop, &tty, master, 0), 0);
+  CHECK_EQ(fcntl(master, F_GETFL) & O_NONBLOCK, 0);
+  contract_finish(&loop);
+  close(slave);
+}
+
 HARNESS_MAIN

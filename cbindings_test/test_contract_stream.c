@@ -279,4 +279,99 @@ TEST(try_write_on_a_connecting_stream_is_eagain) {
   contract_finish(&loop);
 }
 
+/* Two ipc pipes over a socketpair, a and b; the handle written on a is
+ * accepted from b into *into, of the type uv_pipe_pending_type reports. */
+static uv_pipe_t ipc_a, ipc_b;
+static uv_handle_type pending_type_seen = UV_UNKNOWN_HANDLE;
+static int pending_count_seen = -1;
+static uv_handle_t* accept_into;
+static int accept_result = 1;
+
+static void ipc_read(uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
+  free(buf->base);
+  if (n <= 0)
+    return;
+  pending_count_seen = uv_pipe_pending_count((uv_pipe_t*)s);
+  if (pending_count_seen > 0) {
+    pending_type_seen = uv_pipe_pending_type((uv_pipe_t*)s);
+    accept_result = uv_accept(s, (uv_stream_t*)accept_into);
+  }
+  uv_read_stop(s);
+}
+
+static void open_ipc_pair(uv_loop_t* loop) {
+  int fds[2];
+  contract_socketpair(fds);
+  CHECK_EQ(uv_pipe_init(loop, &ipc_a, 1), 0);
+  CHECK_EQ(uv_pipe_init(loop, &ipc_b, 1), 0);
+  CHECK_EQ(uv_pipe_open(&ipc_a, fds[0]), 0);
+  CHECK_EQ(uv_pipe_open(&ipc_b, fds[1]), 0);
+  CHECK_EQ(uv_read_start((uv_stream_t*)&ipc_b, contract_alloc, ipc_read), 0);
+}
+
+static int sent_status = 1;
+static void record_sent(uv_write_t* req, int status) {
+  (void)req;
+  sent_status = status;
+}
+
+static int udp_port_of(uv_udp_t* u) {
+  struct sockaddr_in a;
+  int len = sizeof a;
+  CHECK_EQ(uv_udp_getsockname(u, (struct sockaddr*)&a, &len), 0);
+  return a.sin_port;
+}
+
+TEST(write2_sends_a_udp_handle_over_an_ipc_pipe) {
+  uv_loop_t loop;
+  uv_udp_t sent, got;
+  uv_write_t w;
+  uv_buf_t b = uv_buf_init("u", 1);
+  struct sockaddr_in a = contract_lo4(0);
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  open_ipc_pair(&loop);
+  CHECK_EQ(uv_udp_init(&loop, &sent), 0);
+  CHECK_EQ(uv_udp_bind(&sent, (struct sockaddr*)&a, 0), 0);
+  CHECK_EQ(uv_udp_init(&loop, &got), 0);
+  accept_into = (uv_handle_t*)&got;
+  CHECK_EQ(uv_write2(&w, (uv_stream_t*)&ipc_a, &b, 1, (uv_stream_t*)&sent,
+                     record_sent),
+           0);
+  while ((pending_count_seen < 0 || sent_status == 1) &&
+         uv_run(&loop, UV_RUN_ONCE) != 0) {
+  }
+  CHECK_EQ(sent_status, 0);
+  CHECK_EQ(pending_count_seen, 1);
+  CHECK_EQ(pending_type_seen, UV_UDP);
+  CHECK_EQ(accept_result, 0);
+  CHECK_EQ(udp_port_of(&got), udp_port_of(&sent));
+  contract_finish(&loop);
+}
+
+TEST(try_write2_sends_a_handle_at_once_over_an_ipc_pipe) {
+  uv_loop_t loop;
+  uv_tcp_t sent, got;
+  uv_buf_t b = uv_buf_init("t", 1);
+  struct sockaddr_in a = contract_lo4(0);
+  struct sockaddr_storage s1, s2;
+  int l1 = sizeof s1, l2 = sizeof s2;
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  open_ipc_pair(&loop);
+  CHECK_EQ(uv_tcp_init(&loop, &sent), 0);
+  CHECK_EQ(uv_tcp_bind(&sent, (struct sockaddr*)&a, 0), 0);
+  CHECK_EQ(uv_listen((uv_stream_t*)&sent, 4, ignore_conn), 0);
+  CHECK_EQ(uv_tcp_init(&loop, &got), 0);
+  accept_into = (uv_handle_t*)&got;
+  CHECK_EQ(uv_try_write2((uv_stream_t*)&ipc_a, &b, 1, (uv_stream_t*)&sent), 1);
+  while (pending_count_seen < 0 && uv_run(&loop, UV_RUN_ONCE) != 0) {
+  }
+  CHECK_EQ(pending_count_seen, 1);
+  CHECK_EQ(pending_type_seen, UV_TCP);
+  CHECK_EQ(accept_result, 0);
+  CHECK_EQ(uv_tcp_getsockname(&sent, (struct sockaddr*)&s1, &l1), 0);
+  CHECK_EQ(uv_tcp_getsockname(&got, (struct sockaddr*)&s2, &l2), 0);
+  CHECK(memcmp(&s1, &s2, sizeof(struct sockaddr_in)) == 0);
+  contract_finish(&loop);
+}
+
 HARNESS_MAIN

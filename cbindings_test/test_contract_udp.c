@@ -197,4 +197,26 @@ TEST(udp_recv_stop_returns_zero_and_later_datagrams_are_not_delivered) {
   contract_finish(&loop);
 }
 
+TEST(udp_bind_with_linux_recverr_turns_on_ip_recverr) {
+  uv_loop_t loop;
+  uv_udp_t a, b;
+  struct sockaddr_in addr = contract_lo4(0);
+  uv_os_fd_t fd;
+  int v = -1;
+  socklen_t len = sizeof v;
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_udp_init(&loop, &a), 0);
+  CHECK_EQ(uv_udp_bind(&a, (struct sockaddr*)&addr, UV_UDP_LINUX_RECVERR), 0);
+  CHECK_EQ(uv_fileno((uv_handle_t*)&a, &fd), 0);
+  CHECK_EQ(getsockopt(fd, IPPROTO_IP, IP_RECVERR, &v, &len), 0);
+  CHECK_EQ(v, 1);
+  CHECK_EQ(uv_udp_init(&loop, &b), 0);
+  CHECK_EQ(uv_udp_bind(&b, (struct sockaddr*)&addr, 0), 0);
+  CHECK_EQ(uv_fileno((uv_handle_t*)&b, &fd), 0);
+  v = -1;
+  CHECK_EQ(getsockopt(fd, IPPROTO_IP, IP_RECVERR, &v, &len), 0);
+  CHECK_EQ(v, 0);
+  contract_finish(&loop);
+}
+
 HARNESS_MAIN
