@@ -271,4 +271,20 @@ TEST(alloc_callbacks_are_offered_a_suggested_size_of_64_kib) {
   close(fds[1]);
 }
 
+TEST(is_closing_stays_true_after_the_close_callback_ran) {
+  uv_loop_t loop;
+  uv_timer_t t;
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_timer_init(&loop, &t), 0);
+  CHECK_EQ(uv_is_closing((uv_handle_t*)&t), 0);
+  closed_here = 0;
+  uv_close((uv_handle_t*)&t, mark_closed);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(closed_here, 1);
+  /* Closed, not just closing, and still reported. */
+  CHECK(uv_is_closing((uv_handle_t*)&t) != 0);
+  CHECK_EQ(uv_is_active((uv_handle_t*)&t), 0);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+}
+
 HARNESS_MAIN

@@ -188,4 +188,16 @@ TEST(run_once_does_not_block_in_an_iteration_that_began_with_a_pending_callback)
   close(fds[1]);
 }
 
+TEST(run_on_a_loop_with_nothing_to_do_still_updates_now) {
+  uv_loop_t loop;
+  uint64_t before;
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  uv_update_time(&loop);
+  before = uv_now(&loop);
+  sleep_ms(30);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK(uv_now(&loop) >= before + 30);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+}
+
 HARNESS_MAIN

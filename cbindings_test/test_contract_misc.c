@@ -268,4 +268,19 @@ TEST(priority_constants_span_minus_20_to_19) {
   CHECK_EQ(UV_PRIORITY_HIGHEST, -20);
 }
 
+TEST(dlerror_keeps_the_last_error_after_later_successes) {
+  uv_lib_t lib;
+  void* sym = NULL;
+  const char* msg;
+  CHECK_EQ(uv_dlopen("libm.so.6", &lib), 0);
+  CHECK(uv_dlerror(&lib) != NULL);
+  CHECK_EQ(uv_dlsym(&lib, "gouv_contract_no_such_symbol", &sym), -1);
+  msg = uv_dlerror(&lib);
+  CHECK(strstr(msg, "gouv_contract_no_such_symbol") != NULL);
+  CHECK_EQ(uv_dlsym(&lib, "cos", &sym), 0);
+  CHECK(sym != NULL);
+  CHECK(strstr(uv_dlerror(&lib), "gouv_contract_no_such_symbol") != NULL);
+  uv_dlclose(&lib);
+}
+
 HARNESS_MAIN

@@ -374,4 +374,29 @@ TEST(try_write2_sends_a_handle_at_once_over_an_ipc_pipe) {
   contract_finish(&loop);
 }
 
+static int eof_reads;
+static void count_eof(uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
+  (void)s;
+  free(buf->base);
+  if (n == UV_EOF)
+    eof_reads++;
+}
+
+TEST(reading_stops_by_itself_at_eof_so_the_loop_can_end) {
+  uv_loop_t loop;
+  uv_pipe_t p;
+  int fds[2];
+  contract_socketpair(fds);
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_pipe_init(&loop, &p, 0), 0);
+  CHECK_EQ(uv_pipe_open(&p, fds[0]), 0);
+  CHECK_EQ(uv_read_start((uv_stream_t*)&p, contract_alloc, count_eof), 0);
+  close(fds[1]);
+  /* The stream is neither stopped nor closed by the callback. */
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(eof_reads, 1);
+  CHECK_EQ(uv_is_active((uv_handle_t*)&p), 0);
+  contract_finish(&loop);
+}
+
 HARNESS_MAIN
