@@ -283,4 +283,29 @@ TEST(dlerror_keeps_the_last_error_after_later_successes) {
   uv_dlclose(&lib);
 }
 
+/* libuv's loop owns handles of its own (its signal pipe, the thread pool's
+ * async): uv_print_all_handles lists them with the I flag, and never
+ * referenced; uv_walk does not show them. */
+TEST(print_all_handles_lists_the_loops_internal_handles_flagged_i) {
+  uv_loop_t loop;
+  FILE* f;
+  char out[1024];
+  const char* p;
+  int internal = 0;
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  f = tmpfile();
+  CHECK(f != NULL);
+  uv_print_all_handles(&loop, f);
+  read_back(f, out, sizeof out);
+  fclose(f);
+  for (p = out; (p = strstr(p, "I] ")) != NULL; p++) {
+    CHECK(p - out >= 3);
+    CHECK_EQ(p[-3], '[');
+    CHECK_EQ(p[-2], '-');
+    internal++;
+  }
+  CHECK(internal >= 1);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+}
+
 HARNESS_MAIN
