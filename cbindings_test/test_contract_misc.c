@@ -308,4 +308,56 @@ TEST(print_all_handles_lists_the_loops_internal_handles_flagged_i) {
   CHECK_EQ(uv_loop_close(&loop), 0);
 }
 
+static int allocs, frees;
+static void* count_malloc(size_t n) {
+  allocs++;
+  return malloc(n);
+}
+static void* count_realloc(void* p, size_t n) {
+  if (p == NULL)
+    allocs++;
+  return realloc(p, n);
+}
+static void* count_calloc(size_t a, size_t b) {
+  allocs++;
+  return calloc(a, b);
+}
+static void count_free(void* p) {
+  if (p != NULL)
+    frees++;
+  free(p);
+}
+
+/* The lists the library hands to the caller come from the replaced
+ * allocator, and the matching free functions give them back to it. */
+TEST(replaced_allocator_serves_the_memory_handed_to_the_caller) {
+  uv_env_item_t* env;
+  uv_cpu_info_t* cpus;
+  uv_interface_address_t* ifs;
+  uv_passwd_t pw;
+  int n;
+  CHECK_EQ(uv_replace_allocator(count_malloc, count_realloc, count_calloc,
+                                count_free),
+           0);
+  CHECK_EQ(uv_os_environ(&env, &n), 0);
+  CHECK(allocs > 0);
+  uv_os_free_environ(env, n);
+  CHECK_EQ(frees, allocs);
+  allocs = frees = 0;
+  CHECK_EQ(uv_cpu_info(&cpus, &n), 0);
+  CHECK(allocs > 0);
+  uv_free_cpu_info(cpus, n);
+  CHECK_EQ(frees, allocs);
+  allocs = frees = 0;
+  CHECK_EQ(uv_interface_addresses(&ifs, &n), 0);
+  CHECK(allocs > 0);
+  uv_free_interface_addresses(ifs, n);
+  CHECK_EQ(frees, allocs);
+  allocs = frees = 0;
+  CHECK_EQ(uv_os_get_passwd(&pw), 0);
+  CHECK(allocs > 0);
+  uv_os_free_passwd(&pw);
+  CHECK_EQ(frees, allocs);
+}
+
 HARNESS_MAIN
