@@ -6,6 +6,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -285,6 +287,49 @@ TEST(is_closing_stays_true_after_the_close_callback_ran) {
   CHECK(uv_is_closing((uv_handle_t*)&t) != 0);
   CHECK_EQ(uv_is_active((uv_handle_t*)&t), 0);
   CHECK_EQ(uv_loop_close(&loop), 0);
+}
+
+static char cancel_order[8];
+static int cancel_n;
+static void cancelled_write(uv_write_t* req, int status) {
+  (void)req;
+  CHECK_EQ(status, UV_ECANCELED);
+  cancel_order[cancel_n++] = 'w';
+}
+static void cancelled_shutdown(uv_shutdown_t* req, int status) {
+  (void)req;
+  CHECK_EQ(status, UV_ECANCELED);
+  cancel_order[cancel_n++] = 's';
+}
+static void closed_last(uv_handle_t* h) {
+  (void)h;
+  cancel_order[cancel_n++] = 'c';
+}
+
+TEST(closing_a_stream_cancels_its_write_then_its_shutdown_then_calls_close_back) {
+  uv_loop_t loop;
+  uv_pipe_t p;
+  uv_write_t w;
+  uv_shutdown_t s;
+  size_t big = 8 << 20;
+  char* data = calloc(1, big);
+  uv_buf_t b = uv_buf_init(data, (unsigned)big);
+  int fds[2];
+  contract_socketpair(fds);
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_pipe_init(&loop, &p, 0), 0);
+  CHECK_EQ(uv_pipe_open(&p, fds[0]), 0);
+  /* Far more than the socket holds: the write stays queued. */
+  CHECK_EQ(uv_write(&w, (uv_stream_t*)&p, &b, 1, cancelled_write), 0);
+  CHECK_EQ(uv_shutdown(&s, (uv_stream_t*)&p, cancelled_shutdown), 0);
+  uv_close((uv_handle_t*)&p, closed_last);
+  CHECK_EQ(cancel_n, 0);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  cancel_order[cancel_n] = '\0';
+  CHECK(strcmp(cancel_order, "wsc") == 0);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+  close(fds[1]);
+  free(data);
 }
 
 HARNESS_MAIN
