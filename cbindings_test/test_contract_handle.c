@@ -332,4 +332,27 @@ TEST(closing_a_stream_cancels_its_write_then_its_shutdown_then_calls_close_back)
   free(data);
 }
 
+TEST(buffer_sizes_work_on_socket_pipes_and_not_on_other_handle_kinds) {
+  uv_loop_t loop;
+  uv_pipe_t p;
+  uv_timer_t t;
+  int fds[2], v;
+  contract_socketpair(fds);
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_pipe_init(&loop, &p, 0), 0);
+  CHECK_EQ(uv_pipe_open(&p, fds[0]), 0);
+  v = 0;
+  CHECK_EQ(uv_send_buffer_size((uv_handle_t*)&p, &v), 0);
+  CHECK(v > 0);
+  v = 0;
+  CHECK_EQ(uv_recv_buffer_size((uv_handle_t*)&p, &v), 0);
+  CHECK(v > 0);
+  CHECK_EQ(uv_timer_init(&loop, &t), 0);
+  v = 0;
+  CHECK_EQ(uv_send_buffer_size((uv_handle_t*)&t, &v), UV_ENOTSUP);
+  CHECK_EQ(uv_recv_buffer_size((uv_handle_t*)&t, &v), UV_ENOTSUP);
+  contract_finish(&loop);
+  close(fds[1]);
+}
+
 HARNESS_MAIN
