@@ -50,6 +50,14 @@ char** uv_setup_args(int argc, char** argv) {
 
 int uv_set_process_title(const char* title) {
   size_t len;
+  pthread_mutex_lock(&title_mu);
+  /* Without uv_setup_args there is no memory to write the title into:
+   * UV_ENOBUFS, as libuv answers. */
+  if (args_copy == NULL) {
+    pthread_mutex_unlock(&title_mu);
+    return UV_ENOBUFS;
+  }
+  pthread_mutex_unlock(&title_mu);
   if (title == NULL)
     return UV_EINVAL;
   len = strlen(title);
@@ -72,8 +80,8 @@ int uv_get_process_title(char* buffer, size_t size) {
   if (buffer == NULL || size == 0)
     return UV_EINVAL;
   pthread_mutex_lock(&title_mu);
-  if (size <= title_len) {
-    r = UV_ENOBUFS;
+  if (args_copy == NULL || size <= title_len) {
+    r = UV_ENOBUFS; /* no uv_setup_args yet, or a buffer too small */
   } else {
     if (title_len > 0)
       memcpy(buffer, title_str, title_len);

@@ -293,10 +293,18 @@ func tcpKeepalive(fd int, on bool, delay int) error {
 	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_KEEPALIVE, v); err != nil {
 		return err
 	}
-	if on {
-		return unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_KEEPIDLE, delay)
+	if !on {
+		return nil
 	}
-	return nil
+	// The idle delay, then probes one second apart, ten of them, as
+	// libuv sets them.
+	if err := unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_KEEPIDLE, delay); err != nil {
+		return err
+	}
+	if err := unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_KEEPINTVL, 1); err != nil {
+		return err
+	}
+	return unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_KEEPCNT, 10)
 }
 
 // Keepalive sets SO_KEEPALIVE (and the idle delay in seconds).
