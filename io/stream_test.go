@@ -165,6 +165,8 @@ func (h *directHooks) ReadDirect(s *Stream, max int) error {
 		n, err := unix.Read(s.FD(), h.buf)
 		switch {
 		case err == unix.EAGAIN:
+			// "Nothing now" is delivered, as capi's C reader does.
+			h.Read(s, 0, nil, false)
 			return nil
 		case err != nil:
 			return err
