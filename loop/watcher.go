@@ -150,6 +150,11 @@ func (w *Watcher) Start(cb func(w *Watcher)) error {
 	if cb == nil {
 		return ErrNoCallback
 	}
+	if w.IsClosing() {
+		// A closing watcher linked into its phase would be called after
+		// its close callback (found by FuzzLoopOps).
+		return ErrClosing
+	}
 	w.cb = cb
 	w.Handle.Start()
 	w.loop.linkWatcher(&w.wh.Watcher)
