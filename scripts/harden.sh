@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Hardening checks of gouv; ends with one line: "N passed, M failed", and
+# exits non-zero if anything failed. Bounded in time (a few minutes).
+#
+#   asan build   capi's C and the C tests with -fsanitize=address,undefined
+#                (cmake -DGOUV_SANITIZE=ON in build/asan)
+#   ctest asan   the whole C test suite against that build, LeakSanitizer
+#                on, UBSan fatal (suppressions: cbindings_test/harden/*.supp)
+#   go race      go test -race for loop/, io/, pool/
+#   fuzz         each Go fuzz target for FUZZTIME (default 20s), one at a
+#                time, since go test -fuzz takes one target
+#
+# The C programs that drive the API with misuse at random and with failing
+# allocations are ctest cases (gouvonly_*), so they run here under the
+# sanitizers as well as in scripts/test.sh.
+#
+# Environment: FUZZTIME (e.g. 5s for a quick run), GOUV_ASAN_BUILD.
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$GOUV_ROOT"
+
+FUZZTIME=${FUZZTIME:-20s}
+ASAN_BUILD=${GOUV_ASAN_BUILD:-$GOUV_BUILD/asan}
+
+passed=0
+failed=0
+failures=()
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+start=$(date +%s)
+
+ok() { passed=$((passed + $1)); }
+bad() { failed=$((failed + $1)); failures+=("$2"); }
+step() { printf '\n== %s (%ds)\n' "$*" $(($(date +%s) - start)); }
+
+step "dependencies"
+gouv_deps || exit 1
+# The sanitizer runtimes come with gcc on Debian; a trimmed machine may
+# lack them.
+if ! echo 'int main(void){return 0;}' | gcc -x c -fsanitize=address,undefined -o "$log/probe" - 2>/dev/null; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "gcc cannot link -fsanitize=address,undefined: install libasan8 and libubsan1 (as root)" >&2
+    exit 1
+  fi
+  echo "installing: libasan8 libubsan1" >&2
+  apt-get -o DPkg::Lock::Timeout=120 update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120 install -y -qq libasan8 libubsan1 >/dev/null
+fi
+echo ok
+
+step "build with ASan and UBSan ($ASAN_BUILD)"
+if ! { cmake -S "$GOUV_ROOT" -B "$ASAN_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DGOUV_SANITIZE=ON >/dev/null &&
+       cmake --build "$ASAN_BUILD"; } >"$log/build" 2>&1; then
+  tail -40 "$log/build"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+echo ok
+
+# What the sanitizers need to share a process with the Go runtime, and why
+# (docs/design.md, "Sanitizers and the Go runtime"):
+# - the test executables link the ASan runtime themselves (GOUV_SANITIZE
+#   adds -fsanitize to them), so it comes first in the initial library list;
+#   a host that does not must LD_PRELOAD libasan.so.8;
+# - allow_user_segv_handler=1: the Go runtime installs its own SIGSEGV and
+#   SIGBUS handlers when the library loads (it turns faults in Go code into
+#   panics) and chains faults that are not its own to the handler before
+#   it, ASan's; ASan must let it;
+# - detect_leaks=1 stays on: gouv keeps no C allocation reachable only from
+#   the Go heap (LeakSanitizer does not scan Go's memory), so every report
+#   is a real leak or listed in lsan.supp with the reason;
+# - UBSan halts on the first report, so that it fails the test.
+export ASAN_OPTIONS=allow_user_segv_handler=1:detect_leaks=1:detect_stack_use_after_return=1:strict_string_checks=1:check_initialization_order=1:abort_on_error=0
+export LSAN_OPTIONS=suppressions=$GOUV_ROOT/cbindings_test/harden/lsan.supp:print_suppressions=0
+export UBSAN_OPTIONS=suppressions=$GOUV_ROOT/cbindings_test/harden/ubsan.supp:halt_on_error=1:print_stacktrace=1
+
+step "C tests under ASan and UBSan"
+waiting=$(grep -v '^#' cbindings_test/waiting.txt 2>/dev/null | awk 'NF {print $1}' | paste -sd'|')
+args=(--test-dir "$ASAN_BUILD" --output-on-failure -j2 --timeout 120)
+[ -n "$waiting" ] && args+=(-E "^($waiting)\$")
+ctest "${args[@]}" >"$log/ctest" 2>&1
+line=$(grep -E 'tests passed, [0-9]+ tests failed out of' "$log/ctest" | tail -1)
+if [ -z "$line" ]; then
+  tail -30 "$log/ctest"; bad 1 "ctest asan"
+else
+  echo "$line"
+  total=$(echo "$line" | sed -E 's/.*out of ([0-9]+).*/\1/')
+  fail=$(echo "$line" | sed -E 's/.* ([0-9]+) tests failed.*/\1/')
+  ok $((total - fail))
+  if [ "$fail" -gt 0 ]; then
+    sed -n '/The following tests FAILED/,$p' "$log/ctest"
+    grep -B2 -A30 -E '(ERROR: (Address|Leak)Sanitizer|runtime error|Failed|Subprocess aborted|Timeout)' "$log/ctest" | head -120
+    bad "$fail" "ctest asan"
+  fi
+fi
+unset ASAN_OPTIONS LSAN_OPTIONS UBSAN_OPTIONS
+
+step "go test -race (loop, io, pool)"
+go test -race -count=1 ./loop/... ./io/... ./pool/... >"$log/race" 2>&1
+cat "$log/race" | grep -E '^(ok|FAIL|---|panic|WARNING: DATA RACE)' | head -30
+if grep -q -E '^(FAIL|panic)|DATA RACE' "$log/race"; then
+  bad 1 "go test -race"
+  grep -A30 'DATA RACE' "$log/race" | head -60
+else
+  ok 1
+fi
+
+# fuzz PKG TARGET: one target for FUZZTIME; a fuzzer that stops making
+# progress (a hang) is stopped by timeout and counts as a failure.
+fuzz() {
+  local pkg=$1 target=$2
+  local secs=${FUZZTIME%s}
+  timeout $((secs + 120)) go test -run='^$' -fuzz="^${target}\$" -fuzztime="$FUZZTIME" -parallel=2 "$pkg" >"$log/fuzz-$target" 2>&1
+  local rc=$?
+  if [ $rc = 0 ]; then
+    ok 1
+    echo "$target: $(grep -oE 'execs: [0-9]+' "$log/fuzz-$target" | tail -1)"
+  else
+    [ $rc = 124 ] && echo "$target: timed out"
+    tail -20 "$log/fuzz-$target"
+    bad 1 "$target"
+  fi
+}
+
+step "fuzzing, $FUZZTIME per target"
+fuzz ./loop FuzzLoopOps
+
+echo
+echo "took $(($(date +%s) - start))s"
+if [ ${#failures[@]} -gt 0 ]; then echo "failed: ${failures[*]}"; fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
