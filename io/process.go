@@ -206,9 +206,11 @@ func (p *Process) Spawn(o *ProcessOptions, cb func(p *Process, exitStatus int64,
 	files := make([]int, max(len(o.Stdio), 3))
 	for i := range files {
 		fd := -1
-		if i < len(o.Stdio) {
+		if i < len(o.Stdio) && o.Stdio[i].FD >= 0 {
 			fd = o.Stdio[i].FD
 		}
+		// Any negative FD means none (FuzzSpawnOptions found -22 passed
+		// on as a descriptor above 2, which the child failed to dup).
 		if fd < 0 && i < 3 {
 			if fd, err = openDevNull(); err != nil {
 				return err

@@ -124,6 +124,11 @@ fuzz() {
 
 step "fuzzing, $FUZZTIME per target"
 fuzz ./loop FuzzLoopOps
+fuzz ./io FuzzIDNAToASCII
+fuzz ./io FuzzFSOpen
+fuzz ./io FuzzSpawnOptions
+fuzz ./io FuzzWriteAdvance
+fuzz ./io FuzzUDPDest
 
 echo
 echo "took $(($(date +%s) - start))s"
