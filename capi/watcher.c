@@ -18,7 +18,10 @@ static int watcher_init(uv_loop_t* loop, uv_handle_t* h, uv_handle_type type,
 static int watcher_start(uv_handle_t* h, uv_handle_type type, void* cb, const char* fn) {
   if (!gouv_light_is_open(h, type)) return gouv_misuse((char*)fn, h);
   if (h->flags & GOUV_FLAG_ACTIVE) return 0;
-  if (cb == NULL) return UV_EINVAL;
+  /* A closing watcher started again would rejoin its phase and be called
+   * after its close callback (libuv does, then crashes); refuse it, as
+   * uv_timer_start does. */
+  if (cb == NULL || (h->flags & GOUV_FLAG_CLOSING)) return UV_EINVAL;
   GOUV_WATCHER_REC((uv_idle_t*)h)->cb = cb;
   gouv_light_activate(h);
   gouv_submit(h->loop, GOUV_REC(h), GOUV_SUB_WATCH | GOUV_SUB_STARTED);

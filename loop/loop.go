@@ -24,6 +24,10 @@ var (
 	ErrBusy    = errors.New("loop: handles or requests still open")
 	ErrRunning = errors.New("loop: already running")
 	ErrClosed  = errors.New("loop: closed")
+	// ErrBadMode is a Run mode that is none of RunDefault, RunOnce and
+	// RunNoWait (uv_run answers it with UV_EINVAL; libuv 1.44 would run
+	// it as a busy loop that never returns).
+	ErrBadMode = errors.New("loop: unknown run mode")
 )
 
 // maxEvents is how many epoll events one poll takes, as libuv (1024).
@@ -184,6 +188,9 @@ func (l *Loop) Run(mode RunMode) (bool, error) {
 	}
 	if l.running {
 		return false, ErrRunning
+	}
+	if mode != RunDefault && mode != RunOnce && mode != RunNoWait {
+		return false, ErrBadMode
 	}
 	l.running = true
 	defer func() { l.running = false }()
