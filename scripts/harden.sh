@@ -106,11 +106,15 @@ else
 fi
 
 # fuzz PKG TARGET: one target for FUZZTIME; a fuzzer that stops making
-# progress (a hang) is stopped by timeout and counts as a failure.
+# progress (a hang) is stopped by timeout and counts as a failure. Each new
+# interesting input is minimized with at most 200 runs: unbounded (60 s by
+# default) the minimizing of long operation sequences ate most of a short
+# run.
 fuzz() {
   local pkg=$1 target=$2
   local secs=${FUZZTIME%s}
-  timeout $((secs + 120)) go test -run='^$' -fuzz="^${target}\$" -fuzztime="$FUZZTIME" -parallel=2 "$pkg" >"$log/fuzz-$target" 2>&1
+  timeout $((secs + 120)) go test -run='^$' -fuzz="^${target}\$" -fuzztime="$FUZZTIME" \
+    -fuzzminimizetime=200x -parallel=2 "$pkg" >"$log/fuzz-$target" 2>&1
   local rc=$?
   if [ $rc = 0 ]; then
     ok 1
