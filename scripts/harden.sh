@@ -10,9 +10,11 @@
 #   fuzz         each Go fuzz target for FUZZTIME (default 20s), one at a
 #                time, since go test -fuzz takes one target
 #
-# The C programs that drive the API with misuse at random and with failing
-# allocations are ctest cases (gouvonly_*), so they run here under the
-# sanitizers as well as in scripts/test.sh.
+# The C programs that drive the API with misuse at random
+# (gouvonly_misuse_random), with failing allocations (gouvonly_alloc_failure),
+# at the descriptor limit (gouvonly_exhaustion) and in a bounded soak
+# (gouvonly_soak) are ctest cases, so they run here under the sanitizers as
+# well as in scripts/test.sh.
 #
 # Environment: FUZZTIME (e.g. 5s for a quick run), GOUV_ASAN_BUILD.
 set -uo pipefail
