@@ -16,7 +16,8 @@
 # (gouvonly_soak) are ctest cases, so they run here under the sanitizers as
 # well as in scripts/test.sh.
 #
-# Environment: FUZZTIME (e.g. 5s for a quick run), GOUV_ASAN_BUILD.
+# Environment: FUZZTIME (seconds, e.g. 5s for a quick run; default 20s),
+# GOUV_ASAN_BUILD (default build/asan).
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$GOUV_ROOT"
@@ -36,12 +37,13 @@ bad() { failed=$((failed + $1)); failures+=("$2"); }
 step() { printf '\n== %s (%ds)\n' "$*" $(($(date +%s) - start)); }
 
 step "dependencies"
-gouv_deps || exit 1
+gouv_deps || { echo "0 passed, 1 failed"; exit 1; }
 # The sanitizer runtimes come with gcc on Debian; a trimmed machine may
 # lack them.
 if ! echo 'int main(void){return 0;}' | gcc -x c -fsanitize=address,undefined -o "$log/probe" - 2>/dev/null; then
   if [ "$(id -u)" != 0 ]; then
     echo "gcc cannot link -fsanitize=address,undefined: install libasan8 and libubsan1 (as root)" >&2
+    echo "0 passed, 1 failed"
     exit 1
   fi
   echo "installing: libasan8 libubsan1" >&2
@@ -115,6 +117,7 @@ fi
 fuzz() {
   local pkg=$1 target=$2
   local secs=${FUZZTIME%s}
+  [[ $secs =~ ^[0-9]+$ ]] || secs=600 # a FUZZTIME not in seconds: a generous bound
   timeout $((secs + 120)) go test -run='^$' -fuzz="^${target}\$" -fuzztime="$FUZZTIME" \
     -fuzzminimizetime=200x -parallel=2 "$pkg" >"$log/fuzz-$target" 2>&1
   local rc=$?
