@@ -99,7 +99,6 @@ type closer interface {
 // loop, its Go object and its close callback.
 type Handle struct {
 	rec  *Rec
-	own  Rec
 	loop *Loop
 	obj  Object
 
@@ -113,10 +112,13 @@ type Handle struct {
 }
 
 // init links a new handle into l. rec, when non-nil, is where the handle's
-// record lives (a C struct); kind is an opaque type tag.
+// record lives (a C struct, or a record of the handle type's own); kind is
+// an opaque type tag. A handle of a Go program that has none gets one
+// allocated here: the Handle itself stays small for the hosts' handles,
+// which never need it.
 func (h *Handle) init(l *Loop, obj Object, kind int, rec *Rec) {
 	if rec == nil {
-		rec = &h.own
+		rec = new(Rec)
 	}
 	l.drain()
 	h.rec = rec
