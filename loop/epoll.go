@@ -254,6 +254,9 @@ func (l *Loop) poll(timeout int) {
 	// block: its word tells us all that epoll_wait could, without the
 	// system call.
 	if timeout == 0 && l.nfds == 0 {
+		// libuv refreshes the clock after every poll; callbacks of this
+		// iteration (check callbacks starting timers) rely on it.
+		l.UpdateTime()
 		if atomic.LoadUint32(l.w.Wakeup) != 0 { // senders set it from other threads
 			l.woken()
 		}
@@ -268,6 +271,12 @@ func (l *Loop) poll(timeout int) {
 	}
 	for {
 		n, err := l.epollWait(timeout)
+		// The wait may have lasted the whole timeout, and the process may
+		// have been descheduled even in a non-blocking one: refresh the
+		// clock before any callback of this iteration reads it, as libuv
+		// does (a timer started from a check callback counts from now,
+		// not from before the wait).
+		l.UpdateTime()
 		if measure {
 			l.idleTime += Hrtime() - start
 			measure = false
@@ -276,7 +285,6 @@ func (l *Loop) poll(timeout int) {
 			// The Go runtime preempts with SIGURG; a signal is not an
 			// event. Retry with what is left of the timeout.
 			if timeout > 0 {
-				l.UpdateTime()
 				timeout = l.timeoutLeft(timeout)
 			}
 			if timeout == 0 {
