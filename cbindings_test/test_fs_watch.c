@@ -1,6 +1,7 @@
-/* fs_event handles at the edges of their lives: several fs_event handles
- * on one path (the order they are called in, and handles stopped or closed
- * while one change is delivered). */
+/* fs_event and fs_poll handles at the edges of their lives: several
+ * fs_event handles on one path (the order they are called in, and handles
+ * stopped or closed while one change is delivered), and fs_poll handles
+ * closed while a stat is still on the thread pool. */
 #include <uv.h>
 
 #include <stdlib.h>
@@ -159,6 +160,76 @@ TEST(fs_event_restarted_during_a_change_is_called_only_for_later_ones) {
   CHECK(strcmp(ev_order, "02012") == 0);
   ev_close_rest(&loop);
   remove_dir();
+}
+
+/* ---- fs_poll closed while its stat is in flight ----------------------- */
+
+static int poll_closed;
+
+static void poll_close_cb(uv_handle_t* h) {
+  (void)h;
+  poll_closed++;
+}
+
+static void poll_cb(uv_fs_poll_t* h, int status, const uv_stat_t* prev,
+                    const uv_stat_t* curr) {
+  (void)h;
+  (void)status;
+  (void)prev;
+  (void)curr;
+}
+
+/* Starts polling, with pairs start-stop pairs before the last start (or,
+ * with stop_first, stop-start pairs after the first), closes the handle at
+ * once and runs the loop until the close callback ran. libuv's
+ * fs_poll_close_request tests. */
+static void close_fs_poll_at_once(int pairs, int stop_first) {
+  uv_loop_t loop;
+  uv_fs_poll_t handle;
+  int i, runs = 0;
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_fs_poll_init(&loop, &handle), 0);
+  if (stop_first) {
+    CHECK_EQ(uv_fs_poll_start(&handle, poll_cb, "/", 100), 0);
+    for (i = 0; i < pairs; i++) {
+      CHECK_EQ(uv_fs_poll_stop(&handle), 0);
+      CHECK_EQ(uv_fs_poll_start(&handle, poll_cb, "/", 100), 0);
+    }
+  } else {
+    for (i = 0; i < pairs; i++) {
+      CHECK_EQ(uv_fs_poll_start(&handle, poll_cb, "/", 100), 0);
+      CHECK_EQ(uv_fs_poll_stop(&handle), 0);
+    }
+    CHECK_EQ(uv_fs_poll_start(&handle, poll_cb, "/", 100), 0);
+  }
+  poll_closed = 0;
+  uv_close((uv_handle_t*)&handle, poll_close_cb);
+  while (poll_closed == 0) {
+    uv_run(&loop, UV_RUN_ONCE);
+    CHECK(++runs < 1000);
+  }
+  /* The close callback came after every stat it had started: nothing is
+   * left, so the loop closes at once. */
+  CHECK_EQ(poll_closed, 1);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+}
+
+TEST(fs_poll_closed_at_once_lets_the_loop_close_after_its_close_callback) {
+  int round;
+  for (round = 0; round < 20; round++)
+    close_fs_poll_at_once(0, 0);
+}
+
+TEST(fs_poll_closed_after_start_stop_pairs_lets_the_loop_close) {
+  int round;
+  for (round = 0; round < 20; round++)
+    close_fs_poll_at_once(10, 0);
+}
+
+TEST(fs_poll_closed_after_stop_start_pairs_lets_the_loop_close) {
+  int round;
+  for (round = 0; round < 20; round++)
+    close_fs_poll_at_once(10, 1);
 }
 
 HARNESS_MAIN

@@ -12,16 +12,29 @@ type External interface {
 	FinishClose()
 }
 
+// CloseWaiter is an External whose close must wait for work it has in
+// flight: libuv runs an fs_poll handle's close callback only after its
+// stat on the thread pool has finished. CloseWait runs right after
+// CloseHandle; if it reports true, the handle is not queued for the
+// closing phase until its owner calls CloseReady.
+type CloseWaiter interface {
+	CloseWait() bool
+}
+
 // externalCloser adapts an External to the loop's closer. It is made once
 // per handle, at init, so closing allocates nothing.
 type externalCloser struct {
-	h      *Handle
-	impl   External
-	userCb func(h *Handle)
+	h       *Handle
+	impl    External
+	userCb  func(h *Handle)
+	waiting bool // closing, but held back until CloseReady
 }
 
 func (a *externalCloser) closeHandle() {
 	a.impl.CloseHandle()
+	if w, ok := a.impl.(CloseWaiter); ok && w.CloseWait() {
+		a.waiting = true
+	}
 	// Close stored the owner's callback before calling us: run the
 	// handle's own finish first, then that callback.
 	a.userCb = a.h.closeCb
@@ -38,6 +51,27 @@ func externalFinish(h *Handle) {
 	if cb != nil {
 		cb(h)
 	}
+}
+
+// closeWaiting reports whether Close must leave the handle out of the
+// closing queue for now (see CloseWaiter).
+func (h *Handle) closeWaiting() bool {
+	a, ok := h.self.(*externalCloser)
+	return ok && a.waiting
+}
+
+// CloseReady queues a handle whose close was held back by CloseWait for
+// the closing phase (of this iteration, if called before it). It does
+// nothing for a handle that is not held back.
+func (h *Handle) CloseReady() {
+	a, ok := h.self.(*externalCloser)
+	if !ok || !a.waiting {
+		return
+	}
+	a.waiting = false
+	l := h.loop
+	h.nextClosing = l.closing
+	l.closing = h
 }
 
 // InitExternal links a handle of a type defined outside this package into

@@ -153,6 +153,9 @@ func (h *Handle) Close(cb func(h *Handle)) error {
 	*h.flags |= FlagClosing
 	h.closeCb = cb
 	h.self.closeHandle()
+	if h.closeWaiting() {
+		return nil // queued by CloseReady once its work is done
+	}
 	// The closing queue is LIFO, as libuv's: the last handle closed in an
 	// iteration gets its callback first.
 	l := h.loop
