@@ -71,7 +71,12 @@ func (l *Loop) ioChanged(w *IO) {
 		copy(grown, l.fds)
 		l.fds = grown
 	}
-	l.fds[w.fd] = w
+	// A watcher that wants nothing does not take the descriptor from one
+	// that watches it (stopping an idle poll handle on a descriptor that
+	// another poll handle watches).
+	if o := l.fds[w.fd]; o == nil || o == w || w.want != 0 || o.want == 0 {
+		l.fds[w.fd] = w
+	}
 	if !w.changed {
 		w.changed = true
 		l.changes = append(l.changes, w)
@@ -87,7 +92,12 @@ func (l *Loop) IOClose(w *IO) {
 	}
 	w.want = 0
 	if w.have != 0 {
-		unix.EpollCtl(l.epfd, unix.EPOLL_CTL_DEL, int(w.fd), nil)
+		// Another watcher may have taken the descriptor over (a poll
+		// handle started after this one stopped): the registration is
+		// then its own, and stays.
+		if l.fds[w.fd] == w {
+			unix.EpollCtl(l.epfd, unix.EPOLL_CTL_DEL, int(w.fd), nil)
+		}
 		w.have = 0
 		l.nfds--
 	}
@@ -199,7 +209,9 @@ func (l *Loop) applyChanges() {
 			continue
 		}
 		if w.want == 0 {
-			unix.EpollCtl(l.epfd, unix.EPOLL_CTL_DEL, int(w.fd), nil)
+			if l.fds[w.fd] == w { // else another watcher took it over
+				unix.EpollCtl(l.epfd, unix.EPOLL_CTL_DEL, int(w.fd), nil)
+			}
 			w.have = 0
 			l.nfds--
 			continue

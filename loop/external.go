@@ -80,6 +80,18 @@ func (h *Handle) InitExternal(l *Loop, impl External, kind int, flags *uint32) {
 	h.init(l, &externalCloser{h: h, impl: impl}, kind, flags)
 }
 
+// IOWatchedByOther reports whether a watcher other than w watches fd for
+// some event now (libuv's check in uv_poll_start: a second poll handle
+// on a descriptor another one watches is refused with EEXIST, until that
+// one stops).
+func (l *Loop) IOWatchedByOther(fd int, w *IO) bool {
+	if fd < 0 || fd >= len(l.fds) {
+		return false
+	}
+	o := l.fds[fd]
+	return o != nil && o != w && o.want != 0
+}
+
 // IOWatched reports whether some watcher of l has fd registered (libuv's
 // uv__fd_exists): opening a second handle on it is refused with EEXIST.
 func (l *Loop) IOWatched(fd int) bool {
