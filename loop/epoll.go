@@ -95,7 +95,7 @@ func (l *Loop) IOClose(w *IO) {
 		// Another watcher may have taken the descriptor over (a poll
 		// handle started after this one stopped): the registration is
 		// then its own, and stays.
-		if l.fds[w.fd] == w {
+		if !l.fdTakenOver(w) {
 			unix.EpollCtl(l.epfd, unix.EPOLL_CTL_DEL, int(w.fd), nil)
 		}
 		w.have = 0
@@ -116,6 +116,17 @@ func (l *Loop) IOClose(w *IO) {
 		l.unfeed(w)
 	}
 	w.fd = -1
+}
+
+// fdTakenOver reports whether another watcher now holds w's descriptor
+// in the table. The table is empty once the loop has closed, when owners
+// still close their watchers.
+func (l *Loop) fdTakenOver(w *IO) bool {
+	if int(w.fd) >= len(l.fds) {
+		return false
+	}
+	o := l.fds[w.fd]
+	return o != nil && o != w
 }
 
 // IOFeed queues w's callback for the pending phase of this or the next
@@ -209,7 +220,7 @@ func (l *Loop) applyChanges() {
 			continue
 		}
 		if w.want == 0 {
-			if l.fds[w.fd] == w { // else another watcher took it over
+			if !l.fdTakenOver(w) {
 				unix.EpollCtl(l.epfd, unix.EPOLL_CTL_DEL, int(w.fd), nil)
 			}
 			w.have = 0
