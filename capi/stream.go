@@ -200,6 +200,9 @@ func uv_read_stop(cs *C.uv_stream_t) C.int {
 		s.ReadStop()
 		return 0
 	}
+	if handleClosed(unsafe.Pointer(cs)) {
+		return 0 // as libuv: a closed stream is not reading
+	}
 	return C.UV_EINVAL
 }
 
@@ -254,6 +257,9 @@ func (s *loopState) runStagedWrites() { C.gouv_run_staged_writes(s.c) }
 func gouv_write(req *C.uv_write_t, cs *C.uv_stream_t, bufs *C.uv_buf_t, nbufs C.uint,
 	send *C.uv_stream_t, cb C.uv_write_cb, written C.long) C.int {
 	s, ok := streamOf(unsafe.Pointer(cs))
+	if !ok && req != nil && nbufs > 0 && handleClosed(unsafe.Pointer(cs)) {
+		return C.UV_EBADF // libuv: the closed stream has no descriptor
+	}
 	if !ok || req == nil || (bufs == nil && nbufs > 0) || nbufs == 0 {
 		return C.UV_EINVAL
 	}
@@ -286,6 +292,9 @@ func gouv_write(req *C.uv_write_t, cs *C.uv_stream_t, bufs *C.uv_buf_t, nbufs C.
 //export gouv_try_write
 func gouv_try_write(cs *C.uv_stream_t, bufs *C.uv_buf_t, nbufs C.uint, send *C.uv_stream_t) C.int {
 	s, ok := streamOf(unsafe.Pointer(cs))
+	if !ok && nbufs > 0 && handleClosed(unsafe.Pointer(cs)) {
+		return C.UV_EBADF // libuv: the closed stream has no descriptor
+	}
 	if !ok || (bufs == nil && nbufs > 0) || nbufs == 0 {
 		return C.UV_EINVAL
 	}
@@ -309,6 +318,9 @@ func gouv_try_write(cs *C.uv_stream_t, bufs *C.uv_buf_t, nbufs C.uint, send *C.u
 //export uv_shutdown
 func uv_shutdown(req *C.uv_shutdown_t, cs *C.uv_stream_t, cb C.uv_shutdown_cb) C.int {
 	s, ok := streamOf(unsafe.Pointer(cs))
+	if !ok && req != nil && handleClosed(unsafe.Pointer(cs)) {
+		return C.UV_ENOTCONN // libuv: a closed stream is not writable
+	}
 	if !ok || req == nil {
 		return C.UV_EINVAL
 	}

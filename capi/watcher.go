@@ -45,6 +45,9 @@ func watcherStart(hp unsafe.Pointer, cb unsafe.Pointer) C.int {
 func watcherStop(hp unsafe.Pointer) C.int {
 	w, ok := lookup[*loop.Watcher](hp)
 	if !ok {
+		if handleClosed(hp) {
+			return 0 // as libuv: a closed watcher is not active
+		}
 		return C.UV_EINVAL
 	}
 	w.Stop()

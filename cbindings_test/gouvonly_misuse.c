@@ -58,13 +58,23 @@ TEST(null_and_uninitialised_handles_get_einval) {
   CHECK_EQ(uv_loop_close(&loop), 0);
 }
 
+static void noop_idle(uv_idle_t* h) { (void)h; }
+
+/* libuv starts a closed idle handle (returns 0, and the handle is active
+ * again though no longer in the loop); gouv refuses to start what is
+ * closed. Stopping it is harmless in both (test_closed.c). */
 TEST(a_closed_handle_is_not_usable) {
   uv_loop_t loop;
   uv_timer_t t;
+  uv_idle_t idle;
   CHECK_EQ(uv_loop_init(&loop), 0);
   CHECK_EQ(uv_timer_init(&loop, &t), 0);
+  CHECK_EQ(uv_idle_init(&loop, &idle), 0);
   uv_close((uv_handle_t*)&t, NULL);
+  uv_close((uv_handle_t*)&idle, NULL);
   CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(uv_idle_start(&idle, noop_idle), UV_EINVAL);
+  CHECK_EQ(uv_is_active((uv_handle_t*)&idle), 0);
   CHECK_EQ(uv_timer_start(&t, noop_timer, 1, 0), UV_EINVAL);
   CHECK_EQ(uv_timer_again(&t), UV_EINVAL);
   CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
