@@ -154,6 +154,7 @@ TEST(run_once_without_idle_blocks_until_the_timer) {
 static uv_prepare_t tfc_prepare;
 static uv_check_t tfc_check;
 static uv_timer_t tfc_timer;
+static uint64_t tfc_start;
 
 static void tfc_prepare_cb(uv_prepare_t* h) {
   CHECK_EQ(uv_prepare_stop(h), 0);
@@ -166,6 +167,8 @@ static void tfc_timer_cb(uv_timer_t* t) {
 }
 
 static void tfc_check_cb(uv_check_t* h) {
+  /* The loop's clock was refreshed after the 50 ms wait. */
+  CHECK(uv_now(h->loop) - tfc_start >= 40);
   CHECK_EQ(uv_check_stop(h), 0);
   /* The loop blocked about 50 ms for the timer, which is due now but has
    * not run (timers run at the start of an iteration). Restarting it
@@ -187,6 +190,8 @@ TEST(timer_restarted_from_check_counts_from_after_the_poll) {
   CHECK_EQ(uv_check_start(&tfc_check, tfc_check_cb), 0);
   CHECK_EQ(uv_timer_init(&loop, &tfc_timer), 0);
   CHECK_EQ(uv_timer_start(&tfc_timer, tfc_timer_cb, 50, 0), 0);
+  uv_update_time(&loop);
+  tfc_start = uv_now(&loop);
   CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
   CHECK(strcmp(order, "cpt") == 0);
   uv_close((uv_handle_t*)&tfc_prepare, NULL);
