@@ -194,31 +194,8 @@ HELPER(closed_loop_child) {
 /* With GOUV_DEBUG=1 a double close is reported with the handle's type and
  * address. The misuse runs in a child so that its stderr can be read. */
 TEST(debug_mode_names_the_handle_type_and_address) {
-  int fds[2];
-  pid_t pid;
-  char buf[4096];
-  ssize_t n, total = 0;
-  int status;
-
-  CHECK_EQ(pipe(fds), 0);
-  pid = fork();
-  CHECK(pid >= 0);
-  if (pid == 0) {
-    /* The Go runtime does not survive fork, so the child execs a fresh
-     * copy of this binary to make the calls. */
-    dup2(fds[1], 2);
-    setenv("GOUV_DEBUG", "1", 1);
-    execl("/proc/self/exe", "/proc/self/exe", "debug_child", (char*)NULL);
-    _exit(127);
-  }
-  close(fds[1]);
-  while ((n = read(fds[0], buf + total, sizeof(buf) - 1 - total)) > 0)
-    total += n;
-  buf[total] = '\0';
-  close(fds[0]);
-  CHECK_EQ(waitpid(pid, &status, 0), pid);
-  CHECK(WIFEXITED(status));
-  CHECK_EQ(WEXITSTATUS(status), 0);
+  static char buf[4096];
+  run_debug_child("debug_child", buf, sizeof(buf));
   CHECK(strstr(buf, "uv_close") != NULL);
   CHECK(strstr(buf, "timer") != NULL);
   CHECK(strstr(buf, "0x") != NULL);
