@@ -296,8 +296,11 @@ int uv_exepath(char* buffer, size_t* size) {
   ssize_t n;
   if (buffer == NULL || size == NULL || *size == 0)
     return UV_EINVAL;
-  /* A path longer than the buffer is cut short, as libuv does. */
-  n = readlink("/proc/self/exe", buffer, *size - 1);
+  /* A path longer than the buffer is cut short, as libuv does; a buffer
+   * of one byte gets only the NUL (readlink refuses a size of 0). */
+  n = 0;
+  if (*size > 1)
+    n = readlink("/proc/self/exe", buffer, *size - 1);
   if (n < 0)
     return -errno;
   buffer[n] = '\0';

@@ -77,6 +77,10 @@ func gouv_pipe_connect(req *C.uv_connect_t, cp *C.uv_pipe_t, name *C.char, cb C.
 //export gouv_pipe_name
 func gouv_pipe_name(cp *C.uv_pipe_t, peer C.int, buf *C.char, size *C.size_t) C.int {
 	s, ok := pipeOf(unsafe.Pointer(cp))
+	if !ok && size != nil && handleClosed(unsafe.Pointer(cp)) {
+		*size = 0
+		return C.UV_EBADF // libuv: the closed pipe has no descriptor
+	}
 	if !ok || size == nil {
 		return C.UV_EINVAL
 	}

@@ -201,6 +201,9 @@ func uv_read_stop(cs *C.uv_stream_t) C.int {
 		s.ReadStop()
 		return 0
 	}
+	if handleClosed(unsafe.Pointer(cs)) {
+		return 0 // as libuv: a closed stream is not reading
+	}
 	return C.UV_EINVAL
 }
 

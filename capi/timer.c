@@ -50,7 +50,8 @@ int uv_timer_start(uv_timer_t* t, uv_timer_cb cb, uint64_t timeout,
 }
 
 int uv_timer_stop(uv_timer_t* t) {
-  if (!timer_is_open(t)) return gouv_misuse("uv_timer_stop", t);
+  if (!timer_is_open(t))
+    return gouv_closed((uv_handle_t*)t, UV_TIMER) ? 0 : gouv_misuse("uv_timer_stop", t);
   GOUV_TIMER_REC(t)->state &= ~GOUV_TIMER_READY;
   if (t->flags & GOUV_FLAG_ACTIVE) {
     gouv_light_deactivate((uv_handle_t*)t);

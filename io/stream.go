@@ -490,9 +490,16 @@ func (s *Stream) readIO() {
 
 // readEnd ends reading with the end of file or a read error, and
 // delivers it.
+//
+// As in libuv 1.44, the end of file leaves the stream readable and
+// writable (the host may still write, and a new read start finds the end
+// of file again), while a read error makes it neither before the
+// callback hears of it.
 func (s *Stream) readEnd(err error) {
 	if err == ErrEOF {
 		s.set(FlagReadEOF)
+	} else {
+		s.clear(FlagReadable | FlagWritable)
 	}
 	s.stopReadingAfter()
 	s.hooks.Read(s, 0, err, false)
@@ -1010,7 +1017,9 @@ func (s *Stream) Accepted() {
 // CloseHandle runs inside uv_close: the descriptor is closed at once (but
 // never stdio), and requests wait for FinishClose to be cancelled.
 func (s *Stream) CloseHandle() {
-	s.clear(FlagReading | FlagListening)
+	// A closing stream is neither readable nor writable (libuv clears
+	// both in uv_close).
+	s.clear(FlagReading | FlagListening | FlagReadable | FlagWritable)
 	s.Loop().IOClose(&s.w)
 	fd := s.FD()
 	if fd != -1 {

@@ -46,6 +46,7 @@ const (
 	RecWatcher    uint32 = 1 << 17 // a WatcherRec follows the Rec
 	RecLinked     uint32 = 1 << 18 // the watcher is in one of its phase's lists
 	RecAsync      uint32 = 1 << 19 // an AsyncRec follows the Rec
+	RecCloseWait  uint32 = 1 << 22 // closing, held back until CloseReady
 	RecPhaseShift        = 20      // a watcher's Phase, in two bits from here
 )
 
@@ -288,6 +289,10 @@ func (h *Handle) Close(cb func(h *Handle)) error {
 		o.closeHandle()
 	case External:
 		o.CloseHandle()
+		if w, ok := o.(CloseWaiter); ok && w.CloseWait() {
+			r.Sub |= RecCloseWait
+			return nil // queued by CloseReady once its work is done
+		}
 	}
 	l.pushClosing(r)
 	return nil

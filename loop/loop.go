@@ -195,12 +195,18 @@ func (l *Loop) Run(mode RunMode) (bool, error) {
 	for alive && *l.w.StopFlag == 0 {
 		l.UpdateTime()
 		l.runTimers()
-		ranPending := l.runPending()
+		// Whether RunOnce may block is decided before the pending and
+		// idle callbacks run, as libuv decides it: an idle handle that
+		// stops itself in its callback still makes this iteration's poll
+		// non-blocking, so RunOnce returns instead of waiting for I/O
+		// that may never come.
+		canSleep := !l.hasPending() && l.watchers[PhaseIdle].empty()
+		l.runPending()
 		l.runWatchers(PhaseIdle)
 		l.runWatchers(PhasePrepare)
 
 		timeout := 0
-		if (mode == RunOnce && !ranPending) || mode == RunDefault {
+		if (mode == RunOnce && canSleep) || mode == RunDefault {
 			timeout = l.BackendTimeout()
 		}
 		l.poll(timeout)
