@@ -217,6 +217,12 @@ func (p *pool) take() *Work {
 }
 
 func (p *pool) worker() {
+	// Each worker is one OS thread for its whole life, as a libuv pool
+	// thread is: hosts keep per-thread state for work_cb (thread-local
+	// storage, uv_key_t slots numbered by UV_THREADPOOL_SIZE), and a
+	// goroutine that moved between threads would run work on more threads
+	// than the pool has.
+	runtime.LockOSThread()
 	for {
 		p.mu.Lock()
 		w := p.take()
