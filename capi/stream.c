@@ -14,63 +14,6 @@
 
 /* ---- trampolines ---------------------------------------------------- */
 
-void gouv_stream_alloc(uv_stream_t* s) {
-  uv_buf_t* buf = GOUV__STREAM_READ_BUF(s);
-  buf->base = NULL;
-  buf->len = 0;
-  s->alloc_cb((uv_handle_t*)s, 65536, buf);
-}
-
-/* Delivers one read and, when Go asks for it and the host still reads,
- * allocates the next buffer: one crossing per read instead of two. */
-int gouv_stream_read(uv_stream_t* s, ssize_t nread, int next) {
-  s->read_cb(s, nread, GOUV__STREAM_READ_BUF(s));
-  if (!next || (s->flags & GOUV__STREAM_READING) == 0 ||
-      (s->flags & GOUV__STREAM_CLOSING_BITS) != 0)
-    return 0;
-  gouv_stream_alloc(s);
-  return 1;
-}
-
-/* The reads of one readiness event (io.DirectReader), in one crossing: a
- * buffer from alloc_cb, read(2), read_cb, again while reads fill their
- * buffer, at most max times, and never once the host stops reading or
- * closes the stream. Returns 0 when all that was read was delivered, or
- * the end of file or error of the last read, not yet delivered: Go
- * changes the stream's state first, then delivers it in the same buffer
- * (gouv_stream_read). */
-int gouv_stream_read_direct(uv_stream_t* s, int max) {
-  uv_buf_t* buf = GOUV__STREAM_READ_BUF(s);
-  ssize_t n;
-  size_t len;
-  for (; max > 0; max--) {
-    if ((s->flags & GOUV__STREAM_READING) == 0 ||
-        (s->flags & GOUV__STREAM_CLOSING_BITS) != 0 || s->io_watcher.fd < 0)
-      return 0;
-    gouv_stream_alloc(s);
-    if (buf->base == NULL || buf->len == 0) {
-      s->read_cb(s, UV_ENOBUFS, buf);
-      return 0;
-    }
-    len = buf->len;
-    do
-      n = read(s->io_watcher.fd, buf->base, len);
-    while (n < 0 && errno == EINTR);
-    if (n < 0) {
-      if (errno != EAGAIN && errno != EWOULDBLOCK)
-        return -errno;
-      s->read_cb(s, 0, buf);
-      return 0;
-    }
-    if (n == 0)
-      return UV_EOF;
-    s->read_cb(s, n, buf);
-    if ((size_t)n < len)
-      return 0; /* drained */
-  }
-  return 0;
-}
-
 /* A round of write callbacks in one crossing. A callback may free its own
  * request, so each is read before its callback runs and never after. */
 void gouv_call_writes(void** reqs, int* status, int n) {

@@ -56,16 +56,10 @@ func (streamHooks) Read(s *uvio.Stream, n int, err error, next bool) (unsafe.Poi
 	return unsafe.Pointer(b.base), int(b.len)
 }
 
-// ReadDirect runs the reads of one readiness event in C (io.DirectReader).
-func (streamHooks) ReadDirect(s *uvio.Stream, max int) error {
-	switch r := C.gouv_stream_read_direct(cstream(s), C.int(max)); r {
-	case 0:
-		return nil
-	case C.UV_EOF:
-		return uvio.ErrEOF
-	default:
-		return unix.Errno(-r)
-	}
+// ReadDirect runs the reads of one readiness event in C, ends included
+// (io.DirectReader).
+func (streamHooks) ReadDirect(s *uvio.Stream, max int) {
+	C.gouv_stream_read_direct(cstream(s), C.int(max))
 }
 
 func (streamHooks) WritesDone(s *uvio.Stream, b *uvio.WriteBatch) {
@@ -181,31 +175,9 @@ func uv_accept(server, client *C.uv_stream_t) C.int {
 	return rc
 }
 
-//export uv_read_start
-func uv_read_start(cs *C.uv_stream_t, alloc C.uv_alloc_cb, read C.uv_read_cb) C.int {
-	s, ok := streamOf(unsafe.Pointer(cs))
-	if !ok || alloc == nil || read == nil {
-		return C.UV_EINVAL
-	}
-	if err := s.ReadStart(); err != nil {
-		return errno(err)
-	}
-	cs.alloc_cb = alloc
-	cs.read_cb = read
-	return 0
-}
-
-//export uv_read_stop
-func uv_read_stop(cs *C.uv_stream_t) C.int {
-	if s, ok := streamOf(unsafe.Pointer(cs)); ok {
-		s.ReadStop()
-		return 0
-	}
-	if handleClosed(unsafe.Pointer(cs)) {
-		return 0 // as libuv: a closed stream is not reading
-	}
-	return C.UV_EINVAL
-}
+// uv_read_start and uv_read_stop are C (stream_read.c): they change the
+// stream's bits and submit it; Submitted brings the loop's epoll interest
+// in line.
 
 // The write engine of C hosts' streams is C (stream_write.c): uv_write,
 // uv_write2, uv_try_write, uv_try_write2 and uv_shutdown run there without

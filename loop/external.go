@@ -45,6 +45,7 @@ func (h *Handle) InitExternal(l *Loop, impl External, kind int, rec *Rec) {
 // on a descriptor another one watches is refused with EEXIST, until that
 // one stops).
 func (l *Loop) IOWatchedByOther(fd int, w *IO) bool {
+	l.drain() // a read started outside the loop watches its descriptor
 	if fd < 0 || fd >= len(l.fds) {
 		return false
 	}
@@ -55,5 +56,6 @@ func (l *Loop) IOWatchedByOther(fd int, w *IO) bool {
 // IOWatched reports whether some watcher of l has fd registered (libuv's
 // uv__fd_exists): opening a second handle on it is refused with EEXIST.
 func (l *Loop) IOWatched(fd int) bool {
+	l.drain() // a read started outside the loop watches its descriptor
 	return fd >= 0 && fd < len(l.fds) && l.fds[fd] != nil
 }
