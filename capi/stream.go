@@ -62,6 +62,23 @@ func (streamHooks) ReadDirect(s *uvio.Stream, max int) {
 	C.gouv_stream_read_direct(cstream(s), C.int(max))
 }
 
+// gouv_stream_take_fds queues the descriptors an IPC pipe's read received
+// (stream_read.c), for uv_accept and uv_pipe_pending_count.
+//
+//export gouv_stream_take_fds
+func gouv_stream_take_fds(cs *C.uv_stream_t, fds *C.int, n C.int) {
+	s, ok := streamOf(unsafe.Pointer(cs))
+	// SAFETY: fds points at n ints on the C caller's stack, valid for
+	// this call.
+	for _, fd := range unsafe.Slice(fds, int(n)) {
+		if ok {
+			s.TakeFD(int(fd))
+		} else {
+			unix.Close(int(fd)) // nobody can accept it
+		}
+	}
+}
+
 func (streamHooks) WritesDone(s *uvio.Stream, b *uvio.WriteBatch) {
 	n := len(b.Users)
 	if cap(b.Codes) < n {

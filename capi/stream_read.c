@@ -7,13 +7,55 @@
  * a call that starts or stops reading submits the stream (GOUV_SUB_OWNER)
  * and the loop catches up from the READING bit when it drains.
  *
- * IPC pipes, whose reads carry descriptors, are read by io/stream.go's
- * loop through gouv_stream_alloc and gouv_stream_read. */
+ * IPC pipes read the same way with recvmsg(2); the descriptors that come
+ * with the data join the stream's queue for uv_accept, which is the Go
+ * loop's (gouv_stream_take_fds), before read_cb hears of the data. */
 #include "stream.h"
 #include "_cgo_export.h"
 
 #include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
+
+/* How many descriptors one message may carry, as libuv takes them. */
+#define IPC_MAX_FDS 64
+
+/* One read from an IPC pipe: the data into buf, the descriptors that came
+ * with it to the stream's queue. The bytes read or -1 with errno set. */
+static ssize_t read_ipc(uv_stream_t* s, char* base, size_t len) {
+  struct msghdr msg;
+  struct iovec iov;
+  struct cmsghdr* cmsg;
+  union {
+    char buf[CMSG_SPACE(IPC_MAX_FDS * sizeof(int))];
+    struct cmsghdr align;
+  } ctrl;
+  ssize_t n;
+
+  memset(&msg, 0, sizeof(msg));
+  iov.iov_base = base;
+  iov.iov_len = len;
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = ctrl.buf;
+  msg.msg_controllen = sizeof(ctrl.buf);
+  do
+    n = recvmsg(s->io_watcher.fd, &msg, MSG_CMSG_CLOEXEC);
+  while (n < 0 && errno == EINTR);
+  if (n < 0) return n;
+  for (cmsg = CMSG_FIRSTHDR(&msg); cmsg != NULL; cmsg = CMSG_NXTHDR(&msg, cmsg)) {
+    if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS) {
+      int count = (int)((cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+      int fds[IPC_MAX_FDS];
+      if (count > IPC_MAX_FDS) count = IPC_MAX_FDS;
+      memcpy(fds, CMSG_DATA(cmsg), (size_t)count * sizeof(int));
+      /* Crossing: only when descriptors arrive. */
+      gouv_stream_take_fds(s, fds, count);
+    }
+  }
+  return n;
+}
 
 static int is_stream(const uv_stream_t* s) {
   return s != NULL && s->gouv_gen == GOUV_HANDLE_TAG && s->gouv_slot != 0 &&
@@ -52,9 +94,9 @@ void gouv_stream_alloc(uv_stream_t* s) {
   s->alloc_cb((uv_handle_t*)s, 65536, buf);
 }
 
-/* Delivers one read and, when Go asks for it and the host still reads,
- * allocates the next buffer: one crossing per read instead of two (IPC
- * pipes). */
+/* Delivers one read and, when asked and the host still reads, allocates
+ * the next buffer: the uvio.StreamHooks face of the same callbacks, which
+ * the Go read loop would use (capi's streams all read in C, above). */
 int gouv_stream_read(uv_stream_t* s, ssize_t nread, int next) {
   s->read_cb(s, nread, GOUV__STREAM_READ_BUF(s));
   if (!next || (s->flags & GOUV__STREAM_READING) == 0 ||
@@ -100,9 +142,13 @@ void gouv_stream_read_direct(uv_stream_t* s, int max) {
       return;
     }
     len = buf->len;
-    do
-      n = read(s->io_watcher.fd, buf->base, len);
-    while (n < 0 && errno == EINTR);
+    if (s->type == UV_NAMED_PIPE && ((uv_pipe_t*)s)->ipc) {
+      n = read_ipc(s, buf->base, len);
+    } else {
+      do
+        n = read(s->io_watcher.fd, buf->base, len);
+      while (n < 0 && errno == EINTR);
+    }
     if (n < 0) {
       if (errno != EAGAIN && errno != EWOULDBLOCK) {
         read_end(s, -errno, buf);

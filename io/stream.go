@@ -443,8 +443,8 @@ func (s *Stream) stopReadingAfter() {
 // DirectReader is implemented by hooks whose owner runs a stream's reads
 // itself: capi does, in C, where uv_read_start and uv_read_stop run too,
 // so that starting, stopping, and the buffer, read and callback of every
-// read cost no crossing. It is not used for IPC pipes, whose reads carry
-// descriptors.
+// read cost no crossing. On an IPC pipe the owner hands the descriptors
+// that came with the data to TakeFDs before delivering the data.
 type DirectReader interface {
 	// ReadDirect reads from s.FD() as readIO would: it asks for buffers,
 	// reads, and delivers data, "nothing now" (EAGAIN), ErrNoBufs, the
@@ -474,7 +474,7 @@ func (s *Stream) syncReads() {
 // readIO reads until the socket is drained, the allocator refuses, the
 // reader stops, or maxReads reads were made.
 func (s *Stream) readIO() {
-	if d, ok := s.hooks.(DirectReader); ok && !s.IPC {
+	if d, ok := s.hooks.(DirectReader); ok {
 		d.ReadDirect(s, maxReads)
 		s.syncReads()
 		return
@@ -575,13 +575,19 @@ func (s *Stream) takeFds(oob []byte) {
 			continue
 		}
 		for _, fd := range fds {
-			if s.acceptedFd == -1 {
-				s.acceptedFd = int32(fd)
-			} else {
-				a := s.auxOf()
-				a.queuedFds = append(a.queuedFds, fd)
-			}
+			s.TakeFD(fd)
 		}
+	}
+}
+
+// TakeFD queues a descriptor received on an IPC pipe for Accept (a
+// DirectReader's owner calls it for what its reads receive).
+func (s *Stream) TakeFD(fd int) {
+	if s.acceptedFd == -1 {
+		s.acceptedFd = int32(fd)
+	} else {
+		a := s.auxOf()
+		a.queuedFds = append(a.queuedFds, fd)
 	}
 }
 
