@@ -52,12 +52,14 @@ test('crypto: pbkdf2, scrypt, randomFill give the known answers', async () => {
 // some jobs and not others, so equal jobs on four threads can end one by
 // one (on the system libuv as well). Instead the child reads each
 // thread's CPU time (/proc/.../schedstat, in ns) when it has submitted the
-// jobs and then every 10 ms, until some thread has run 40 ms since: well
-// within the first jobs (about 100 ms of CPU each). The scheduler shares
-// the CPUs fairly among the threads with a job in progress, so by then
-// each of them has run about as much, however loaded the machine, while
-// helper threads (the Go runtime's monitor, V8's) use a small fraction of
-// it: a thread that ran at least a fifth of the busiest one counts as busy.
+// jobs and then every 10 ms. A thread that ran 10 ms or more since counts
+// as busy: helper threads (the Go runtime's monitor, V8's) use a few
+// milliseconds in seconds. With one thread it looks until that thread has
+// run 40 ms, within the first job (about 100 ms of CPU each); with more,
+// until N threads are busy or the busiest has run 80 ms. However loaded
+// the machine, every thread with a job in progress gets CPU meanwhile (on
+// a crowded machine not in equal shares, hence the wide margins), while
+// jobs that wait for a thread get none.
 function concurrency(poolSize, n, iterations) {
   const src = `
     const crypto = require('crypto');
@@ -87,8 +89,10 @@ function concurrency(poolSize, n, iterations) {
         const ran = [];
         for (const [tid, ns] of cpuTimes()) ran.push(Math.round((ns - (before.get(tid) || 0)) / 1e5) / 10);
         ran.sort((a, b) => b - a);
-        if ((ran[0] || 0) < 40 && Date.now() - t0 < 10000) return setTimeout(look, 10);
-        const busy = ran.filter((ms) => ms >= ran[0] / 5).length;
+        const top = ran[0] || 0;
+        const enough = ${poolSize} === 1 ? top >= 40 : (ran[${n} - 1] || 0) >= 10 || top >= 80;
+        if (!enough && Date.now() - t0 < 10000) return setTimeout(look, 10);
+        const busy = ran.filter((ms) => ms >= 10).length;
         process.on('exit', () => {
           if (done !== ${n}) throw new Error('only ' + done + ' jobs completed');
           console.log(JSON.stringify({ busy, ms: ran.slice(0, ${n} + 2), after: Date.now() - t0 }));
@@ -123,8 +127,9 @@ test('UV_THREADPOOL_SIZE is honoured (1 thread: serial, 4 threads: overlapped)',
   const msg = `busy threads: pool 1: ${JSON.stringify(one)}; pool 4: ${JSON.stringify(four)}`;
   // One thread: one job at a time.
   assert.strictEqual(one.busy, 1, `with one thread the jobs did not run one at a time: ${msg}`);
-  // Four threads: all four jobs in progress together.
-  assert.strictEqual(four.busy, N, `with four threads the jobs did not all run at once: ${msg}`);
+  // Four threads: all four jobs in progress together (a helper thread
+  // that happened to run 10 ms would only add to the count).
+  assert.ok(four.busy >= N, `with four threads the jobs did not all run at once: ${msg}`);
 });
 
 // Exact check, independent of CPU load: reads from empty FIFOs each block a
