@@ -386,4 +386,22 @@ TEST(process_keeps_its_pid_after_exit_and_close) {
   CHECK_EQ(uv_loop_close(&loop), 0);
 }
 
+static void noop_tick(uv_timer_t* t) { (void)t; }
+
+/* After its close callback a timer is forgotten by the loop, but libuv
+ * answers a stop (0) and the getters from the fields it left. */
+TEST(closed_timer_stops_with_zero_and_keeps_its_repeat) {
+  uv_loop_t loop;
+  uv_timer_t t;
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_timer_init(&loop, &t), 0);
+  CHECK_EQ(uv_timer_start(&t, noop_tick, 1000, 250), 0);
+  uv_close((uv_handle_t*)&t, NULL);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK(uv_is_closing((uv_handle_t*)&t));
+  CHECK_EQ(uv_timer_stop(&t), 0);
+  CHECK_EQ(uv_timer_get_repeat(&t), 250);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+}
+
 HARNESS_MAIN
