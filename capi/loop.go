@@ -213,6 +213,23 @@ func uv_metrics_idle_time(cl *C.uv_loop_t) C.uint64_t {
 	return C.uint64_t(s.l.IdleTime())
 }
 
+// uv_metrics_info copies the loop's counters (libuv 1.45); the reserved
+// words are zero.
+//
+//export uv_metrics_info
+func uv_metrics_info(cl *C.uv_loop_t, m *C.uv_metrics_t) C.int {
+	s := stateOf(cl)
+	if s == nil || m == nil {
+		return C.UV_EINVAL
+	}
+	*m = C.uv_metrics_t{}
+	v := s.l.Metrics()
+	m.loop_count = C.uint64_t(v.LoopCount)
+	m.events = C.uint64_t(v.Events)
+	m.events_waiting = C.uint64_t(v.EventsWaiting)
+	return 0
+}
+
 //export uv_walk
 func uv_walk(cl *C.uv_loop_t, cb C.uv_walk_cb, arg unsafe.Pointer) {
 	s := stateOf(cl)

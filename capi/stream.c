@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -70,6 +71,43 @@ int uv_pipe_bind(uv_pipe_t* handle, const char* name) {
 void uv_pipe_connect(uv_connect_t* req, uv_pipe_t* handle, const char* name,
                      uv_connect_cb cb) {
   gouv_pipe_connect(req, handle, (char*)name, cb);
+}
+
+/* uv_pipe_bind2 and uv_pipe_connect2 (libuv 1.46) take the name with its
+ * length: one that starts with a NUL byte is abstract and may hold more NUL
+ * bytes; a path may not. A name longer than sun_path is cut to its size,
+ * or refused with UV_PIPE_NO_TRUNCATE. */
+static int pipe_name_check(const char* name, size_t* namelen, unsigned int flags) {
+  size_t max = sizeof(((struct sockaddr_un*)0)->sun_path);
+  if ((flags & ~(unsigned int)UV_PIPE_NO_TRUNCATE) != 0 || name == NULL)
+    return UV_EINVAL;
+  if (*namelen > 0 && name[0] != '\0' && memchr(name, '\0', *namelen) != NULL)
+    return UV_EINVAL;
+  if (*namelen > max) {
+    if (flags & UV_PIPE_NO_TRUNCATE)
+      return UV_EINVAL;
+    *namelen = max;
+  }
+  return 0;
+}
+
+int uv_pipe_bind2(uv_pipe_t* handle, const char* name, size_t namelen,
+                  unsigned int flags) {
+  int r = pipe_name_check(name, &namelen, flags);
+  if (r != 0)
+    return r;
+  /* An empty name: Linux picks an abstract one (autobind). */
+  return gouv_pipe_bind2(handle, (char*)name, namelen);
+}
+
+int uv_pipe_connect2(uv_connect_t* req, uv_pipe_t* handle, const char* name,
+                     size_t namelen, unsigned int flags, uv_connect_cb cb) {
+  int r = pipe_name_check(name, &namelen, flags);
+  if (r != 0)
+    return r;
+  if (namelen == 0)
+    return UV_EINVAL;
+  return gouv_pipe_connect2(req, handle, (char*)name, namelen, cb);
 }
 
 int uv_pipe_getsockname(const uv_pipe_t* handle, char* buffer, size_t* size) {

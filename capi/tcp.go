@@ -146,6 +146,15 @@ func uv_tcp_keepalive(ct *C.uv_tcp_t, enable C.int, delay C.uint) C.int {
 	return errno(s.Keepalive(enable != 0, int(delay)))
 }
 
+//export uv_tcp_keepalive_ex
+func uv_tcp_keepalive_ex(ct *C.uv_tcp_t, on C.int, idle, intvl, cnt C.uint) C.int {
+	s, ok := tcpOf(unsafe.Pointer(ct))
+	if !ok {
+		return C.UV_EINVAL
+	}
+	return errno(s.KeepaliveEx(on != 0, uint32(idle), uint32(intvl), uint32(cnt)))
+}
+
 //export uv_tcp_simultaneous_accepts
 func uv_tcp_simultaneous_accepts(ct *C.uv_tcp_t, enable C.int) C.int {
 	// Meaningful on Windows only.

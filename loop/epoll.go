@@ -268,6 +268,16 @@ func (l *Loop) poll(timeout int) {
 	}
 
 	l.pollStart = *l.w.Time
+	if l.metricsIdle && timeout != 0 {
+		// As libuv, with idle-time metrics on, a first look that does not
+		// wait: what it finds were events already waiting.
+		if n, err := l.epollWait(0); err == nil && n > 0 {
+			d := l.dispatch(n)
+			l.metrics.Events += d
+			l.metrics.EventsWaiting += d
+			return
+		}
+	}
 	var start uint64
 	measure := l.metricsIdle && timeout != 0
 	if measure {
@@ -299,7 +309,7 @@ func (l *Loop) poll(timeout int) {
 		if err != nil || n <= 0 {
 			return
 		}
-		l.dispatch(n)
+		l.metrics.Events += l.dispatch(n)
 		return
 	}
 }
@@ -333,13 +343,17 @@ func (l *Loop) timeoutLeft(orig int) int {
 	return orig - int(elapsed)
 }
 
-// dispatch runs the callbacks for n ready events.
-func (l *Loop) dispatch(n int) {
+// dispatch runs the callbacks for n ready events and returns how many
+// it delivered (the wakeup descriptor's included, as libuv counts its
+// async watcher's).
+func (l *Loop) dispatch(n int) uint64 {
+	var delivered uint64
 	for i := 0; i < n; i++ {
 		ev := &l.events[i]
 		fd := int(ev.Fd)
 		if fd == l.wakefd {
 			l.woken()
+			delivered++
 			continue
 		}
 		var w *IO
@@ -358,10 +372,12 @@ func (l *Loop) dispatch(n int) {
 		}
 		events &= w.want | unix.EPOLLERR | unix.EPOLLHUP
 		if events != 0 {
+			delivered++
 			w.cb(w, events)
 			// What the callbacks submitted (writes finished in C) joins
 			// the pending queue now, in the order it happened.
 			l.drain()
 		}
 	}
+	return delivered
 }

@@ -70,6 +70,7 @@ type Loop struct {
 	blockSIGPROF bool
 	metricsIdle  bool
 	idleTime     uint64 // nanoseconds spent blocked in poll
+	metrics      Metrics
 	pollStart    uint64
 
 	// User belongs to the code that embeds the loop.
@@ -209,6 +210,7 @@ func (l *Loop) Run(mode RunMode) (bool, error) {
 		if (mode == RunOnce && canSleep) || mode == RunDefault {
 			timeout = l.BackendTimeout()
 		}
+		l.metrics.LoopCount++
 		l.poll(timeout)
 
 		// Callbacks queued by I/O (write completions and the like) run
@@ -281,3 +283,13 @@ func (l *Loop) EnableIdleMetrics() { l.metricsIdle = true }
 // IdleTime returns the nanoseconds spent blocked in poll since
 // EnableIdleMetrics.
 func (l *Loop) IdleTime() uint64 { return l.idleTime }
+
+// Metrics are a loop's counters (uv_metrics_info).
+type Metrics struct {
+	LoopCount     uint64 // iterations of Run's loop, each with one poll
+	Events        uint64 // events the polls delivered to their watchers
+	EventsWaiting uint64 // of those, found ready by the look that does not wait (idle metrics on)
+}
+
+// Metrics returns the loop's counters.
+func (l *Loop) Metrics() Metrics { return l.metrics }
