@@ -263,6 +263,7 @@ func (l *Loop) poll(timeout int) {
 		l.UpdateTime()
 		if atomic.LoadUint32(l.w.Wakeup) != 0 { // senders set it from other threads
 			l.woken()
+			l.metrics.Events++ // the event epoll_wait would have reported
 		}
 		return
 	}
