@@ -945,4 +945,29 @@ TEST(wtf8_length_as_utf16_refuses_invalid_bytes) {
   CHECK_EQ(uv_wtf8_length_as_utf16("\xF4\x8F\xBF\xBF"), 3);
 }
 
+/* ---- error codes -------------------------------------------------------- */
+
+/* libuv 1.53's new codes, and EFTYPE under both numbers: 1.44's -4028
+ * (UV_EFTYPE in this header) and 1.53's -134 on Linux. */
+TEST(err_name_and_strerror_know_libuv_153_codes) {
+  char buf[64];
+  CHECK_EQ(UV_ENODATA, -ENODATA);
+  CHECK_EQ(UV_EUNATCH, -EUNATCH);
+  CHECK_EQ(UV_ENOEXEC, -ENOEXEC);
+  CHECK_EQ(strcmp(uv_err_name(UV_ENODATA), "ENODATA"), 0);
+  CHECK_EQ(strcmp(uv_strerror(UV_ENODATA), "no data available"), 0);
+  CHECK_EQ(strcmp(uv_err_name(UV_EUNATCH), "EUNATCH"), 0);
+  CHECK_EQ(strcmp(uv_strerror(UV_EUNATCH), "protocol driver not attached"), 0);
+  CHECK_EQ(strcmp(uv_err_name(UV_ENOEXEC), "ENOEXEC"), 0);
+  CHECK_EQ(strcmp(uv_strerror(UV_ENOEXEC), "exec format error"), 0);
+  CHECK_EQ(strcmp(uv_err_name(-4028), "EFTYPE"), 0);
+  CHECK_EQ(strcmp(uv_err_name(-134), "EFTYPE"), 0);
+  CHECK_EQ(strcmp(uv_strerror(-134), "inappropriate file type or format"), 0);
+  CHECK_EQ(strcmp(uv_strerror(-4028), "inappropriate file type or format"), 0);
+  CHECK_EQ(strcmp(uv_err_name_r(-134, buf, sizeof(buf)), "EFTYPE"), 0);
+  CHECK_EQ(strcmp(uv_strerror_r(UV_ENOEXEC, buf, sizeof(buf)), "exec format error"), 0);
+  CHECK_EQ(strcmp(uv_err_name_r(UV_ENODATA, buf, 4), "ENO"), 0);
+  CHECK_EQ(uv_translate_sys_error(ENODATA), UV_ENODATA);
+}
+
 HARNESS_MAIN
