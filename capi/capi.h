@@ -198,6 +198,13 @@ static inline int gouv_light_is_open(const uv_handle_t* h, uv_handle_type type) 
          h->gouv_slot == 0 && !(h->flags & GOUV_FLAG_CLOSED);
 }
 
+/* Whether h is a handle of the given type whose close has finished: its
+ * flags keep the closed bit, as libuv's do, and a stop on it answers 0 as
+ * libuv's does. */
+static inline int gouv_closed(const uv_handle_t* h, uv_handle_type type) {
+  return h != NULL && h->type == type && (h->flags & GOUV_FLAG_CLOSED);
+}
+
 /* Makes h a fresh light handle of loop, queued to join the loop's list of
  * handles; sub holds its record bits. */
 static inline void gouv_light_init(uv_loop_t* loop, uv_handle_t* h, uv_handle_type type,

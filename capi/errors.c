@@ -35,10 +35,33 @@ static void gouv__copy_truncated(char* buf, const char* src, size_t buflen) {
   buf[len] = '\0';
 }
 
+/* The codes libuv 1.45 to 1.53 added, and 1.53's number for EFTYPE on
+ * Linux (-134; UV_EFTYPE keeps 1.44's -4028): a host built against 1.53's
+ * header may pass any of them. UV_ERRNO_MAP stays 1.44's list, so these
+ * have a list of their own: X(code, name, message). */
+#define GOUV__EFTYPE_153 (-134)
+#define GOUV__ERRNO_MAP_NEWER(X)                                              \
+  X(UV_ENODATA, "ENODATA", "no data available")                              \
+  X(UV_EUNATCH, "EUNATCH", "protocol driver not attached")                   \
+  X(UV_ENOEXEC, "ENOEXEC", "exec format error")                              \
+  X(GOUV__EFTYPE_153, "EFTYPE", "inappropriate file type or format")
+
+#define GOUV__NEWER_NAME(code, name, _) case code: return name;
+#define GOUV__NEWER_MSG(code, _, msg) case code: return msg;
+#define GOUV__NEWER_NAME_R(code, name, _)                                     \
+  case code:                                                                  \
+    gouv__copy_truncated(buf, name, buflen);                                  \
+    break;
+#define GOUV__NEWER_MSG_R(code, _, msg)                                       \
+  case code:                                                                  \
+    gouv__copy_truncated(buf, msg, buflen);                                   \
+    break;
+
 #define GOUV__ERR_NAME(name, _) case UV_##name: return #name;
 const char* uv_err_name(int err) {
   switch (err) {
     UV_ERRNO_MAP(GOUV__ERR_NAME)
+    GOUV__ERRNO_MAP_NEWER(GOUV__NEWER_NAME)
   }
   return gouv__unknown_err_code(err);
 }
@@ -48,6 +71,7 @@ const char* uv_err_name(int err) {
 const char* uv_strerror(int err) {
   switch (err) {
     UV_ERRNO_MAP(GOUV__STRERROR)
+    GOUV__ERRNO_MAP_NEWER(GOUV__NEWER_MSG)
   }
   return gouv__unknown_err_code(err);
 }
@@ -60,6 +84,7 @@ const char* uv_strerror(int err) {
 char* uv_err_name_r(int err, char* buf, size_t buflen) {
   switch (err) {
     UV_ERRNO_MAP(GOUV__ERR_NAME_R)
+    GOUV__ERRNO_MAP_NEWER(GOUV__NEWER_NAME_R)
     default:
       snprintf(buf, buflen, "Unknown system error %d", err);
   }
@@ -74,6 +99,7 @@ char* uv_err_name_r(int err, char* buf, size_t buflen) {
 char* uv_strerror_r(int err, char* buf, size_t buflen) {
   switch (err) {
     UV_ERRNO_MAP(GOUV__STRERROR_R)
+    GOUV__ERRNO_MAP_NEWER(GOUV__NEWER_MSG_R)
     default:
       snprintf(buf, buflen, "Unknown system error %d", err);
   }

@@ -63,6 +63,9 @@ func fsEventStopped(e *uvio.FSEvent) {
 func uv_fs_event_stop(h *C.uv_fs_event_t) C.int {
 	e, ok := lookup[*uvio.FSEvent](unsafe.Pointer(h))
 	if !ok {
+		if handleClosed(unsafe.Pointer(h)) {
+			return 0 // as libuv: a closed handle is not active
+		}
 		return C.UV_EINVAL
 	}
 	e.Stop()

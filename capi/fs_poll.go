@@ -47,6 +47,9 @@ func gouv_fs_poll_start(h *C.uv_fs_poll_t, cb C.uv_fs_poll_cb, path *C.char, int
 func uv_fs_poll_stop(h *C.uv_fs_poll_t) C.int {
 	p, ok := lookup[*uvio.FSPoll](unsafe.Pointer(h))
 	if !ok {
+		if handleClosed(unsafe.Pointer(h)) {
+			return 0 // as libuv: a closed handle is not active
+		}
 		return C.UV_EINVAL
 	}
 	p.Stop()
@@ -56,6 +59,9 @@ func uv_fs_poll_stop(h *C.uv_fs_poll_t) C.int {
 //export uv_fs_poll_getpath
 func uv_fs_poll_getpath(h *C.uv_fs_poll_t, buffer *C.char, size *C.size_t) C.int {
 	p, ok := lookup[*uvio.FSPoll](unsafe.Pointer(h))
+	if !ok && size != nil && handleClosed(unsafe.Pointer(h)) {
+		*size = 0 // as libuv for any handle that is not active
+	}
 	if !ok || size == nil {
 		return C.UV_EINVAL
 	}

@@ -3,7 +3,22 @@ package main
 // #include "capi.h"
 import "C"
 
-import "unsafe"
+import (
+	"unsafe"
+
+	"gouv/loop"
+)
+
+// handleClosed reports whether hp is a handle whose close has finished.
+// gouv has forgotten such a handle, but its flags keep the closed bit, as
+// libuv's do, and libuv answers many calls on it from its fields: a stop
+// does nothing and returns 0, I/O says UV_EBADF. Programs run such calls
+// in clean-up code, and bindings turn a non-zero return into an error, so
+// gouv gives the same answers where libuv's are deterministic (see
+// docs/differences.md).
+func handleClosed(hp unsafe.Pointer) bool {
+	return hp != nil && uint32((*C.uv_handle_t)(hp).flags)&loop.FlagClosed != 0
+}
 
 // gouv_close_go is uv_close for handles with Go state, and for misuse
 // (handle.c sends light handles' closes nowhere near Go).

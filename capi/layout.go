@@ -39,6 +39,7 @@ const (
 	_ = uint32(C.GOUV_TIMER_READY-loop.TimerReady) + uint32(loop.TimerReady-C.GOUV_TIMER_READY)
 
 	_ = uint32(C.GOUV__STREAM_READING-uvio.FlagReading) + uint32(uvio.FlagReading-C.GOUV__STREAM_READING)
+	_ = uint32(C.GOUV__STREAM_READ_EOF-uvio.FlagReadEOF) + uint32(uvio.FlagReadEOF-C.GOUV__STREAM_READ_EOF)
 	_ = uint32(C.GOUV__STREAM_READABLE-uvio.FlagReadable) + uint32(uvio.FlagReadable-C.GOUV__STREAM_READABLE)
 	_ = uint32(C.GOUV__STREAM_WRITABLE-uvio.FlagWritable) + uint32(uvio.FlagWritable-C.GOUV__STREAM_WRITABLE)
 	_ = uint32(C.GOUV__STREAM_CONNECTING-uvio.FlagConnecting) + uint32(uvio.FlagConnecting-C.GOUV__STREAM_CONNECTING)

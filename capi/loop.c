@@ -41,10 +41,21 @@ int uv_loop_init(uv_loop_t* loop) {
 }
 
 int uv_loop_close(uv_loop_t* loop) {
+  void* data;
   int err = gouv_loop_close(loop);
-  if (err == 0 && loop == default_loop)
+  if (err != 0)
+    return err;
+  if (loop == default_loop)
     default_loop = NULL;
-  return err;
+  /* Debian's libuv (built with assertions) leaves a closed loop filled with
+   * 0xff bytes except its data pointer, and programs observe it: a second
+   * uv_loop_close says UV_EBUSY and uv_loop_alive says alive. Do the same,
+   * so that code written against it (shutdown loops that close until
+   * UV_EBUSY) behaves alike; the Go side recognises the pattern. */
+  data = loop->data;
+  memset(loop, 0xff, sizeof(*loop));
+  loop->data = data;
+  return 0;
 }
 
 uv_loop_t* uv_loop_new(void) {

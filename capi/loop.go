@@ -4,6 +4,7 @@ package main
 import "C"
 
 import (
+	"sync"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -40,6 +41,7 @@ func gouv_loop_init(cl *C.uv_loop_t) C.int {
 		return C.UV_ENOMEM
 	}
 	l.User = unsafe.Pointer(cl)
+	forgetNotOpen(unsafe.Pointer(cl))
 	l.SetLight(lightHooks)
 	l.SetWait(waitInC)
 	cl.backend_fd = C.int(l.BackendFD())
@@ -48,11 +50,70 @@ func gouv_loop_init(cl *C.uv_loop_t) C.int {
 	return 0
 }
 
+// A closed loop reads as Debian's libuv leaves it: uv_loop_close fills the
+// struct with 0xff bytes except data (loop.c). Calls on it then answer as
+// libuv's do on that memory: uv_loop_close says UV_EBUSY (libuv sees an
+// active request count of UINT_MAX), uv_loop_alive says alive.
+func loopLooksClosed(cl *C.uv_loop_t) bool {
+	return cl != nil && cl.gouv_id == ^C.uint32_t(0) &&
+		*(*uint32)(unsafe.Pointer(&cl.active_reqs)) == ^uint32(0)
+}
+
+// notOpenReported holds the closed loops whose misuse GOUV_DEBUG already
+// named: a program that polls a closed loop in a loop (the shutdown idiom
+// "do rc = uv_loop_close(loop); while (rc != UV_EBUSY)") would otherwise
+// print a line per call. uv_loop_init forgets the address again.
+var (
+	notOpenMu       sync.Mutex
+	notOpenReported = map[unsafe.Pointer]bool{}
+)
+
+// reportNotOpen names a call on a loop that is not open, once per closed
+// loop; calls on memory that never held a loop are named every time.
+func reportNotOpen(cl *C.uv_loop_t, fn string) {
+	if !debug {
+		return
+	}
+	p := unsafe.Pointer(cl)
+	if !loopLooksClosed(cl) {
+		debugf("%s: loop %s is not an open loop", fn, ptr(p))
+		return
+	}
+	notOpenMu.Lock()
+	seen := notOpenReported[p]
+	if !seen {
+		// Only misused addresses are kept, and only while debugging; a
+		// bound keeps a program that leaks closed loops from growing it.
+		if len(notOpenReported) >= 4096 {
+			clear(notOpenReported)
+		}
+		notOpenReported[p] = true
+	}
+	notOpenMu.Unlock()
+	if !seen {
+		debugf("%s: loop %s was closed by uv_loop_close (further calls on it are not reported)", fn, ptr(p))
+	}
+}
+
+// forgetNotOpen is called when a loop opens at p: a later close is a new
+// loop's close and is reported again.
+func forgetNotOpen(p unsafe.Pointer) {
+	if !debug {
+		return
+	}
+	notOpenMu.Lock()
+	delete(notOpenReported, p)
+	notOpenMu.Unlock()
+}
+
 //export gouv_loop_close
 func gouv_loop_close(cl *C.uv_loop_t) C.int {
 	s := stateOf(cl)
 	if s == nil {
-		debugf("uv_loop_close: loop %s is not an open loop", ptr(unsafe.Pointer(cl)))
+		reportNotOpen(cl, "uv_loop_close")
+		if loopLooksClosed(cl) {
+			return C.UV_EBUSY
+		}
 		return C.UV_EINVAL
 	}
 	switch err := s.l.Close(); err {
@@ -83,7 +144,9 @@ func gouv_loop_close(cl *C.uv_loop_t) C.int {
 func gouv_run(cl *C.uv_loop_t, mode C.uv_run_mode) C.int {
 	s := stateOf(cl)
 	if s == nil {
-		debugf("uv_run: loop %s is not an open loop", ptr(unsafe.Pointer(cl)))
+		// libuv would run a closed loop's timer heap and crash; gouv
+		// refuses instead.
+		reportNotOpen(cl, "uv_run")
 		return C.UV_EINVAL
 	}
 	alive, err := s.l.Run(loop.RunMode(mode))
@@ -100,7 +163,13 @@ func gouv_run(cl *C.uv_loop_t, mode C.uv_run_mode) C.int {
 //export gouv_loop_alive
 func gouv_loop_alive(cl *C.uv_loop_t) C.int {
 	s := stateOf(cl)
-	if s == nil || !s.l.Alive() {
+	if s == nil {
+		if loopLooksClosed(cl) {
+			return 1
+		}
+		return 0
+	}
+	if !s.l.Alive() {
 		return 0
 	}
 	return 1
@@ -142,6 +211,23 @@ func uv_metrics_idle_time(cl *C.uv_loop_t) C.uint64_t {
 		return 0
 	}
 	return C.uint64_t(s.l.IdleTime())
+}
+
+// uv_metrics_info copies the loop's counters (libuv 1.45); the reserved
+// words are zero.
+//
+//export uv_metrics_info
+func uv_metrics_info(cl *C.uv_loop_t, m *C.uv_metrics_t) C.int {
+	s := stateOf(cl)
+	if s == nil || m == nil {
+		return C.UV_EINVAL
+	}
+	*m = C.uv_metrics_t{}
+	v := s.l.Metrics()
+	m.loop_count = C.uint64_t(v.LoopCount)
+	m.events = C.uint64_t(v.Events)
+	m.events_waiting = C.uint64_t(v.EventsWaiting)
+	return 0
 }
 
 //export uv_walk

@@ -70,6 +70,30 @@ int uv_gettimeofday(uv_timeval64_t* tv) {
   return 0;
 }
 
+/* libuv 1.45: the monotonic or the wall clock with 64-bit seconds. */
+int uv_clock_gettime(uv_clock_id clock_id, uv_timespec64_t* ts) {
+  struct timespec t;
+  clockid_t id;
+
+  if (ts == NULL)
+    return UV_EFAULT;
+  switch (clock_id) {
+  case UV_CLOCK_MONOTONIC:
+    id = CLOCK_MONOTONIC;
+    break;
+  case UV_CLOCK_REALTIME:
+    id = CLOCK_REALTIME;
+    break;
+  default:
+    return UV_EINVAL;
+  }
+  if (clock_gettime(id, &t) != 0)
+    return -errno;
+  ts->tv_sec = (int64_t) t.tv_sec;
+  ts->tv_nsec = (int32_t) t.tv_nsec;
+  return 0;
+}
+
 uint64_t uv_now(const uv_loop_t* loop) {
   return loop->time;
 }

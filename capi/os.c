@@ -4,6 +4,10 @@
  * libc's `environ`, which the host changes with setenv(3) behind Go's back,
  * so reading it from Go would see a stale copy. Helpers that parse /proc
  * and /sys are Go (io/os.go, capi/os.go). */
+#ifndef _GNU_SOURCE
+# define _GNU_SOURCE /* RUSAGE_THREAD */
+#endif
+
 #include "capi.h"
 #include "internal.h"
 #include "os.h"
@@ -11,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -173,6 +178,79 @@ void uv_os_free_passwd(uv_passwd_t* pwd) {
   pwd->homedir = NULL;
 }
 
+int uv_os_get_passwd2(uv_passwd_t* pwd, uv_uid_t uid) {
+  if (pwd == NULL)
+    return UV_EINVAL;
+  return gouv__os_passwd(uid, pwd);
+}
+
+/* uv_os_get_group fills grp from the group entry of gid as one block that
+ * starts at grp->members: the NULL-terminated array of member pointers,
+ * then the members' names, then the group's name (uv_os_free_group frees
+ * that one block). */
+int uv_os_get_group(uv_group_t* grp, uv_uid_t gid) {
+  struct group gr;
+  struct group* result = NULL;
+  char* buf = NULL;
+  long bufsize = sysconf(_SC_GETGR_R_SIZE_MAX);
+  size_t count = 0;
+  size_t strings;
+  size_t i;
+  char** members;
+  char* p;
+  int r;
+  if (grp == NULL)
+    return UV_EINVAL;
+  if (bufsize <= 0)
+    bufsize = 4096;
+  for (;;) {
+    gouv__free(buf);
+    buf = gouv__malloc(bufsize);
+    if (buf == NULL)
+      return UV_ENOMEM;
+    do
+      r = getgrgid_r((gid_t)gid, &gr, buf, bufsize, &result);
+    while (r == EINTR);
+    if (r != ERANGE)
+      break;
+    bufsize *= 2;
+  }
+  if (r != 0 || result == NULL) {
+    gouv__free(buf);
+    return r != 0 ? -r : UV_ENOENT;
+  }
+  strings = strlen(gr.gr_name) + 1;
+  for (count = 0; gr.gr_mem[count] != NULL; count++)
+    strings += strlen(gr.gr_mem[count]) + 1;
+  members = gouv__malloc((count + 1) * sizeof(char*) + strings);
+  if (members == NULL) {
+    gouv__free(buf);
+    return UV_ENOMEM;
+  }
+  p = (char*)(members + count + 1);
+  for (i = 0; i < count; i++) {
+    size_t n = strlen(gr.gr_mem[i]) + 1;
+    memcpy(p, gr.gr_mem[i], n);
+    members[i] = p;
+    p += n;
+  }
+  members[count] = NULL;
+  memcpy(p, gr.gr_name, strlen(gr.gr_name) + 1);
+  grp->groupname = p;
+  grp->gid = gr.gr_gid;
+  grp->members = members;
+  gouv__free(buf);
+  return 0;
+}
+
+void uv_os_free_group(uv_group_t* grp) {
+  if (grp == NULL)
+    return;
+  gouv__free(grp->members);
+  grp->members = NULL;
+  grp->groupname = NULL;
+}
+
 int uv_os_homedir(char* buffer, size_t* size) {
   uv_passwd_t pwd;
   int r;
@@ -265,11 +343,11 @@ fail:
   return r;
 }
 
-int uv_getrusage(uv_rusage_t* rusage) {
+static int gouv__getrusage(int who, uv_rusage_t* rusage) {
   struct rusage u;
   if (rusage == NULL)
     return UV_EINVAL;
-  if (getrusage(RUSAGE_SELF, &u) != 0)
+  if (getrusage(who, &u) != 0)
     return -errno;
   rusage->ru_utime.tv_sec = u.ru_utime.tv_sec;
   rusage->ru_utime.tv_usec = u.ru_utime.tv_usec;
@@ -292,12 +370,24 @@ int uv_getrusage(uv_rusage_t* rusage) {
   return 0;
 }
 
+int uv_getrusage(uv_rusage_t* rusage) {
+  return gouv__getrusage(RUSAGE_SELF, rusage);
+}
+
+/* The calling thread's usage alone (libuv 1.50). */
+int uv_getrusage_thread(uv_rusage_t* rusage) {
+  return gouv__getrusage(RUSAGE_THREAD, rusage);
+}
+
 int uv_exepath(char* buffer, size_t* size) {
   ssize_t n;
   if (buffer == NULL || size == NULL || *size == 0)
     return UV_EINVAL;
-  /* A path longer than the buffer is cut short, as libuv does. */
-  n = readlink("/proc/self/exe", buffer, *size - 1);
+  /* A path longer than the buffer is cut short, as libuv does; a buffer
+   * of one byte gets only the NUL (readlink refuses a size of 0). */
+  n = 0;
+  if (*size > 1)
+    n = readlink("/proc/self/exe", buffer, *size - 1);
   if (n < 0)
     return -errno;
   buffer[n] = '\0';

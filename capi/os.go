@@ -99,6 +99,9 @@ func uv_get_total_memory() C.uint64_t { return C.uint64_t(uvio.TotalMemory()) }
 //export uv_get_constrained_memory
 func uv_get_constrained_memory() C.uint64_t { return C.uint64_t(uvio.ConstrainedMemory()) }
 
+//export uv_get_available_memory
+func uv_get_available_memory() C.uint64_t { return C.uint64_t(uvio.AvailableMemory()) }
+
 // errnoError turns a negative errno returned by a C helper into an error
 // that errno() maps back.
 func errnoError(r C.int) error { return unix.Errno(-r) }

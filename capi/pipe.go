@@ -74,9 +74,40 @@ func gouv_pipe_connect(req *C.uv_connect_t, cp *C.uv_pipe_t, name *C.char, cb C.
 	}
 }
 
+// gouv_pipe_bind2 binds to the namelen bytes at name; stream.c has
+// checked the flags and the name and cut it to sun_path's size.
+//
+//export gouv_pipe_bind2
+func gouv_pipe_bind2(cp *C.uv_pipe_t, name *C.char, namelen C.size_t) C.int {
+	s, ok := pipeOf(unsafe.Pointer(cp))
+	if !ok {
+		return C.UV_EINVAL
+	}
+	return errno(s.PipeBind2(C.GoStringN(name, C.int(namelen))))
+}
+
+// gouv_pipe_connect2 connects to the namelen bytes at name (checked and
+// cut by stream.c); failures of the connection itself go to the callback.
+//
+//export gouv_pipe_connect2
+func gouv_pipe_connect2(req *C.uv_connect_t, cp *C.uv_pipe_t, name *C.char, namelen C.size_t, cb C.uv_connect_cb) C.int {
+	s, ok := pipeOf(unsafe.Pointer(cp))
+	if !ok || req == nil {
+		return C.UV_EINVAL
+	}
+	req._type = C.UV_CONNECT
+	req.cb = cb
+	req.handle = (*C.uv_stream_t)(unsafe.Pointer(cp))
+	return errno(s.PipeConnect2(C.GoStringN(name, C.int(namelen)), unsafe.Pointer(req)))
+}
+
 //export gouv_pipe_name
 func gouv_pipe_name(cp *C.uv_pipe_t, peer C.int, buf *C.char, size *C.size_t) C.int {
 	s, ok := pipeOf(unsafe.Pointer(cp))
+	if !ok && size != nil && handleClosed(unsafe.Pointer(cp)) {
+		*size = 0
+		return C.UV_EBADF // libuv: the closed pipe has no descriptor
+	}
 	if !ok || size == nil {
 		return C.UV_EINVAL
 	}

@@ -9,67 +9,11 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 /* ---- trampolines ---------------------------------------------------- */
-
-void gouv_stream_alloc(uv_stream_t* s) {
-  uv_buf_t* buf = GOUV__STREAM_READ_BUF(s);
-  buf->base = NULL;
-  buf->len = 0;
-  s->alloc_cb((uv_handle_t*)s, 65536, buf);
-}
-
-/* Delivers one read and, when Go asks for it and the host still reads,
- * allocates the next buffer: one crossing per read instead of two. */
-int gouv_stream_read(uv_stream_t* s, ssize_t nread, int next) {
-  s->read_cb(s, nread, GOUV__STREAM_READ_BUF(s));
-  if (!next || (s->flags & GOUV__STREAM_READING) == 0 ||
-      (s->flags & GOUV__STREAM_CLOSING_BITS) != 0)
-    return 0;
-  gouv_stream_alloc(s);
-  return 1;
-}
-
-/* The reads of one readiness event (io.DirectReader), in one crossing: a
- * buffer from alloc_cb, read(2), read_cb, again while reads fill their
- * buffer, at most max times, and never once the host stops reading or
- * closes the stream. Returns 0 when all that was read was delivered, or
- * the end of file or error of the last read, not yet delivered: Go
- * changes the stream's state first, then delivers it in the same buffer
- * (gouv_stream_read). */
-int gouv_stream_read_direct(uv_stream_t* s, int max) {
-  uv_buf_t* buf = GOUV__STREAM_READ_BUF(s);
-  ssize_t n;
-  size_t len;
-  for (; max > 0; max--) {
-    if ((s->flags & GOUV__STREAM_READING) == 0 ||
-        (s->flags & GOUV__STREAM_CLOSING_BITS) != 0 || s->io_watcher.fd < 0)
-      return 0;
-    gouv_stream_alloc(s);
-    if (buf->base == NULL || buf->len == 0) {
-      s->read_cb(s, UV_ENOBUFS, buf);
-      return 0;
-    }
-    len = buf->len;
-    do
-      n = read(s->io_watcher.fd, buf->base, len);
-    while (n < 0 && errno == EINTR);
-    if (n < 0) {
-      if (errno != EAGAIN && errno != EWOULDBLOCK)
-        return -errno;
-      s->read_cb(s, 0, buf);
-      return 0;
-    }
-    if (n == 0)
-      return UV_EOF;
-    s->read_cb(s, n, buf);
-    if ((size_t)n < len)
-      return 0; /* drained */
-  }
-  return 0;
-}
 
 /* A round of write callbacks in one crossing. A callback may free its own
  * request, so each is read before its callback runs and never after. */
@@ -127,6 +71,43 @@ int uv_pipe_bind(uv_pipe_t* handle, const char* name) {
 void uv_pipe_connect(uv_connect_t* req, uv_pipe_t* handle, const char* name,
                      uv_connect_cb cb) {
   gouv_pipe_connect(req, handle, (char*)name, cb);
+}
+
+/* uv_pipe_bind2 and uv_pipe_connect2 (libuv 1.46) take the name with its
+ * length: one that starts with a NUL byte is abstract and may hold more NUL
+ * bytes; a path may not. A name longer than sun_path is cut to its size,
+ * or refused with UV_PIPE_NO_TRUNCATE. */
+static int pipe_name_check(const char* name, size_t* namelen, unsigned int flags) {
+  size_t max = sizeof(((struct sockaddr_un*)0)->sun_path);
+  if ((flags & ~(unsigned int)UV_PIPE_NO_TRUNCATE) != 0 || name == NULL)
+    return UV_EINVAL;
+  if (*namelen > 0 && name[0] != '\0' && memchr(name, '\0', *namelen) != NULL)
+    return UV_EINVAL;
+  if (*namelen > max) {
+    if (flags & UV_PIPE_NO_TRUNCATE)
+      return UV_EINVAL;
+    *namelen = max;
+  }
+  return 0;
+}
+
+int uv_pipe_bind2(uv_pipe_t* handle, const char* name, size_t namelen,
+                  unsigned int flags) {
+  int r = pipe_name_check(name, &namelen, flags);
+  if (r != 0)
+    return r;
+  /* An empty name: Linux picks an abstract one (autobind). */
+  return gouv_pipe_bind2(handle, (char*)name, namelen);
+}
+
+int uv_pipe_connect2(uv_connect_t* req, uv_pipe_t* handle, const char* name,
+                     size_t namelen, unsigned int flags, uv_connect_cb cb) {
+  int r = pipe_name_check(name, &namelen, flags);
+  if (r != 0)
+    return r;
+  if (namelen == 0)
+    return UV_EINVAL;
+  return gouv_pipe_connect2(req, handle, (char*)name, namelen, cb);
 }
 
 int uv_pipe_getsockname(const uv_pipe_t* handle, char* buffer, size_t* size) {

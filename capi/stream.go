@@ -56,15 +56,26 @@ func (streamHooks) Read(s *uvio.Stream, n int, err error, next bool) (unsafe.Poi
 	return unsafe.Pointer(b.base), int(b.len)
 }
 
-// ReadDirect runs the reads of one readiness event in C (io.DirectReader).
-func (streamHooks) ReadDirect(s *uvio.Stream, max int) error {
-	switch r := C.gouv_stream_read_direct(cstream(s), C.int(max)); r {
-	case 0:
-		return nil
-	case C.UV_EOF:
-		return uvio.ErrEOF
-	default:
-		return unix.Errno(-r)
+// ReadDirect runs the reads of one readiness event in C, ends included
+// (io.DirectReader).
+func (streamHooks) ReadDirect(s *uvio.Stream, max int) {
+	C.gouv_stream_read_direct(cstream(s), C.int(max))
+}
+
+// gouv_stream_take_fds queues the descriptors an IPC pipe's read received
+// (stream_read.c), for uv_accept and uv_pipe_pending_count.
+//
+//export gouv_stream_take_fds
+func gouv_stream_take_fds(cs *C.uv_stream_t, fds *C.int, n C.int) {
+	s, ok := streamOf(unsafe.Pointer(cs))
+	// SAFETY: fds points at n ints on the C caller's stack, valid for
+	// this call.
+	for _, fd := range unsafe.Slice(fds, int(n)) {
+		if ok {
+			s.TakeFD(int(fd))
+		} else {
+			unix.Close(int(fd)) // nobody can accept it
+		}
 	}
 }
 
@@ -181,28 +192,9 @@ func uv_accept(server, client *C.uv_stream_t) C.int {
 	return rc
 }
 
-//export uv_read_start
-func uv_read_start(cs *C.uv_stream_t, alloc C.uv_alloc_cb, read C.uv_read_cb) C.int {
-	s, ok := streamOf(unsafe.Pointer(cs))
-	if !ok || alloc == nil || read == nil {
-		return C.UV_EINVAL
-	}
-	if err := s.ReadStart(); err != nil {
-		return errno(err)
-	}
-	cs.alloc_cb = alloc
-	cs.read_cb = read
-	return 0
-}
-
-//export uv_read_stop
-func uv_read_stop(cs *C.uv_stream_t) C.int {
-	if s, ok := streamOf(unsafe.Pointer(cs)); ok {
-		s.ReadStop()
-		return 0
-	}
-	return C.UV_EINVAL
-}
+// uv_read_start and uv_read_stop are C (stream_read.c): they change the
+// stream's bits and submit it; Submitted brings the loop's epoll interest
+// in line.
 
 // The write engine of C hosts' streams is C (stream_write.c): uv_write,
 // uv_write2, uv_try_write, uv_try_write2 and uv_shutdown run there without

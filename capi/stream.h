@@ -9,6 +9,7 @@
 /* Stream state bits in uv_handle_t.flags, at libuv 1.44's values. io/stream.go
  * defines them for Go; capi/layout.go fails to compile if the two differ. */
 #define GOUV__STREAM_CLOSING_BITS (GOUV_FLAG_CLOSING | GOUV_FLAG_CLOSED)
+#define GOUV__STREAM_READ_EOF 0x800u
 #define GOUV__STREAM_READING 0x1000u
 #define GOUV__STREAM_READABLE 0x4000u
 #define GOUV__STREAM_WRITABLE 0x8000u
@@ -28,7 +29,7 @@
 
 void gouv_stream_alloc(uv_stream_t* s);
 int gouv_stream_read(uv_stream_t* s, ssize_t nread, int next);
-int gouv_stream_read_direct(uv_stream_t* s, int max);
+void gouv_stream_read_direct(uv_stream_t* s, int max);
 void gouv_call_writes(void** reqs, int* status, int n);
 void gouv_run_staged_writes(uv_stream_t* s);
 void gouv_stream_write_io(uv_stream_t* s);

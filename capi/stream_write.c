@@ -19,8 +19,10 @@
  * callbacks have not run, [4..5] the queue of writes not finished, [6] the
  * shutdown request. A request's: gouv_write_a[0] the next request,
  * [1] its status once finished, [2] its buffers (gouv_write_b, or memory
- * from the allocator for more than four), [3] how many, [4] the first one
- * not fully written. */
+ * from the allocator for more than four), [3] how many (low 32 bits) and
+ * the first one not fully written (high 32 bits; gouv_check_bufs allows
+ * fewer than 2^20 buffers), [4] the bytes written so far, which
+ * uv_write_nwritten answers in the callback. */
 #include "stream.h"
 #include "internal.h"
 #include "_cgo_export.h"
@@ -36,10 +38,13 @@
 #define REQ_NEXT(r) ((r)->gouv_write_a[0])
 #define REQ_STATUS(r) ((r)->gouv_write_a[1])
 #define REQ_BUFS(r) ((r)->gouv_write_a[2])
-#define REQ_NBUFS(r) ((size_t)(uintptr_t)(r)->gouv_write_a[3])
-#define REQ_INDEX(r) ((size_t)(uintptr_t)(r)->gouv_write_a[4])
-#define SET_REQ_NBUFS(r, n) ((r)->gouv_write_a[3] = (void*)(uintptr_t)(n))
-#define SET_REQ_INDEX(r, i) ((r)->gouv_write_a[4] = (void*)(uintptr_t)(i))
+#define REQ_COUNTS(r) ((uintptr_t)(r)->gouv_write_a[3])
+#define REQ_NBUFS(r) ((size_t)(REQ_COUNTS(r) & 0xffffffffu))
+#define REQ_INDEX(r) ((size_t)(REQ_COUNTS(r) >> 32))
+#define SET_REQ_COUNTS(r, n, i) \
+  ((r)->gouv_write_a[3] = (void*)((uintptr_t)(n) | ((uintptr_t)(i) << 32)))
+#define SET_REQ_INDEX(r, i) SET_REQ_COUNTS(r, REQ_NBUFS(r), i)
+#define REQ_WRITTEN(r) ((r)->gouv_write_a[4])
 
 /* The most buffers one writev takes on Linux (UIO_MAXIOV). */
 #define MAX_IOV 1024
@@ -56,6 +61,14 @@
 
 static int is_stream(const uv_stream_t* s) {
   return s != NULL && s->gouv_gen == GOUV_HANDLE_TAG && s->gouv_slot != 0 &&
+         (s->type == UV_TCP || s->type == UV_NAMED_PIPE || s->type == UV_TTY);
+}
+
+/* A stream whose close has finished: gouv has forgotten it, but its flags
+ * keep the closed bit, as libuv's do, and libuv answers calls on it from
+ * its fields (no descriptor: UV_EBADF; not writable: UV_ENOTCONN). */
+static int closed_stream(const uv_stream_t* s) {
+  return s != NULL && (s->flags & GOUV_FLAG_CLOSED) &&
          (s->type == UV_TCP || s->type == UV_NAMED_PIPE || s->type == UV_TTY);
 }
 
@@ -147,6 +160,7 @@ static int advance(uv_stream_t* s, uv_write_t* req, size_t n) {
   size_t i = REQ_INDEX(req);
   size_t nbufs = REQ_NBUFS(req);
   s->write_queue_size -= n;
+  REQ_WRITTEN(req) = (void*)((uintptr_t)REQ_WRITTEN(req) + n);
   while (i < nbufs && n >= bufs[i].len) {
     n -= bufs[i].len;
     i++;
@@ -202,8 +216,8 @@ int uv_write2(uv_write_t* req, uv_stream_t* s, const uv_buf_t bufs[],
   uv_buf_t* copy;
   int empty;
 
-  if (gouv_check_bufs(bufs, nbufs) != 0 || req == NULL || !is_stream(s))
-    return UV_EINVAL;
+  if (gouv_check_bufs(bufs, nbufs) != 0 || req == NULL) return UV_EINVAL;
+  if (!is_stream(s)) return closed_stream(s) ? UV_EBADF : UV_EINVAL;
   if (s->io_watcher.fd < 0) return UV_EBADF;
   if (!(s->flags & GOUV__STREAM_WRITABLE)) return UV_EPIPE;
   if (send_handle != NULL) {
@@ -225,8 +239,8 @@ int uv_write2(uv_write_t* req, uv_stream_t* s, const uv_buf_t bufs[],
   req->handle = s;
   req->send_handle = send_handle;
   REQ_BUFS(req) = copy;
-  SET_REQ_NBUFS(req, nbufs);
-  SET_REQ_INDEX(req, 0);
+  SET_REQ_COUNTS(req, nbufs, 0);
+  REQ_WRITTEN(req) = NULL;
   REQ_NEXT(req) = NULL;
   s->loop->active_reqs.count++;
   empty = s->write_queue_size == 0;
@@ -242,6 +256,13 @@ int uv_write2(uv_write_t* req, uv_stream_t* s, const uv_buf_t bufs[],
   return 0;
 }
 
+/* libuv 1.53: the bytes the request wrote; meaningful in its callback
+ * (after UV_ECANCELED, what the socket took before the close). */
+size_t uv_write_nwritten(const uv_write_t* req) {
+  if (req == NULL) return 0;
+  return (size_t)(uintptr_t)REQ_WRITTEN(req);
+}
+
 int uv_write(uv_write_t* req, uv_stream_t* s, const uv_buf_t bufs[],
              unsigned int nbufs, uv_write_cb cb) {
   return uv_write2(req, s, bufs, nbufs, NULL, cb);
@@ -251,7 +272,8 @@ int uv_try_write2(uv_stream_t* s, const uv_buf_t bufs[], unsigned int nbufs,
                   uv_stream_t* send_handle) {
   ssize_t n;
 
-  if (gouv_check_bufs(bufs, nbufs) != 0 || !is_stream(s)) return UV_EINVAL;
+  if (gouv_check_bufs(bufs, nbufs) != 0) return UV_EINVAL;
+  if (!is_stream(s)) return closed_stream(s) ? UV_EBADF : UV_EINVAL;
   /* Connecting, or writes queued ahead. */
   if ((s->flags & GOUV__STREAM_CONNECTING) || s->write_queue_size != 0 ||
       QUEUE_HEAD(s) != NULL)
@@ -273,7 +295,8 @@ int uv_try_write(uv_stream_t* s, const uv_buf_t bufs[], unsigned int nbufs) {
 }
 
 int uv_shutdown(uv_shutdown_t* req, uv_stream_t* s, uv_shutdown_cb cb) {
-  if (req == NULL || !is_stream(s)) return UV_EINVAL;
+  if (req == NULL) return UV_EINVAL;
+  if (!is_stream(s)) return closed_stream(s) ? UV_ENOTCONN : UV_EINVAL;
   if (!(s->flags & GOUV__STREAM_WRITABLE) ||
       (s->flags & (GOUV__STREAM_SHUT | GOUV__STREAM_SHUTTING)) ||
       (s->flags & GOUV__STREAM_CLOSING_BITS) || s->io_watcher.fd < 0)

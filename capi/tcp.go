@@ -103,6 +103,9 @@ func gouv_tcp_connect(req *C.uv_connect_t, ct *C.uv_tcp_t, addr *C.struct_sockad
 //export gouv_tcp_name
 func gouv_tcp_name(ct *C.uv_tcp_t, peer C.int, name *C.struct_sockaddr, namelen *C.int) C.int {
 	s, ok := tcpOf(unsafe.Pointer(ct))
+	if !ok && name != nil && namelen != nil && handleClosed(unsafe.Pointer(ct)) {
+		return C.UV_EBADF // libuv: the closed socket has no descriptor
+	}
 	if !ok || name == nil || namelen == nil {
 		return C.UV_EINVAL
 	}
@@ -123,6 +126,9 @@ func gouv_tcp_name(ct *C.uv_tcp_t, peer C.int, name *C.struct_sockaddr, namelen 
 func uv_tcp_nodelay(ct *C.uv_tcp_t, enable C.int) C.int {
 	s, ok := tcpOf(unsafe.Pointer(ct))
 	if !ok {
+		if handleClosed(unsafe.Pointer(ct)) {
+			return 0 // libuv only records the option without a socket
+		}
 		return C.UV_EINVAL
 	}
 	return errno(s.NoDelay(enable != 0))
@@ -132,9 +138,21 @@ func uv_tcp_nodelay(ct *C.uv_tcp_t, enable C.int) C.int {
 func uv_tcp_keepalive(ct *C.uv_tcp_t, enable C.int, delay C.uint) C.int {
 	s, ok := tcpOf(unsafe.Pointer(ct))
 	if !ok {
+		if handleClosed(unsafe.Pointer(ct)) {
+			return 0 // libuv only records the option without a socket
+		}
 		return C.UV_EINVAL
 	}
 	return errno(s.Keepalive(enable != 0, int(delay)))
+}
+
+//export uv_tcp_keepalive_ex
+func uv_tcp_keepalive_ex(ct *C.uv_tcp_t, on C.int, idle, intvl, cnt C.uint) C.int {
+	s, ok := tcpOf(unsafe.Pointer(ct))
+	if !ok {
+		return C.UV_EINVAL
+	}
+	return errno(s.KeepaliveEx(on != 0, uint32(idle), uint32(intvl), uint32(cnt)))
 }
 
 //export uv_tcp_simultaneous_accepts

@@ -12,8 +12,10 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
 #include <semaphore.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
@@ -132,6 +134,144 @@ int uv_thread_join(uv_thread_t* tid) {
 
 int uv_thread_equal(const uv_thread_t* t1, const uv_thread_t* t2) {
   return pthread_equal(*t1, *t2);
+}
+
+/* libuv 1.45-1.50's thread calls: detach, affinity, the CPU, names and
+ * priorities. */
+
+int uv_thread_detach(uv_thread_t* tid) {
+  return -pthread_detach(*tid);
+}
+
+/* One byte per CPU in a mask: as many as a cpu_set_t holds. */
+int uv_cpumask_size(void) {
+  return CPU_SETSIZE;
+}
+
+int uv_thread_getaffinity(uv_thread_t* tid, char* cpumask, size_t mask_size) {
+  cpu_set_t set;
+  int i;
+  int r;
+  if (tid == NULL || cpumask == NULL || mask_size < (size_t)CPU_SETSIZE)
+    return UV_EINVAL;
+  CPU_ZERO(&set);
+  r = pthread_getaffinity_np(*tid, sizeof(set), &set);
+  if (r != 0)
+    return -r;
+  for (i = 0; i < CPU_SETSIZE; i++)
+    cpumask[i] = CPU_ISSET(i, &set) ? 1 : 0;
+  return 0;
+}
+
+int uv_thread_setaffinity(uv_thread_t* tid, char* cpumask, char* oldmask,
+                          size_t mask_size) {
+  cpu_set_t set;
+  int i;
+  int r;
+  if (tid == NULL || cpumask == NULL || mask_size < (size_t)CPU_SETSIZE)
+    return UV_EINVAL;
+  if (oldmask != NULL) {
+    r = uv_thread_getaffinity(tid, oldmask, mask_size);
+    if (r != 0)
+      return r;
+  }
+  CPU_ZERO(&set);
+  for (i = 0; i < CPU_SETSIZE; i++)
+    if (cpumask[i] != 0)
+      CPU_SET(i, &set);
+  return -pthread_setaffinity_np(*tid, sizeof(set), &set);
+}
+
+int uv_thread_getcpu(void) {
+  int cpu = sched_getcpu();
+  return cpu < 0 ? -errno : cpu;
+}
+
+/* Linux keeps 16 bytes of a thread's name, its NUL included: a longer
+ * name is cut to 15 bytes rather than refused. */
+#define GOUV__THREAD_NAME_MAX 16
+
+int uv_thread_setname(const char* name) {
+  char buf[GOUV__THREAD_NAME_MAX];
+  if (name == NULL)
+    return UV_EINVAL;
+  strncpy(buf, name, sizeof(buf) - 1);
+  buf[sizeof(buf) - 1] = '\0';
+  return -pthread_setname_np(pthread_self(), buf);
+}
+
+int uv_thread_getname(uv_thread_t* tid, char* name, size_t size) {
+  char buf[GOUV__THREAD_NAME_MAX];
+  int r;
+  if (tid == NULL || name == NULL || size == 0)
+    return UV_EINVAL;
+  r = pthread_getname_np(*tid, buf, sizeof(buf));
+  if (r != 0)
+    return -r;
+  /* A buffer too small gets as much of the name as fits, NUL-terminated. */
+  strncpy(name, buf, size - 1);
+  name[size - 1] = '\0';
+  return 0;
+}
+
+/* Under SCHED_OTHER a thread's priority is its nice value: the calling
+ * thread's is read and set with get/setpriority on its thread id, two nice
+ * steps per priority step (HIGHEST is nice -4, LOWEST nice 4). Other
+ * threads, and real-time policies, map the five priorities onto the
+ * policy's range of scheduling priorities. */
+int uv_thread_getpriority(uv_thread_t tid, int* priority) {
+  struct sched_param param;
+  int policy;
+  int r;
+  if (priority == NULL)
+    return UV_EINVAL;
+  r = pthread_getschedparam(tid, &policy, &param);
+  if (r != 0)
+    return -r;
+  if (policy == SCHED_OTHER && pthread_equal(tid, pthread_self())) {
+    errno = 0;
+    r = getpriority(PRIO_PROCESS, (id_t)gettid());
+    if (r == -1 && errno != 0)
+      return -errno;
+    *priority = r;
+    return 0;
+  }
+  *priority = param.sched_priority;
+  return 0;
+}
+
+int uv_thread_setpriority(uv_thread_t tid, int priority) {
+  struct sched_param param;
+  int policy;
+  int lo;
+  int hi;
+  int want;
+  int r;
+  if (priority < UV_THREAD_PRIORITY_LOWEST || priority > UV_THREAD_PRIORITY_HIGHEST)
+    return UV_EINVAL;
+  r = pthread_getschedparam(tid, &policy, &param);
+  if (r != 0)
+    return -r;
+  if (policy == SCHED_OTHER && pthread_equal(tid, pthread_self())) {
+    if (setpriority(PRIO_PROCESS, (id_t)gettid(), -2 * priority) != 0)
+      return -errno;
+    return 0;
+  }
+  lo = sched_get_priority_min(policy);
+  hi = sched_get_priority_max(policy);
+  if (lo == -1 || hi == -1)
+    return -errno;
+  switch (priority) {
+  case UV_THREAD_PRIORITY_HIGHEST: want = hi; break;
+  case UV_THREAD_PRIORITY_ABOVE_NORMAL: want = lo + (hi - lo) * 3 / 4; break;
+  case UV_THREAD_PRIORITY_NORMAL: want = lo + (hi - lo) / 2; break;
+  case UV_THREAD_PRIORITY_BELOW_NORMAL: want = lo + (hi - lo) / 4; break;
+  default: want = lo; break;
+  }
+  if (param.sched_priority == want)
+    return 0;
+  param.sched_priority = want;
+  return -pthread_setschedparam(tid, policy, &param);
 }
 
 /* Mutexes. */

@@ -50,7 +50,8 @@ int uv_timer_start(uv_timer_t* t, uv_timer_cb cb, uint64_t timeout,
 }
 
 int uv_timer_stop(uv_timer_t* t) {
-  if (!timer_is_open(t)) return gouv_misuse("uv_timer_stop", t);
+  if (!timer_is_open(t))
+    return gouv_closed((uv_handle_t*)t, UV_TIMER) ? 0 : gouv_misuse("uv_timer_stop", t);
   GOUV_TIMER_REC(t)->state &= ~GOUV_TIMER_READY;
   if (t->flags & GOUV_FLAG_ACTIVE) {
     gouv_light_deactivate((uv_handle_t*)t);
@@ -76,14 +77,20 @@ void uv_timer_set_repeat(uv_timer_t* t, uint64_t repeat) {
   if (timer_is_open(t)) GOUV_TIMER_REC(t)->repeat = repeat;
 }
 
+/* The getters answer from the handle's fields, as libuv's do, also once
+ * its close has finished (the fields stay until the host reuses it). */
+static int timer_readable(const uv_timer_t* t) {
+  return timer_is_open(t) || gouv_closed((const uv_handle_t*)t, UV_TIMER);
+}
+
 uint64_t uv_timer_get_repeat(const uv_timer_t* t) {
-  return timer_is_open(t) ? GOUV_TIMER_REC((uv_timer_t*)t)->repeat : 0;
+  return timer_readable(t) ? GOUV_TIMER_REC((uv_timer_t*)t)->repeat : 0;
 }
 
 uint64_t uv_timer_get_due_in(const uv_timer_t* t) {
   uint64_t due, now;
 
-  if (!timer_is_open(t)) return 0;
+  if (!timer_readable(t)) return 0;
   due = GOUV_TIMER_REC((uv_timer_t*)t)->due;
   now = t->loop->time;
   return due > now ? due - now : 0;

@@ -32,7 +32,7 @@ void gouv_udp_call_send(uv_udp_send_t* req, int status) {
  * size (sockaddr_un for a Unix datagram socket given to uv_udp_open), or
  * just the family field for families UDP does not send to (Go reads the
  * family and refuses them). */
-static unsigned gouv_udp_addrlen(const struct sockaddr* addr) {
+unsigned gouv_udp_addrlen(const struct sockaddr* addr) {
   if (addr == NULL)
     return 0;
   if (addr->sa_family == AF_INET)
@@ -88,6 +88,25 @@ int uv_udp_try_send(uv_udp_t* handle, const uv_buf_t bufs[],
   /* Synchronous: the host's own array and address serve as they are. */
   return gouv_udp_try_send(handle, (uv_buf_t*)bufs, nbufs,
                            (struct sockaddr*)addr, gouv_udp_addrlen(addr));
+}
+
+/* libuv 1.50: several datagrams without queueing; count >= 1, no flags. */
+int uv_udp_try_send2(uv_udp_t* handle, unsigned int count, uv_buf_t* bufs[],
+                     unsigned int nbufs[], struct sockaddr* addrs[],
+                     unsigned int flags) {
+  unsigned int i;
+  int r;
+
+  if (handle == NULL || count < 1 || flags != 0 || bufs == NULL || nbufs == NULL)
+    return UV_EINVAL;
+  for (i = 0; i < count; i++) {
+    if (nbufs[i] < 1)
+      return UV_EINVAL;
+    r = gouv_check_bufs(bufs[i], nbufs[i]);
+    if (r != 0)
+      return r;
+  }
+  return gouv_udp_try_send2(handle, count, bufs, nbufs, addrs);
 }
 
 int uv_udp_bind(uv_udp_t* handle, const struct sockaddr* addr,

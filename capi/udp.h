@@ -14,5 +14,6 @@ void gouv_udp_call_recv(uv_udp_t* handle, ssize_t nread, char* base,
                         size_t len, const struct sockaddr* addr,
                         unsigned flags);
 void gouv_udp_call_send(uv_udp_send_t* req, int status);
+unsigned gouv_udp_addrlen(const struct sockaddr* addr);
 
 #endif

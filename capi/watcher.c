@@ -29,7 +29,8 @@ static int watcher_start(uv_handle_t* h, uv_handle_type type, void* cb, const ch
 }
 
 static int watcher_stop(uv_handle_t* h, uv_handle_type type, const char* fn) {
-  if (!gouv_light_is_open(h, type)) return gouv_misuse((char*)fn, h);
+  if (!gouv_light_is_open(h, type))
+    return gouv_closed(h, type) ? 0 : gouv_misuse((char*)fn, h);
   if (!(h->flags & GOUV_FLAG_ACTIVE)) return 0;
   gouv_light_deactivate(h);
   gouv_submit(h->loop, GOUV_REC(h), GOUV_SUB_WATCH);

@@ -263,7 +263,7 @@ static void noop_read(uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
   (void)buf;
 }
 
-TEST(read_start_and_stop_cross_once_each) {
+TEST(read_start_and_stop_cross_nothing) {
   uv_loop_t loop;
   uv_pipe_t p;
   int sv[2];
@@ -279,7 +279,7 @@ TEST(read_start_and_stop_cross_once_each) {
     CHECK_EQ(uv_read_stop((uv_stream_t*)&p), 0);
   }
   took(&in, &out);
-  CHECK(in <= 2 * N);
+  CHECK_EQ(in, 0);
   CHECK_EQ(out, 0);
   uv_close((uv_handle_t*)&p, NULL);
   CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);

@@ -254,6 +254,41 @@ TEST(exepath_reads_proc_self_exe) {
   CHECK_EQ(uv_exepath(NULL, &size), UV_EINVAL);
 }
 
+/* Every size edge, as libuv's documentation and its Linux code give them:
+ * a NULL buffer or size, or a size of 0, is UV_EINVAL; any other size
+ * gets as much of the path as fits with its NUL, and *size says how much
+ * was written without the NUL. A size of 1 writes only the NUL. */
+TEST(exepath_truncates_to_every_buffer_size_and_refuses_empty_ones) {
+  char buf[PATH_MAX], ref[PATH_MAX];
+  size_t size, want;
+  ssize_t n = readlink("/proc/self/exe", ref, sizeof(ref) - 1);
+  CHECK(n > 1);
+  ref[n] = '\0';
+  for (want = 1; want <= (size_t)n + 2; want++) {
+    memset(buf, 0x55, sizeof(buf));
+    size = want;
+    CHECK_EQ(uv_exepath(buf, &size), 0);
+    if (want - 1 < (size_t)n) {
+      CHECK_EQ(size, want - 1);
+    } else {
+      CHECK_EQ(size, n);
+    }
+    CHECK(strncmp(buf, ref, size) == 0);
+    CHECK_EQ(buf[size], '\0');
+    /* Nothing past the NUL was touched. */
+    CHECK_EQ((unsigned char)buf[size + 1], 0x55);
+  }
+  size = 0;
+  buf[0] = 'x';
+  CHECK_EQ(uv_exepath(buf, &size), UV_EINVAL);
+  CHECK_EQ(size, 0);
+  CHECK_EQ(buf[0], 'x');
+  size = sizeof(buf);
+  CHECK_EQ(uv_exepath(NULL, &size), UV_EINVAL);
+  CHECK_EQ(size, sizeof(buf));
+  CHECK_EQ(uv_exepath(buf, NULL), UV_EINVAL);
+}
+
 TEST(cwd_and_chdir) {
   char buf[PATH_MAX], saved[PATH_MAX];
   size_t size = sizeof(saved);

@@ -137,6 +137,8 @@ typedef struct uv_cpu_info_s uv_cpu_info_t;
 typedef struct uv_interface_address_s uv_interface_address_t;
 typedef struct uv_dirent_s uv_dirent_t;
 typedef struct uv_passwd_s uv_passwd_t;
+typedef struct uv_group_s uv_group_t; /* libuv 1.45 */
+typedef struct uv_metrics_s uv_metrics_t; /* libuv 1.45 */
 typedef struct uv_utsname_s uv_utsname_t;
 typedef struct uv_statfs_s uv_statfs_t;
 
@@ -230,6 +232,18 @@ typedef struct {
   long tv_sec;
   long tv_nsec;
 } uv_timespec_t;
+
+/* The clocks uv_clock_gettime reads (libuv 1.45). */
+typedef enum {
+  UV_CLOCK_MONOTONIC,
+  UV_CLOCK_REALTIME
+} uv_clock_id;
+
+/* A time from uv_clock_gettime: 64-bit seconds, so it outlives 2038. */
+typedef struct {
+  int64_t tv_sec;
+  int32_t tv_nsec;
+} uv_timespec64_t;
 
 /* File status, the same on every platform (all members 64 bits wide). */
 typedef struct {
@@ -397,6 +411,10 @@ UV_EXTERN int uv_try_write2(uv_stream_t* handle,
                             unsigned int nbufs,
                             uv_stream_t* send_handle);
 
+/* The bytes a write request wrote; meaningful inside its callback, e.g.
+ * after UV_ECANCELED (libuv 1.53). */
+UV_EXTERN size_t uv_write_nwritten(const uv_write_t* req);
+
 struct uv_write_s {
   GOUV__REQ_HEAD
   uv_write_cb cb;
@@ -425,6 +443,13 @@ UV_EXTERN int uv_tcp_nodelay(uv_tcp_t* handle, int enable);
 UV_EXTERN int uv_tcp_keepalive(uv_tcp_t* handle,
                                int enable,
                                unsigned int delay);
+/* Keep-alive with its idle time, probe interval (both in seconds) and
+ * probe count (libuv 1.52). */
+UV_EXTERN int uv_tcp_keepalive_ex(uv_tcp_t* handle,
+                                  int on,
+                                  unsigned int idle,
+                                  unsigned int intvl,
+                                  unsigned int cnt);
 UV_EXTERN int uv_tcp_simultaneous_accepts(uv_tcp_t* handle, int enable);
 
 enum uv_tcp_flags {
@@ -463,6 +488,7 @@ enum uv_udp_flags {
   UV_UDP_MMSG_CHUNK = 8,
   UV_UDP_MMSG_FREE = 16,
   UV_UDP_LINUX_RECVERR = 32,
+  UV_UDP_REUSEPORT = 64, /* libuv 1.49 */
   UV_UDP_RECVMMSG = 256
 };
 
@@ -497,6 +523,10 @@ UV_EXTERN int uv_udp_init_ex(uv_loop_t* loop,
                              uv_udp_t* handle,
                              unsigned int flags);
 UV_EXTERN int uv_udp_open(uv_udp_t* handle, uv_os_sock_t sock);
+/* uv_udp_open, setting only the reuse options flags names (libuv 1.52). */
+UV_EXTERN int uv_udp_open_ex(uv_udp_t* handle,
+                             uv_os_sock_t sock,
+                             unsigned int flags);
 UV_EXTERN int uv_udp_bind(uv_udp_t* handle,
                           const struct sockaddr* addr,
                           unsigned int flags);
@@ -532,6 +562,14 @@ UV_EXTERN int uv_udp_try_send(uv_udp_t* handle,
                               const uv_buf_t bufs[],
                               unsigned int nbufs,
                               const struct sockaddr* addr);
+/* Sends count datagrams at once: datagram i is bufs[i] (nbufs[i] buffers)
+ * to addrs[i]. Returns how many were sent (libuv 1.50). */
+UV_EXTERN int uv_udp_try_send2(uv_udp_t* handle,
+                               unsigned int count,
+                               uv_buf_t* bufs[],
+                               unsigned int nbufs[],
+                               struct sockaddr* addrs[],
+                               unsigned int flags);
 UV_EXTERN int uv_udp_recv_start(uv_udp_t* handle,
                                 uv_alloc_cb alloc_cb,
                                 uv_udp_recv_cb recv_cb);
@@ -598,6 +636,24 @@ UV_EXTERN int uv_pipe_bind(uv_pipe_t* handle, const char* name);
 UV_EXTERN void uv_pipe_connect(uv_connect_t* req,
                                uv_pipe_t* handle,
                                const char* name,
+                               uv_connect_cb cb);
+
+/* Flags of uv_pipe_bind2 and uv_pipe_connect2 (libuv 1.46). */
+enum {
+  UV_PIPE_NO_TRUNCATE = 1u << 0 /* a name too long fails with UV_EINVAL */
+};
+
+/* The name is namelen bytes; one that starts with a NUL byte is in Linux's
+ * abstract namespace (libuv 1.46). */
+UV_EXTERN int uv_pipe_bind2(uv_pipe_t* handle,
+                            const char* name,
+                            size_t namelen,
+                            unsigned int flags);
+UV_EXTERN int uv_pipe_connect2(uv_connect_t* req,
+                               uv_pipe_t* handle,
+                               const char* name,
+                               size_t namelen,
+                               unsigned int flags,
                                uv_connect_cb cb);
 UV_EXTERN int uv_pipe_getsockname(const uv_pipe_t* handle,
                                   char* buffer,
@@ -933,11 +989,23 @@ typedef struct {
 } uv_rusage_t;
 
 UV_EXTERN int uv_getrusage(uv_rusage_t* rusage);
+UV_EXTERN int uv_getrusage_thread(uv_rusage_t* rusage); /* libuv 1.50 */
 
 UV_EXTERN int uv_os_homedir(char* buffer, size_t* size);
 UV_EXTERN int uv_os_tmpdir(char* buffer, size_t* size);
 UV_EXTERN int uv_os_get_passwd(uv_passwd_t* pwd);
 UV_EXTERN void uv_os_free_passwd(uv_passwd_t* pwd);
+
+/* A group entry: members is a NULL-terminated array (libuv 1.45). */
+struct uv_group_s {
+  char* groupname;
+  unsigned long gid;
+  char** members;
+};
+
+UV_EXTERN int uv_os_get_passwd2(uv_passwd_t* pwd, uv_uid_t uid);
+UV_EXTERN int uv_os_get_group(uv_group_t* grp, uv_uid_t gid);
+UV_EXTERN void uv_os_free_group(uv_group_t* grp);
 UV_EXTERN uv_pid_t uv_os_getpid(void);
 UV_EXTERN uv_pid_t uv_os_getppid(void);
 
@@ -951,9 +1019,22 @@ UV_EXTERN uv_pid_t uv_os_getppid(void);
 UV_EXTERN int uv_os_getpriority(uv_pid_t pid, int* priority);
 UV_EXTERN int uv_os_setpriority(uv_pid_t pid, int priority);
 
+/* Thread priorities of uv_thread_setpriority (libuv 1.48). */
+enum {
+  UV_THREAD_PRIORITY_HIGHEST = 2,
+  UV_THREAD_PRIORITY_ABOVE_NORMAL = 1,
+  UV_THREAD_PRIORITY_NORMAL = 0,
+  UV_THREAD_PRIORITY_BELOW_NORMAL = -1,
+  UV_THREAD_PRIORITY_LOWEST = -2
+};
+
+UV_EXTERN int uv_thread_getpriority(uv_thread_t tid, int* priority);
+UV_EXTERN int uv_thread_setpriority(uv_thread_t tid, int priority);
+
 UV_EXTERN unsigned int uv_available_parallelism(void);
 UV_EXTERN int uv_cpu_info(uv_cpu_info_t** cpu_infos, int* count);
 UV_EXTERN void uv_free_cpu_info(uv_cpu_info_t* cpu_infos, int count);
+UV_EXTERN int uv_cpumask_size(void); /* libuv 1.45 */
 
 UV_EXTERN int uv_interface_addresses(uv_interface_address_t** addresses,
                                      int* count);
@@ -982,6 +1063,16 @@ UV_EXTERN int uv_os_gethostname(char* buffer, size_t* size);
 UV_EXTERN int uv_os_uname(uv_utsname_t* buffer);
 
 UV_EXTERN uint64_t uv_metrics_idle_time(uv_loop_t* loop);
+
+/* A loop's counters (libuv 1.45). */
+struct uv_metrics_s {
+  uint64_t loop_count;     /* iterations of the loop */
+  uint64_t events;         /* events the event provider delivered */
+  uint64_t events_waiting; /* of those, ready when the provider was asked */
+  uint64_t* reserved[13];
+};
+
+UV_EXTERN int uv_metrics_info(uv_loop_t* loop, uv_metrics_t* metrics);
 
 /* ---------------------------------------------------------------------------
  * File system. */
@@ -1369,6 +1460,8 @@ UV_EXTERN int uv_chdir(const char* dir);
 UV_EXTERN uint64_t uv_get_free_memory(void);
 UV_EXTERN uint64_t uv_get_total_memory(void);
 UV_EXTERN uint64_t uv_get_constrained_memory(void);
+UV_EXTERN uint64_t uv_get_available_memory(void); /* libuv 1.45 */
+UV_EXTERN int uv_clock_gettime(uv_clock_id clock_id, uv_timespec64_t* ts);
 
 UV_EXTERN uint64_t uv_hrtime(void);
 UV_EXTERN void uv_sleep(unsigned int msec);
@@ -1431,6 +1524,7 @@ UV_EXTERN int uv_gettimeofday(uv_timeval64_t* tv);
 typedef void (*uv_thread_cb)(void* arg);
 
 UV_EXTERN int uv_thread_create(uv_thread_t* tid, uv_thread_cb entry, void* arg);
+UV_EXTERN int uv_thread_detach(uv_thread_t* tid); /* libuv 1.50 */
 
 typedef enum {
   UV_THREAD_NO_FLAGS = 0x00,
@@ -1451,6 +1545,20 @@ UV_EXTERN int uv_thread_create_ex(uv_thread_t* tid,
 UV_EXTERN uv_thread_t uv_thread_self(void);
 UV_EXTERN int uv_thread_join(uv_thread_t* tid);
 UV_EXTERN int uv_thread_equal(const uv_thread_t* t1, const uv_thread_t* t2);
+
+/* Affinity masks hold one byte per CPU, uv_cpumask_size() bytes at least
+ * (libuv 1.45). */
+UV_EXTERN int uv_thread_setaffinity(uv_thread_t* tid,
+                                    char* cpumask,
+                                    char* oldmask,
+                                    size_t mask_size);
+UV_EXTERN int uv_thread_getaffinity(uv_thread_t* tid,
+                                    char* cpumask,
+                                    size_t mask_size);
+UV_EXTERN int uv_thread_getcpu(void);
+/* Thread names; Linux keeps 15 bytes of one (libuv 1.50). */
+UV_EXTERN int uv_thread_setname(const char* name);
+UV_EXTERN int uv_thread_getname(uv_thread_t* tid, char* name, size_t size);
 
 /* ---------------------------------------------------------------------------
  * Unions large enough for any handle or any request. */
@@ -1495,6 +1603,19 @@ struct uv_loop_s {
 
 UV_EXTERN void* uv_loop_get_data(const uv_loop_t* loop);
 UV_EXTERN void uv_loop_set_data(uv_loop_t* loop, void* data);
+
+/* UTF-16 and WTF-8 (UTF-8 that may hold lone surrogates) conversions
+ * (libuv 1.47). A length of -1 means "up to the terminating zero". */
+UV_EXTERN size_t uv_utf16_length_as_wtf8(const uint16_t* utf16,
+                                         ssize_t utf16_len);
+UV_EXTERN int uv_utf16_to_wtf8(const uint16_t* utf16,
+                               ssize_t utf16_len,
+                               char** wtf8_ptr,
+                               size_t* wtf8_len_ptr);
+UV_EXTERN ssize_t uv_wtf8_length_as_utf16(const char* wtf8);
+UV_EXTERN void uv_wtf8_to_utf16(const char* wtf8,
+                                uint16_t* utf16,
+                                size_t utf16_len);
 
 #undef GOUV__REQ_HEAD
 #undef GOUV__HANDLE_HEAD

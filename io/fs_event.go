@@ -30,7 +30,9 @@ type FSEvent struct {
 	base int    // where the last path component starts in path
 	wd   int
 	ino  *fsInotify
-	next *FSEvent // the other handles on the same watch descriptor
+	// The handles on one watch descriptor form a list (see fsWatch).
+	prev, next *FSEvent
+	list       *fsEventList
 	// Cb gets the name that changed (NUL-terminated, valid during the call:
 	// the entry's name for a directory, else the watched file's own name)
 	// and FSEventRename/FSEventChange bits.
@@ -44,9 +46,48 @@ type FSEvent struct {
 type fsInotify struct {
 	l       *loop.Loop
 	io      loop.IO
-	watches map[int]*FSEvent // wd → handles
+	watches map[int]*fsWatch
 	buf     []byte
-	scratch []*FSEvent
+}
+
+// fsWatch is one inotify watch descriptor and the handles on it, in the
+// order libuv keeps them: started handles join the end of live. While an
+// event is delivered, the handles still to be called wait in pass and each
+// moves back to the end of live just before its callback; a handle stopped
+// by a callback leaves whichever list holds it, so it is not called, and a
+// handle started by a callback joins live, so it waits for the next event.
+type fsWatch struct {
+	live, pass fsEventList
+	delivering bool
+}
+
+// fsEventList is a doubly linked list of handles.
+type fsEventList struct {
+	head, tail *FSEvent
+}
+
+func (q *fsEventList) pushBack(e *FSEvent) {
+	e.list, e.prev, e.next = q, q.tail, nil
+	if q.tail != nil {
+		q.tail.next = e
+	} else {
+		q.head = e
+	}
+	q.tail = e
+}
+
+func (q *fsEventList) remove(e *FSEvent) {
+	if e.prev != nil {
+		e.prev.next = e.next
+	} else {
+		q.head = e.next
+	}
+	if e.next != nil {
+		e.next.prev = e.prev
+	} else {
+		q.tail = e.prev
+	}
+	e.list, e.prev, e.next = nil, nil, nil
 }
 
 var (
@@ -70,7 +111,7 @@ func fsInotifyOf(l *loop.Loop) (*fsInotify, error) {
 	if err != nil {
 		return nil, err
 	}
-	ino := &fsInotify{l: l, watches: map[int]*FSEvent{}, buf: make([]byte, 64*1024)}
+	ino := &fsInotify{l: l, watches: map[int]*fsWatch{}, buf: make([]byte, 64*1024)}
 	l.InitIO(&ino.io, fd, ino.ready)
 	l.IOStart(&ino.io, loop.EventRead)
 	fsInotifies[l] = ino
@@ -113,8 +154,12 @@ func (e *FSEvent) Start(path string, flags uint32) error {
 		}
 	}
 	e.wd, e.ino = wd, ino
-	e.next = ino.watches[wd]
-	ino.watches[wd] = e
+	w := ino.watches[wd]
+	if w == nil {
+		w = &fsWatch{}
+		ino.watches[wd] = w
+	}
+	w.live.pushBack(e)
 	e.Handle.Start()
 	return nil
 }
@@ -125,24 +170,11 @@ func (e *FSEvent) Stop() {
 		return
 	}
 	ino := e.ino
-	head := ino.watches[e.wd]
-	if head == e {
-		head = e.next
-	} else {
-		for h := head; h != nil; h = h.next {
-			if h.next == e {
-				h.next = e.next
-				break
-			}
-		}
+	if e.list != nil {
+		e.list.remove(e)
 	}
-	if head == nil {
-		delete(ino.watches, e.wd)
-		unix.InotifyRmWatch(ino.io.FD(), uint32(e.wd))
-	} else {
-		ino.watches[e.wd] = head
-	}
-	e.wd, e.ino, e.next = -1, nil, nil
+	ino.release(e.wd)
+	e.wd, e.ino = -1, nil
 	e.Handle.Stop()
 	if e.OnStop != nil {
 		e.OnStop(e)
@@ -196,16 +228,35 @@ func (ino *fsInotify) ready(w *loop.IO, events uint32) {
 	}
 }
 
-// deliver calls every handle on wd. Callbacks may stop or close any of
-// them, so it walks a snapshot and skips handles that left the watch.
-func (ino *fsInotify) deliver(wd int, name []byte, events int) {
-	snap := ino.scratch[:0]
-	for h := ino.watches[wd]; h != nil; h = h.next {
-		snap = append(snap, h)
+// release drops the inotify watch wd once no handle is on it and no
+// event is being delivered on it.
+func (ino *fsInotify) release(wd int) {
+	w := ino.watches[wd]
+	if w == nil || w.delivering || w.live.head != nil || w.pass.head != nil {
+		return
 	}
-	ino.scratch = nil
-	for _, h := range snap {
-		if h.wd != wd || h.ino != ino || h.IsClosing() || h.Cb == nil {
+	delete(ino.watches, wd)
+	unix.InotifyRmWatch(ino.io.FD(), uint32(wd))
+}
+
+// deliver calls the handles on wd in order (see fsWatch). Callbacks may
+// stop, close or start any handle, their own included.
+func (ino *fsInotify) deliver(wd int, name []byte, events int) {
+	w := ino.watches[wd]
+	if w == nil {
+		return // a stale event: nobody watches wd any more
+	}
+	w.delivering = true
+	w.pass = w.live
+	for h := w.pass.head; h != nil; h = h.next {
+		h.list = &w.pass
+	}
+	w.live = fsEventList{}
+	for w.pass.head != nil {
+		h := w.pass.head
+		w.pass.remove(h)
+		w.live.pushBack(h)
+		if h.Cb == nil {
 			continue
 		}
 		n := name
@@ -214,6 +265,6 @@ func (ino *fsInotify) deliver(wd int, name []byte, events int) {
 		}
 		h.Cb(h, n, events)
 	}
-	clear(snap)
-	ino.scratch = snap[:0]
+	w.delivering = false
+	ino.release(wd)
 }

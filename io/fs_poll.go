@@ -15,6 +15,10 @@ type FSPoll struct {
 	loop.Handle
 	timer loop.Timer
 	ctx   *fsPollCtx
+	// stats counts the stats on the pool, of this start and of earlier
+	// ones that were stopped: closing waits for all of them, as libuv's
+	// does, so that the close callback means no request is left.
+	stats int
 	// Cb gets nil or the stat's error, the previous and the current stat
 	// (Go memory, valid during the call).
 	Cb func(p *FSPoll, err error, prev, curr *Stat)
@@ -68,6 +72,7 @@ func (p *FSPoll) Start(path string, interval uint64) error {
 }
 
 func (c *fsPollCtx) submit() {
+	c.p.stats++
 	c.start = c.p.Loop().Now()
 	pool.Submit(c.p.Loop(), &c.work, pool.FastIO)
 }
@@ -79,10 +84,15 @@ func fsPollRun(w *pool.Work) {
 
 func fsPollDone(w *pool.Work, err error) {
 	c := (*fsPollCtx)(unsafePointer(w))
+	p := c.p
+	p.stats--
+	if p.stats == 0 && p.IsClosing() {
+		// The last stat of a closed handle: its close may finish now.
+		p.CloseReady()
+	}
 	if c.stopped || err != nil {
 		return
 	}
-	p := c.p
 	if c.req.Err != nil {
 		e := -int(errnoOf(c.req.Err))
 		if c.busy != e {
@@ -144,10 +154,14 @@ func (p *FSPoll) Path() []byte {
 	return p.ctx.path[:len(p.ctx.path)-1]
 }
 
-// CloseHandle stops polling and closes the internal timer.
-// FinishClose has nothing to cancel: a stat in flight finishes on its own.
+// FinishClose has nothing to cancel: the close waited for the stats.
 func (p *FSPoll) FinishClose() {}
 
+// CloseWait holds the close back while stats are in flight; the last one
+// to finish releases it (fsPollDone).
+func (p *FSPoll) CloseWait() bool { return p.stats > 0 }
+
+// CloseHandle stops polling and closes the internal timer.
 func (p *FSPoll) CloseHandle() {
 	p.Stop()
 	p.timer.Close(nil)

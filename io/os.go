@@ -204,6 +204,40 @@ func osConstrainedMemory(root string) uint64 {
 	return 0
 }
 
+// AvailableMemory returns the bytes the process may still use
+// (uv_get_available_memory, libuv 1.45): the cgroup's limit less its
+// current usage, read from the same group ConstrainedMemory reads; the
+// free memory when there is no limit or the limit exceeds the machine's.
+func AvailableMemory() uint64 { return osAvailableMemory("/") }
+
+func osAvailableMemory(root string) uint64 {
+	limit := osConstrainedMemory(root)
+	if limit == 0 || limit > TotalMemory() {
+		return FreeMemory()
+	}
+	used, ok := readUint(filepath.Join(root, "sys/fs/cgroup/memory/memory.usage_in_bytes"))
+	if !ok {
+		b, err := os.ReadFile(filepath.Join(root, "proc/self/cgroup"))
+		if err != nil {
+			return FreeMemory()
+		}
+		for _, line := range bytes.Split(b, []byte{'\n'}) {
+			if rest, found := bytes.CutPrefix(line, []byte("0::")); found {
+				used, ok = readUint(filepath.Join(root, "sys/fs/cgroup", string(rest), "memory.current"))
+				break
+			}
+		}
+	}
+	if !ok {
+		return FreeMemory()
+	}
+	// Usage may pass the limit for a moment.
+	if used > limit {
+		return 0
+	}
+	return limit - used
+}
+
 // Uptime returns the seconds since boot (uv_uptime).
 func Uptime() (float64, error) {
 	if b, err := os.ReadFile("/proc/uptime"); err == nil {

@@ -47,17 +47,28 @@ const sunPathMax = 108
 // PipeBind binds a unix socket at name (uv_pipe_bind). As libuv 1.44, a
 // name longer than sun_path is truncated.
 func (s *Stream) PipeBind(name string) error {
-	if s.FD() >= 0 || s.IsClosing() {
-		return unix.EINVAL
-	}
 	if len(name) >= sunPathMax {
 		name = name[:sunPathMax-1]
+	}
+	return s.pipeBind(name, false)
+}
+
+// PipeBind2 binds a unix socket at name, every byte of it (uv_pipe_bind2,
+// libuv 1.46): the caller has checked the name and cut it to sun_path's
+// size. An empty name asks Linux to choose an abstract name (autobind).
+func (s *Stream) PipeBind2(name string) error {
+	return s.pipeBind(name, true)
+}
+
+func (s *Stream) pipeBind(name string, exact bool) error {
+	if s.FD() >= 0 || s.IsClosing() {
+		return unix.EINVAL
 	}
 	sock, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return err
 	}
-	if err := pipeSys(unix.SYS_BIND, sock, name); err != nil {
+	if err := pipeSys(unix.SYS_BIND, sock, name, exact); err != nil {
 		unix.Close(sock)
 		if err == unix.ENOENT {
 			// As libuv, for Windows' sake.
@@ -87,6 +98,13 @@ func (s *Stream) PipeConnect(name string, req unsafe.Pointer) error {
 	if len(name) >= sunPathMax {
 		name = name[:sunPathMax-1]
 	}
+	return s.Connect(&unix.SockaddrUnix{Name: name}, req)
+}
+
+// PipeConnect2 connects to the unix socket at name, every byte of it
+// (uv_pipe_connect2, libuv 1.46); the caller has checked the name and cut
+// it to sun_path's size.
+func (s *Stream) PipeConnect2(name string, req unsafe.Pointer) error {
 	return s.Connect(&unix.SockaddrUnix{Name: name}, req)
 }
 
@@ -129,16 +147,20 @@ func (s *Stream) PipeName(peer bool) (string, error) {
 }
 
 // pipeSys binds or connects fd to the unix socket name (a path, or an
-// abstract name when it starts with a NUL byte).
-func pipeSys(call uintptr, fd int, name string) error {
+// abstract name when it starts with a NUL byte), of at most sun_path's
+// size. With exact, an empty name is passed as no name at all, which
+// bind(2) answers with an abstract name of its choosing.
+func pipeSys(call uintptr, fd int, name string, exact bool) error {
 	var raw unix.RawSockaddrUnix
 	raw.Family = unix.AF_UNIX
-	for i := 0; i < len(name) && i < len(raw.Path)-1; i++ {
+	for i := 0; i < len(name) && i < len(raw.Path); i++ {
 		raw.Path[i] = int8(name[i])
 	}
 	n := unsafe.Sizeof(raw)
 	if len(name) > 0 && name[0] == 0 {
-		n = unsafe.Offsetof(raw.Path) + uintptr(len(name))
+		n = unsafe.Offsetof(raw.Path) + uintptr(min(len(name), len(raw.Path)))
+	} else if len(name) == 0 && exact {
+		n = unsafe.Offsetof(raw.Path)
 	}
 	for {
 		// SAFETY: raw lives on this frame until the call returns.

@@ -67,6 +67,9 @@ func (p *Poll) Start(events int) error {
 	if p.IsClosing() {
 		return unix.EINVAL
 	}
+	if p.l.IOWatchedByOther(p.w.FD(), &p.w) {
+		return unix.EEXIST
+	}
 	p.l.IOStop(&p.w, loop.EventRead|loop.EventWrite|loop.EventRDHup|loop.EventPri)
 	p.Handle.Stop()
 	if events == 0 {

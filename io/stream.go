@@ -374,10 +374,16 @@ type WriteEngine interface {
 	WriteState(s *Stream) (queued, pending bool)
 }
 
-// Submitted is the loop's word that the owner changed the stream's write
-// state outside the loop (loop.Submitter).
+// Submitted is the loop's word that the owner changed the stream's read
+// or write state outside the loop (loop.Submitter).
 func (s *Stream) Submitted() {
-	if e, ok := s.hooks.(WriteEngine); ok && s.FD() >= 0 {
+	if s.FD() < 0 {
+		return
+	}
+	if _, ok := s.hooks.(DirectReader); ok {
+		s.syncReads()
+	}
+	if e, ok := s.hooks.(WriteEngine); ok {
 		s.syncWrites(e)
 	}
 }
@@ -434,27 +440,43 @@ func (s *Stream) stopReadingAfter() {
 	}
 }
 
-// DirectReader is implemented by hooks that run a stream's reads
-// themselves (capi does it in C, so that asking for a buffer, reading and
-// delivering cost one crossing instead of two). It is not used for IPC
-// pipes, whose reads carry descriptors.
+// DirectReader is implemented by hooks whose owner runs a stream's reads
+// itself: capi does, in C, where uv_read_start and uv_read_stop run too,
+// so that starting, stopping, and the buffer, read and callback of every
+// read cost no crossing. On an IPC pipe the owner hands the descriptors
+// that came with the data to TakeFDs before delivering the data.
 type DirectReader interface {
 	// ReadDirect reads from s.FD() as readIO would: it asks for buffers,
-	// reads, and delivers data, "nothing now" (EAGAIN) and ErrNoBufs
-	// itself, at most max reads, stopping when the reader stops or the
-	// stream closes. It returns nil when all it read was delivered, or
-	// the end of file or error it read and did not deliver: the stream
-	// changes state first, then Read delivers it in the last buffer.
-	ReadDirect(s *Stream, max int) error
+	// reads, and delivers data, "nothing now" (EAGAIN), ErrNoBufs, the
+	// end of file and errors itself, at most max reads, stopping when the
+	// reader stops or the stream closes. At the end of file or an error it
+	// changes the stream's bits as readEnd does (FlagReading and the
+	// handle's activity; FlagReadable and FlagWritable after an error).
+	// The stream then brings its epoll interest in line (syncReads).
+	ReadDirect(s *Stream, max int)
+}
+
+// syncReads makes the loop watch for readability exactly while the owner
+// of a DirectReader stream has it reading (the owner changes FlagReading
+// itself and submits the stream).
+func (s *Stream) syncReads() {
+	if s.FD() < 0 || s.has(FlagListening) {
+		return
+	}
+	reading := s.has(FlagReading)
+	if reading && !s.w.Active(loop.EventRead) {
+		s.Loop().IOStart(&s.w, loop.EventRead)
+	} else if !reading && s.w.Active(loop.EventRead) {
+		s.Loop().IOStop(&s.w, loop.EventRead)
+	}
 }
 
 // readIO reads until the socket is drained, the allocator refuses, the
 // reader stops, or maxReads reads were made.
 func (s *Stream) readIO() {
-	if d, ok := s.hooks.(DirectReader); ok && !s.IPC {
-		if err := d.ReadDirect(s, maxReads); err != nil {
-			s.readEnd(err)
-		}
+	if d, ok := s.hooks.(DirectReader); ok {
+		d.ReadDirect(s, maxReads)
+		s.syncReads()
 		return
 	}
 	base, size := s.hooks.Alloc(s)
@@ -490,9 +512,16 @@ func (s *Stream) readIO() {
 
 // readEnd ends reading with the end of file or a read error, and
 // delivers it.
+//
+// As in libuv 1.44, the end of file leaves the stream readable and
+// writable (the host may still write, and a new read start finds the end
+// of file again), while a read error makes it neither before the
+// callback hears of it.
 func (s *Stream) readEnd(err error) {
 	if err == ErrEOF {
 		s.set(FlagReadEOF)
+	} else {
+		s.clear(FlagReadable | FlagWritable)
 	}
 	s.stopReadingAfter()
 	s.hooks.Read(s, 0, err, false)
@@ -546,13 +575,19 @@ func (s *Stream) takeFds(oob []byte) {
 			continue
 		}
 		for _, fd := range fds {
-			if s.acceptedFd == -1 {
-				s.acceptedFd = int32(fd)
-			} else {
-				a := s.auxOf()
-				a.queuedFds = append(a.queuedFds, fd)
-			}
+			s.TakeFD(fd)
 		}
+	}
+}
+
+// TakeFD queues a descriptor received on an IPC pipe for Accept (a
+// DirectReader's owner calls it for what its reads receive).
+func (s *Stream) TakeFD(fd int) {
+	if s.acceptedFd == -1 {
+		s.acceptedFd = int32(fd)
+	} else {
+		a := s.auxOf()
+		a.queuedFds = append(a.queuedFds, fd)
 	}
 }
 
@@ -1010,7 +1045,9 @@ func (s *Stream) Accepted() {
 // CloseHandle runs inside uv_close: the descriptor is closed at once (but
 // never stdio), and requests wait for FinishClose to be cancelled.
 func (s *Stream) CloseHandle() {
-	s.clear(FlagReading | FlagListening)
+	// A closing stream is neither readable nor writable (libuv clears
+	// both in uv_close).
+	s.clear(FlagReading | FlagListening | FlagReadable | FlagWritable)
 	s.Loop().IOClose(&s.w)
 	fd := s.FD()
 	if fd != -1 {

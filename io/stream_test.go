@@ -159,7 +159,7 @@ type directHooks struct {
 	direct int // ReadDirect calls
 }
 
-func (h *directHooks) ReadDirect(s *Stream, max int) error {
+func (h *directHooks) ReadDirect(s *Stream, max int) {
 	h.direct++
 	for ; max > 0 && s.has(FlagReading); max-- {
 		n, err := unix.Read(s.FD(), h.buf)
@@ -167,18 +167,19 @@ func (h *directHooks) ReadDirect(s *Stream, max int) error {
 		case err == unix.EAGAIN:
 			// "Nothing now" is delivered, as capi's C reader does.
 			h.Read(s, 0, nil, false)
-			return nil
+			return
 		case err != nil:
-			return err
+			s.readEnd(err) // the owner ends reading itself
+			return
 		case n == 0:
-			return ErrEOF
+			s.readEnd(ErrEOF)
+			return
 		}
 		h.Read(s, n, nil, false)
 		if n < len(h.buf) {
-			return nil
+			return
 		}
 	}
-	return nil
 }
 
 func TestDirectReaderEOFStopsTheStreamAsReadIODoes(t *testing.T) {

@@ -163,7 +163,7 @@ func (s *Stream) Connect(sa unix.Sockaddr, req unsafe.Pointer) error {
 			return err
 		}
 		if un, ok := sa.(*unix.SockaddrUnix); ok {
-			err = pipeSys(unix.SYS_CONNECT, s.FD(), un.Name)
+			err = pipeSys(unix.SYS_CONNECT, s.FD(), un.Name, false)
 		} else {
 			for {
 				err = unix.Connect(s.FD(), sa)
@@ -312,6 +312,41 @@ func (s *Stream) Keepalive(on bool, delay int) error {
 	if fd := s.FD(); fd >= 0 {
 		if err := tcpKeepalive(fd, on, delay); err != nil {
 			return err
+		}
+	}
+	if on {
+		s.set(FlagTCPKeepalive)
+	} else {
+		s.clear(FlagTCPKeepalive)
+	}
+	return nil
+}
+
+// KeepaliveEx sets SO_KEEPALIVE and, when on, TCP_KEEPIDLE, TCP_KEEPINTVL
+// and TCP_KEEPCNT (uv_tcp_keepalive_ex, libuv 1.52). As libuv, a value
+// below 1 is refused with EINVAL only once the socket exists, after
+// SO_KEEPALIVE is set; before that only the flag is kept.
+func (s *Stream) KeepaliveEx(on bool, idle, intvl, cnt uint32) error {
+	if fd := s.FD(); fd >= 0 {
+		v := 0
+		if on {
+			v = 1
+		}
+		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_KEEPALIVE, v); err != nil {
+			return err
+		}
+		if on {
+			if idle < 1 || intvl < 1 || cnt < 1 {
+				return unix.EINVAL
+			}
+			for _, o := range [...]struct {
+				opt int
+				val uint32
+			}{{unix.TCP_KEEPIDLE, idle}, {unix.TCP_KEEPINTVL, intvl}, {unix.TCP_KEEPCNT, cnt}} {
+				if err := unix.SetsockoptInt(fd, unix.IPPROTO_TCP, o.opt, int(o.val)); err != nil {
+					return err
+				}
+			}
 		}
 	}
 	if on {

@@ -194,6 +194,19 @@ func (u *UDP) UsingRecvmmsg() bool { return u.state&udpMmsg != 0 }
 // and address-reusable, and a socket that already has a peer counts as
 // connected.
 func (u *UDP) Open(fd int) error {
+	return u.open(fd, UDPReuseAddr)
+}
+
+// OpenEx adopts fd as Open does, but sets only the reuse options flags
+// asks for, UDPReuseAddr and UDPReusePort (uv_udp_open_ex, libuv 1.52).
+func (u *UDP) OpenEx(fd int, flags int) error {
+	if flags&^(UDPReuseAddr|UDPReusePort) != 0 {
+		return ErrUDPFlags
+	}
+	return u.open(fd, flags)
+}
+
+func (u *UDP) open(fd int, flags int) error {
 	if u.IsClosing() {
 		return loop.ErrClosing
 	}
@@ -206,8 +219,15 @@ func (u *UDP) Open(fd int) error {
 	if err := unix.SetNonblock(fd, true); err != nil {
 		return err
 	}
-	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1); err != nil {
-		return err
+	if flags&UDPReuseAddr != 0 {
+		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1); err != nil {
+			return err
+		}
+	}
+	if flags&UDPReusePort != 0 {
+		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEPORT, 1); err != nil {
+			return err
+		}
 	}
 	u.setFD(fd)
 	if _, err := unix.Getpeername(fd); err == nil {
@@ -481,6 +501,51 @@ func (u *UDP) TrySend(iov []unix.Iovec, name unsafe.Pointer, namelen uint32) (in
 		return 0, errUDPAgain
 	}
 	return n, err
+}
+
+// UDPDatagram is one datagram of TrySendMany: its buffers and its
+// destination (a raw socket address of Namelen bytes, nil on a connected
+// handle).
+type UDPDatagram struct {
+	Iov     []unix.Iovec
+	Name    unsafe.Pointer
+	Namelen uint32
+}
+
+// TrySendMany sends count datagrams without queueing any
+// (uv_udp_try_send2, libuv 1.50); next(i) describes datagram i. Every
+// destination is checked first; the socket must exist (no implicit bind).
+// It returns how many were sent: an error only when the first one fails,
+// EAGAIN (errUDPAgain) when it cannot be sent now.
+func (u *UDP) TrySendMany(count int, next func(i int) UDPDatagram) (int, error) {
+	if u.IsClosing() {
+		return 0, loop.ErrClosing
+	}
+	for i := 0; i < count; i++ {
+		d := next(i)
+		if _, err := u.checkDest(d.Name, d.Namelen); err != nil {
+			return 0, err
+		}
+	}
+	if *u.queueCount != 0 {
+		return 0, errUDPAgain
+	}
+	if u.fd < 0 {
+		return 0, unix.EINVAL
+	}
+	for i := 0; i < count; i++ {
+		d := next(i)
+		if _, err := udpSendmsg(u.fd, d.Iov, d.Name, d.Namelen); err != nil {
+			if i > 0 {
+				return i, nil
+			}
+			if err == unix.EAGAIN || err == unix.ENOBUFS {
+				return 0, errUDPAgain
+			}
+			return 0, err
+		}
+	}
+	return count, nil
 }
 
 // udpSendmsg sends one datagram, retrying interruptions.

@@ -71,7 +71,12 @@ func (l *Loop) ioChanged(w *IO) {
 		copy(grown, l.fds)
 		l.fds = grown
 	}
-	l.fds[w.fd] = w
+	// A watcher that wants nothing does not take the descriptor from one
+	// that watches it (stopping an idle poll handle on a descriptor that
+	// another poll handle watches).
+	if o := l.fds[w.fd]; o == nil || o == w || w.want != 0 || o.want == 0 {
+		l.fds[w.fd] = w
+	}
 	if !w.changed {
 		w.changed = true
 		l.changes = append(l.changes, w)
@@ -87,7 +92,12 @@ func (l *Loop) IOClose(w *IO) {
 	}
 	w.want = 0
 	if w.have != 0 {
-		unix.EpollCtl(l.epfd, unix.EPOLL_CTL_DEL, int(w.fd), nil)
+		// Another watcher may have taken the descriptor over (a poll
+		// handle started after this one stopped): the registration is
+		// then its own, and stays.
+		if !l.fdTakenOver(w) {
+			unix.EpollCtl(l.epfd, unix.EPOLL_CTL_DEL, int(w.fd), nil)
+		}
 		w.have = 0
 		l.nfds--
 	}
@@ -106,6 +116,17 @@ func (l *Loop) IOClose(w *IO) {
 		l.unfeed(w)
 	}
 	w.fd = -1
+}
+
+// fdTakenOver reports whether another watcher now holds w's descriptor
+// in the table. The table is empty once the loop has closed, when owners
+// still close their watchers.
+func (l *Loop) fdTakenOver(w *IO) bool {
+	if int(w.fd) >= len(l.fds) {
+		return false
+	}
+	o := l.fds[w.fd]
+	return o != nil && o != w
 }
 
 // IOFeed queues w's callback for the pending phase of this or the next
@@ -180,7 +201,9 @@ func (l *Loop) applyChanges() {
 			continue
 		}
 		if w.want == 0 {
-			unix.EpollCtl(l.epfd, unix.EPOLL_CTL_DEL, int(w.fd), nil)
+			if !l.fdTakenOver(w) {
+				unix.EpollCtl(l.epfd, unix.EPOLL_CTL_DEL, int(w.fd), nil)
+			}
 			w.have = 0
 			l.nfds--
 			continue
@@ -235,13 +258,27 @@ func (l *Loop) poll(timeout int) {
 	// block: its word tells us all that epoll_wait could, without the
 	// system call.
 	if timeout == 0 && l.nfds == 0 {
+		// libuv refreshes the clock after every poll; callbacks of this
+		// iteration (check callbacks starting timers) rely on it.
+		l.UpdateTime()
 		if atomic.LoadUint32(l.w.Wakeup) != 0 { // senders set it from other threads
 			l.woken()
+			l.metrics.Events++ // the event epoll_wait would have reported
 		}
 		return
 	}
 
 	l.pollStart = *l.w.Time
+	if l.metricsIdle && timeout != 0 {
+		// As libuv, with idle-time metrics on, a first look that does not
+		// wait: what it finds were events already waiting.
+		if n, err := l.epollWait(0); err == nil && n > 0 {
+			d := l.dispatch(n)
+			l.metrics.Events += d
+			l.metrics.EventsWaiting += d
+			return
+		}
+	}
 	var start uint64
 	measure := l.metricsIdle && timeout != 0
 	if measure {
@@ -249,6 +286,12 @@ func (l *Loop) poll(timeout int) {
 	}
 	for {
 		n, err := l.epollWait(timeout)
+		// The wait may have lasted the whole timeout, and the process may
+		// have been descheduled even in a non-blocking one: refresh the
+		// clock before any callback of this iteration reads it, as libuv
+		// does (a timer started from a check callback counts from now,
+		// not from before the wait).
+		l.UpdateTime()
 		if measure {
 			l.idleTime += Hrtime() - start
 			measure = false
@@ -257,7 +300,6 @@ func (l *Loop) poll(timeout int) {
 			// The Go runtime preempts with SIGURG; a signal is not an
 			// event. Retry with what is left of the timeout.
 			if timeout > 0 {
-				l.UpdateTime()
 				timeout = l.timeoutLeft(timeout)
 			}
 			if timeout == 0 {
@@ -268,7 +310,7 @@ func (l *Loop) poll(timeout int) {
 		if err != nil || n <= 0 {
 			return
 		}
-		l.dispatch(n)
+		l.metrics.Events += l.dispatch(n)
 		return
 	}
 }
@@ -302,13 +344,17 @@ func (l *Loop) timeoutLeft(orig int) int {
 	return orig - int(elapsed)
 }
 
-// dispatch runs the callbacks for n ready events.
-func (l *Loop) dispatch(n int) {
+// dispatch runs the callbacks for n ready events and returns how many
+// it delivered (the wakeup descriptor's included, as libuv counts its
+// async watcher's).
+func (l *Loop) dispatch(n int) uint64 {
+	var delivered uint64
 	for i := 0; i < n; i++ {
 		ev := &l.events[i]
 		fd := int(ev.Fd)
 		if fd == l.wakefd {
 			l.woken()
+			delivered++
 			continue
 		}
 		var w *IO
@@ -327,10 +373,12 @@ func (l *Loop) dispatch(n int) {
 		}
 		events &= w.want | unix.EPOLLERR | unix.EPOLLHUP
 		if events != 0 {
+			delivered++
 			w.cb(w, events)
 			// What the callbacks submitted (writes finished in C) joins
 			// the pending queue now, in the order it happened.
 			l.drain()
 		}
 	}
+	return delivered
 }

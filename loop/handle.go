@@ -46,6 +46,7 @@ const (
 	RecWatcher    uint32 = 1 << 17 // a WatcherRec follows the Rec
 	RecLinked     uint32 = 1 << 18 // the watcher is in one of its phase's lists
 	RecAsync      uint32 = 1 << 19 // an AsyncRec follows the Rec
+	RecCloseWait  uint32 = 1 << 22 // closing, held back until CloseReady
 	RecPhaseShift        = 20      // a watcher's Phase, in two bits from here
 )
 
@@ -99,7 +100,6 @@ type closer interface {
 // loop, its Go object and its close callback.
 type Handle struct {
 	rec  *Rec
-	own  Rec
 	loop *Loop
 	obj  Object
 
@@ -113,10 +113,13 @@ type Handle struct {
 }
 
 // init links a new handle into l. rec, when non-nil, is where the handle's
-// record lives (a C struct); kind is an opaque type tag.
+// record lives (a C struct, or a record of the handle type's own); kind is
+// an opaque type tag. A handle of a Go program that has none gets one
+// allocated here: the Handle itself stays small for the hosts' handles,
+// which never need it.
 func (h *Handle) init(l *Loop, obj Object, kind int, rec *Rec) {
 	if rec == nil {
-		rec = &h.own
+		rec = new(Rec)
 	}
 	l.drain()
 	h.rec = rec
@@ -286,6 +289,10 @@ func (h *Handle) Close(cb func(h *Handle)) error {
 		o.closeHandle()
 	case External:
 		o.CloseHandle()
+		if w, ok := o.(CloseWaiter); ok && w.CloseWait() {
+			r.Sub |= RecCloseWait
+			return nil // queued by CloseReady once its work is done
+		}
 	}
 	l.pushClosing(r)
 	return nil

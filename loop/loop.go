@@ -74,6 +74,7 @@ type Loop struct {
 	blockSIGPROF bool
 	metricsIdle  bool
 	idleTime     uint64 // nanoseconds spent blocked in poll
+	metrics      Metrics
 	pollStart    uint64
 
 	// User belongs to the code that embeds the loop.
@@ -202,14 +203,21 @@ func (l *Loop) Run(mode RunMode) (bool, error) {
 	for alive && *l.w.StopFlag == 0 {
 		l.UpdateTime()
 		l.runTimers()
-		ranPending := l.runPending()
+		// Whether RunOnce may block is decided before the pending and
+		// idle callbacks run, as libuv decides it: an idle handle that
+		// stops itself in its callback still makes this iteration's poll
+		// non-blocking, so RunOnce returns instead of waiting for I/O
+		// that may never come.
+		canSleep := !l.hasPending() && l.watchers[PhaseIdle].empty()
+		l.runPending()
 		l.runWatchers(PhaseIdle)
 		l.runWatchers(PhasePrepare)
 
 		timeout := 0
-		if (mode == RunOnce && !ranPending) || mode == RunDefault {
+		if (mode == RunOnce && canSleep) || mode == RunDefault {
 			timeout = l.BackendTimeout()
 		}
+		l.metrics.LoopCount++
 		l.poll(timeout)
 
 		// Callbacks queued by I/O (write completions and the like) run
@@ -282,3 +290,13 @@ func (l *Loop) EnableIdleMetrics() { l.metricsIdle = true }
 // IdleTime returns the nanoseconds spent blocked in poll since
 // EnableIdleMetrics.
 func (l *Loop) IdleTime() uint64 { return l.idleTime }
+
+// Metrics are a loop's counters (uv_metrics_info).
+type Metrics struct {
+	LoopCount     uint64 // iterations of Run's loop, each with one poll
+	Events        uint64 // events the polls delivered to their watchers
+	EventsWaiting uint64 // of those, found ready by the look that does not wait (idle metrics on)
+}
+
+// Metrics returns the loop's counters.
+func (l *Loop) Metrics() Metrics { return l.metrics }

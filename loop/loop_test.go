@@ -494,3 +494,33 @@ func TestHotPathsDoNotAllocate(t *testing.T) {
 	tm.Close(nil)
 	idle.Close(nil)
 }
+
+// An owner may close its watcher after the loop closed (capi releases a
+// loop's inotify watcher from the loop's close): that must not touch the
+// released descriptor table.
+func TestIOCloseAfterLoopClose(t *testing.T) {
+	l, err := New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p [2]int
+	if err := unix.Pipe2(p[:], unix.O_NONBLOCK|unix.O_CLOEXEC); err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(p[0])
+	defer unix.Close(p[1])
+	var w IO
+	l.InitIO(&w, p[0], func(*IO, uint32) {})
+	l.IOStart(&w, EventRead)
+	l.poll(0) // registers the watcher with epoll
+	if w.have == 0 {
+		t.Fatal("watcher not registered")
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	l.IOClose(&w)
+	if w.FD() != -1 {
+		t.Fatalf("watcher still has fd %d", w.FD())
+	}
+}

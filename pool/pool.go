@@ -103,10 +103,37 @@ func startPool() {
 	}
 	n = max(1, min(n, 1024))
 	poolSize = n
+	reserveProcs(n)
 	thePool.size = n
 	thePool.cond = sync.NewCond(&thePool.mu)
 	for i := 0; i < n; i++ {
 		go thePool.worker()
+	}
+}
+
+// maxExtraProcs bounds what reserveProcs adds: each P costs a little
+// memory, and a quarter of them run GC mark work during a collection.
+const maxExtraProcs = 64
+
+// reserveProcs makes room in the Go scheduler for n workers blocked
+// outside Go. A goroutine that enters a system call or a C function keeps
+// its P (the scheduler's right to run Go code) until the runtime's monitor
+// takes it back, which happens only after the monitor notices, up to tens
+// of milliseconds when it has been idle. With GOMAXPROCS at the CPU count,
+// workers blocked in C (uv_queue_work, the host's crypto) hold every P, so
+// a worker woken for the next job waits for one: on a two-CPU machine four
+// jobs submitted together started one after another, each when an earlier
+// one returned. With a P per worker besides the CPUs', a woken worker
+// finds an idle P at once, as a libuv worker thread would just run. The
+// number of Ps running Go code at once is still bounded by the work there
+// is; an explicit GOMAXPROCS in the environment is left alone.
+func reserveProcs(n int) {
+	if os.Getenv("GOMAXPROCS") != "" {
+		return
+	}
+	want := runtime.NumCPU() + min(n, maxExtraProcs)
+	if runtime.GOMAXPROCS(0) < want {
+		runtime.GOMAXPROCS(want)
 	}
 }
 
@@ -190,6 +217,12 @@ func (p *pool) take() *Work {
 }
 
 func (p *pool) worker() {
+	// Each worker is one OS thread for its whole life, as a libuv pool
+	// thread is: hosts keep per-thread state for work_cb (thread-local
+	// storage, uv_key_t slots numbered by UV_THREADPOOL_SIZE), and a
+	// goroutine that moved between threads would run work on more threads
+	// than the pool has.
+	runtime.LockOSThread()
 	for {
 		p.mu.Lock()
 		w := p.take()

@@ -2,9 +2,12 @@ package pool
 
 import (
 	"os"
+	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"gouv/loop"
 )
@@ -144,5 +147,59 @@ func TestSubmitAndCompleteAllocateNothing(t *testing.T) {
 	})
 	if allocs != 0 {
 		t.Errorf("%v allocations per submit and completion", allocs)
+	}
+}
+
+// Workers spend their time blocked outside Go, each holding a P until the
+// runtime takes it back; the pool keeps a P per worker besides the CPUs'
+// so that a woken worker starts at once (see reserveProcs).
+func TestPoolReservesAProcPerWorker(t *testing.T) {
+	l := newLoop(t)
+	var w Work
+	w.Run = func(*Work) {}
+	Submit(l, &w, CPU)
+	if _, err := l.Run(loop.RunDefault); err != nil {
+		t.Fatal(err)
+	}
+	if os.Getenv("GOMAXPROCS") != "" {
+		t.Skip("GOMAXPROCS is set in the environment, which the pool leaves alone")
+	}
+	want := runtime.NumCPU() + min(Size(), maxExtraProcs)
+	if got := runtime.GOMAXPROCS(0); got < want {
+		t.Fatalf("GOMAXPROCS = %d with %d workers on %d CPUs, want at least %d", got, Size(), runtime.NumCPU(), want)
+	}
+}
+
+// Work blocked in system calls on every worker at once: all of it is
+// running together soon after submission, not one job after another as
+// Ps come free.
+func TestBlockingWorkStartsOnEveryWorkerAtOnce(t *testing.T) {
+	l := newLoop(t)
+	const hold = 300 * time.Millisecond
+	n := Size()
+	if n == 0 {
+		n = 4
+	}
+	var started atomic.Int64
+	var all = make(chan struct{})
+	works := make([]Work, n)
+	begin := time.Now()
+	for i := range works {
+		works[i].Run = func(*Work) {
+			if started.Add(1) == int64(n) {
+				close(all)
+			}
+			ts := unix.NsecToTimespec(int64(hold))
+			unix.Nanosleep(&ts, nil)
+		}
+		Submit(l, &works[i], CPU)
+	}
+	select {
+	case <-all:
+	case <-time.After(hold):
+		t.Fatalf("after %v only %d of %d jobs had started", time.Since(begin), started.Load(), n)
+	}
+	if _, err := l.Run(loop.RunDefault); err != nil {
+		t.Fatal(err)
 	}
 }

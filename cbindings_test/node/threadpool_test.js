@@ -1,10 +1,10 @@
 'use strict';
 // The thread pool: zlib, crypto.pbkdf2, crypto.scrypt and crypto.randomFill
 // run there and complete on the loop; UV_THREADPOOL_SIZE sets how many run
-// at once. Concurrency is observed from completion times, which a busy
-// machine stretches but does not reorder: with one thread, N equal jobs
-// finish one after another (the first at about 1/N of the total); with
-// four threads they run together and finish close to each other.
+// at once. Concurrency is observed as the number of threads that use CPU
+// during the same window (CPU-bound jobs), or as work that waits for a
+// free thread (blocked FIFO reads), not from completion times, which
+// other load on the machine reorders.
 const test = require('node:test');
 const assert = require('node:assert');
 const zlib = require('node:zlib');
@@ -46,49 +46,90 @@ test('crypto: pbkdf2, scrypt, randomFill give the known answers', async () => {
   assert.ok(buf.some((x) => x !== 0));
 });
 
-// Runs N pbkdf2 jobs in a child with the given pool size; returns the
-// completion times in ms from the start.
-function completions(poolSize, n, iterations) {
+// Runs N pbkdf2 jobs in a child with the given pool size and reports how
+// many of its threads worked on them at once. Completion times are no
+// measure of overlap on a shared machine: other processes take CPU from
+// some jobs and not others, so equal jobs on four threads can end one by
+// one (on the system libuv as well). Instead the child reads each
+// thread's CPU time (/proc/.../schedstat, in ns) when it has submitted the
+// jobs and then every 10 ms. A thread that ran 10 ms or more since counts
+// as busy: helper threads (the Go runtime's monitor, V8's) use a few
+// milliseconds in seconds. With one thread it looks until that thread has
+// run 40 ms, within the first job (about 100 ms of CPU each); with more,
+// until N threads are busy or the busiest has run 80 ms. However loaded
+// the machine, every thread with a job in progress gets CPU meanwhile (on
+// a crowded machine not in equal shares, hence the wide margins), while
+// jobs that wait for a thread get none.
+function concurrency(poolSize, n, iterations) {
   const src = `
     const crypto = require('crypto');
-    const t0 = process.hrtime.bigint();
-    const done = [];
-    for (let i = 0; i < ${n}; i++) {
-      crypto.pbkdf2('pw' + i, 'salt', ${iterations}, 32, 'sha256', (e) => {
-        if (e) throw e;
-        done.push(Number(process.hrtime.bigint() - t0) / 1e6);
-        if (done.length === ${n}) console.log(JSON.stringify(done));
-      });
-    }`;
+    const fs = require('fs');
+    const self = String(process.pid); // the main thread's id
+    function cpuTimes() {
+      const t = new Map();
+      for (const tid of fs.readdirSync('/proc/self/task')) {
+        if (tid === self) continue;
+        try {
+          t.set(tid, Number(fs.readFileSync('/proc/self/task/' + tid + '/schedstat', 'latin1').split(' ')[0]));
+        } catch {}
+      }
+      return t;
+    }
+    let done = 0;
+    function measure() {
+      for (let i = 0; i < ${n}; i++) {
+        crypto.pbkdf2('pw' + i, 'salt', ${iterations}, 32, 'sha256', (e) => {
+          if (e) throw e;
+          done++;
+        });
+      }
+      const before = cpuTimes();
+      const t0 = Date.now();
+      const look = () => {
+        const ran = [];
+        for (const [tid, ns] of cpuTimes()) ran.push(Math.round((ns - (before.get(tid) || 0)) / 1e5) / 10);
+        ran.sort((a, b) => b - a);
+        const top = ran[0] || 0;
+        const enough = ${poolSize} === 1 ? top >= 40 : (ran[${n} - 1] || 0) >= 10 || top >= 80;
+        if (!enough && Date.now() - t0 < 10000) return setTimeout(look, 10);
+        const busy = ran.filter((ms) => ms >= 10).length;
+        process.on('exit', () => {
+          if (done !== ${n}) throw new Error('only ' + done + ' jobs completed');
+          console.log(JSON.stringify({ busy, ms: ran.slice(0, ${n} + 2), after: Date.now() - t0 }));
+        });
+      };
+      setTimeout(look, 10);
+    }
+    // A first small job starts the pool (both libraries start it on first
+    // use, with a burst of thread creation that is not what we measure).
+    crypto.pbkdf2('warm', 'salt', 1, 32, 'sha256', (e) => {
+      if (e) throw e;
+      setTimeout(measure, 20);
+    });`;
   const r = cp.spawnSync(process.execPath, ['-e', src], { env: { ...process.env, UV_THREADPOOL_SIZE: String(poolSize) }, timeout: 30000 });
   assert.strictEqual(r.status, 0, `child failed: ${r.stderr}`);
   return JSON.parse(r.stdout.toString());
 }
 
 test('UV_THREADPOOL_SIZE is honoured (1 thread: serial, 4 threads: overlapped)', () => {
-  // Calibrate: about 40 ms for one job here.
+  // Calibrate: about 100 ms of CPU for one job here. CPU time, not wall
+  // time: other load would make the jobs too short.
   let iterations = 20000;
-  const t0 = process.hrtime.bigint();
+  const c0 = process.cpuUsage();
   crypto.pbkdf2Sync('pw', 'salt', iterations, 32, 'sha256');
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  iterations = Math.max(2000, Math.round(iterations * 40 / Math.max(ms, 1)));
+  const c1 = process.cpuUsage(c0);
+  const ms = (c1.user + c1.system) / 1000;
+  iterations = Math.max(5000, Math.round(iterations * 100 / Math.max(ms, 1)));
 
   const N = 4;
-  const one = completions(1, N, iterations);
-  const four = completions(4, N, iterations);
-  // One thread: jobs end one by one; the first ends early (ideally 1/4 of
-  // the total) and the gaps between ends are each a job's length.
-  const oneRatio = one[0] / one[N - 1];
-  // Four threads: all start together and share the CPU; the first ends
-  // late (ideally at the total) since all progressed together.
-  const fourRatio = four[0] / four[N - 1];
-  const msg = `pool 1: ${one.map((x) => x.toFixed(0))} ms; pool 4: ${four.map((x) => x.toFixed(0))} ms`;
-  assert.ok(oneRatio < 0.45, `with one thread the jobs overlapped: ${msg}`);
-  // Four threads on two or more CPUs also finish sooner in all. Either
-  // sign is enough: the other tests of a parallel run can take CPU from
-  // some of the jobs and not others, which spreads their ends.
-  const sooner = four[N - 1] < 0.75 * one[N - 1];
-  assert.ok(sooner || fourRatio > oneRatio + 0.15, `with four threads the jobs ran one by one: ${msg}`);
+  const one = concurrency(1, N, iterations);
+  const four = concurrency(4, N, iterations);
+  const msg = `busy threads: pool 1: ${JSON.stringify(one)}; pool 4: ${JSON.stringify(four)}`;
+  // One thread: one job at a time.
+  assert.strictEqual(one.busy, 1, `with one thread the jobs did not run one at a time: ${msg}`);
+  // Four threads: all four jobs in progress together (a helper thread
+  // that happened to run 10 ms would only add to the count).
+  assert.ok(four.busy >= N, `with four threads the jobs did not all run at once: ${msg}`);
 });
 
 // Exact check, independent of CPU load: reads from empty FIFOs each block a

@@ -177,6 +177,12 @@ typedef enum {
   UV_EFTYPE = -4028,
   UV_EILSEQ = -84,
   UV_ESOCKTNOSUPPORT = -94,
+  /* Added by libuv 1.45 to 1.53, outside UV_ERRNO_MAP, which stays 1.44's.
+   * libuv 1.53 also renumbers UV_EFTYPE to -134 on Linux; UV_EFTYPE here
+   * keeps 1.44's value, and uv_err_name and uv_strerror know both. */
+  UV_ENODATA = -61,
+  UV_EUNATCH = -49,
+  UV_ENOEXEC = -8,
   /* One below the smallest code (end of file), as in libuv. */
   UV_ERRNO_MAX = -4096
 } uv_errno_t;
