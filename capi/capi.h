@@ -3,6 +3,7 @@
 #define GOUV_CAPI_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 #include <uv.h>
 
@@ -223,7 +224,7 @@ static inline void gouv_light_init(uv_loop_t* loop, uv_handle_t* h, uv_handle_ty
 }
 
 /* Trampolines: Go cannot call a C function pointer, so it calls these. */
-void gouv_call_handle(void* fn, void* handle);
+void gouv_call_handle(uintptr_t fn, uintptr_t handle);
 void gouv_call_walk(void* fn, void* handle, void* arg);
 
 /* Reports a function that is not implemented yet: UV_ENOSYS, and a line on

@@ -143,12 +143,12 @@ func closeDone(h *loop.Handle) {
 	ch := (*C.uv_handle_t)(h.User)
 	ch.gouv_gen = 0
 	if cb := ch.close_cb; cb != nil {
-		C.gouv_call_handle(unsafe.Pointer(cb), unsafe.Pointer(ch))
+		C.gouv_call_handle(C.uintptr_t(uintptr(unsafe.Pointer(cb))), C.uintptr_t(uintptr(unsafe.Pointer(ch))))
 	}
 }
 
 // callHandleCb calls the host's callback kept in h.UserFn with the C
 // handle: the shape of timer, idle, prepare, check and async callbacks.
 func callHandleCb(h *loop.Handle) {
-	C.gouv_call_handle(h.UserFn, h.User)
+	C.gouv_call_handle(C.uintptr_t(uintptr(h.UserFn)), C.uintptr_t(uintptr(h.User)))
 }

@@ -220,8 +220,14 @@ func (streamHooks) ConnectDone(s *uvio.Stream, err error) {
 	}
 }
 
-// CancelWrites fails what is queued as the stream closes.
-func (streamHooks) CancelWrites(s *uvio.Stream) { C.gouv_stream_cancel_writes(cstream(s)) }
+// CancelWrites fails what is queued as the stream closes; a stream with
+// nothing queued, finished or waiting costs no crossing.
+func (streamHooks) CancelWrites(s *uvio.Stream) {
+	cs := cstream(s)
+	if cs.gouv_stream_b[2] != nil || cs.gouv_stream_b[4] != nil || cs.gouv_stream_b[6] != nil {
+		C.gouv_stream_cancel_writes(cs)
+	}
+}
 
 // WriteState reads the engine's lists in the C handle (stream_write.c
 // names the words): the queue, the finished writes, the shutdown.
