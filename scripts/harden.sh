@@ -73,8 +73,15 @@ echo ok
 # - detect_leaks=1 stays on: gouv keeps no C allocation reachable only from
 #   the Go heap (LeakSanitizer does not scan Go's memory), so every report
 #   is a real leak or listed in lsan.supp with the reason;
+# - use_sigaltstack=0: ASan otherwise gives every thread a small alternate
+#   signal stack, and gouv adds SA_ONSTACK to the host's handlers (so that
+#   they never run on a goroutine's small stack), which then run on ASan's
+#   stack: the signal-storm test's handler, with a 64 KiB frame, overflowed
+#   it now and then and ASan deadlocked reporting it from the handler.
+#   Without ASan a host thread has no alternate stack unless the host set
+#   one, and the handler runs on the thread's own stack;
 # - UBSan halts on the first report, so that it fails the test.
-export ASAN_OPTIONS=allow_user_segv_handler=1:detect_leaks=1:detect_stack_use_after_return=1:strict_string_checks=1:check_initialization_order=1:abort_on_error=0
+export ASAN_OPTIONS=allow_user_segv_handler=1:use_sigaltstack=0:detect_leaks=1:detect_stack_use_after_return=1:strict_string_checks=1:check_initialization_order=1:abort_on_error=0
 export LSAN_OPTIONS=suppressions=$GOUV_ROOT/cbindings_test/harden/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=suppressions=$GOUV_ROOT/cbindings_test/harden/ubsan.supp:halt_on_error=1:print_stacktrace=1
 
