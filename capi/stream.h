@@ -27,6 +27,13 @@
 #define GOUV__STREAM_STAGED_HEAD(s) ((s)->gouv_stream_b[2])
 #define GOUV__STREAM_STAGED_TAIL(s) ((s)->gouv_stream_b[3])
 
+/* Whether s is an initialised stream with Go state (TCP, pipe, TTY) that
+ * has not finished closing. */
+static inline int gouv_is_stream(const uv_stream_t* s) {
+  return s != NULL && s->gouv_gen == GOUV_HANDLE_TAG && s->gouv_slot != 0 &&
+         (s->type == UV_TCP || s->type == UV_NAMED_PIPE || s->type == UV_TTY);
+}
+
 void gouv_stream_alloc(uv_stream_t* s);
 int gouv_stream_read(uv_stream_t* s, ssize_t nread, int next);
 void gouv_stream_read_direct(uv_stream_t* s, int max);

@@ -57,13 +57,8 @@ static ssize_t read_ipc(uv_stream_t* s, char* base, size_t len) {
   return n;
 }
 
-static int is_stream(const uv_stream_t* s) {
-  return s != NULL && s->gouv_gen == GOUV_HANDLE_TAG && s->gouv_slot != 0 &&
-         (s->type == UV_TCP || s->type == UV_NAMED_PIPE || s->type == UV_TTY);
-}
-
 int uv_read_start(uv_stream_t* s, uv_alloc_cb alloc_cb, uv_read_cb read_cb) {
-  if (!is_stream(s) || alloc_cb == NULL || read_cb == NULL) return UV_EINVAL;
+  if (!gouv_is_stream(s) || alloc_cb == NULL || read_cb == NULL) return UV_EINVAL;
   if (s->flags & GOUV__STREAM_CLOSING_BITS) return UV_EINVAL;
   if (s->flags & GOUV__STREAM_READING) return UV_EALREADY;
   if (!(s->flags & GOUV__STREAM_READABLE)) return UV_ENOTCONN;
@@ -78,7 +73,7 @@ int uv_read_start(uv_stream_t* s, uv_alloc_cb alloc_cb, uv_read_cb read_cb) {
 /* Stops reading; the loop stops watching for readability when it drains.
  * A stream whose close has finished is not reading: 0, as libuv. */
 int uv_read_stop(uv_stream_t* s) {
-  if (!is_stream(s))
+  if (!gouv_is_stream(s))
     return s != NULL && (s->flags & GOUV_FLAG_CLOSED) ? 0 : UV_EINVAL;
   if (!(s->flags & GOUV__STREAM_READING)) return 0;
   s->flags &= ~GOUV__STREAM_READING;

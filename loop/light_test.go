@@ -6,16 +6,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// lightTimer stands for an embedder's timer: a TimerHandle with no Go
-// object, changed outside the loop and submitted, as capi's C does.
-type lightTimer struct {
-	th   TimerHandle
-	name string
-}
-
-func (lt *lightTimer) submit(l *Loop, bits uint32) {
+// submit queues r on l's submission list with bits, once, as an embedder
+// that changes a handle outside the loop does (capi's C).
+func submit(l *Loop, r *Rec, bits uint32) {
 	s := l.w.Sub
-	r := &lt.th.Rec
 	if r.Sub&SubQueued == 0 {
 		r.SubNext = nil
 		if s.Tail != nil {
@@ -28,26 +22,9 @@ func (lt *lightTimer) submit(l *Loop, bits uint32) {
 	r.Sub |= bits | SubQueued
 }
 
-func (lt *lightTimer) init(l *Loop, name string) {
-	lt.name = name
-	lt.th = TimerHandle{Rec: Rec{Flags: FlagRef, Sub: RecTimer}, Timer: TimerRec{Index: -1}}
-	lt.submit(l, SubInit)
-}
-
-func (lt *lightTimer) start(l *Loop, timeout uint64) {
-	tr := &lt.th.Timer
-	tr.Due = *l.w.Time + timeout
-	tr.Seq = *l.w.TimerSeq
-	*l.w.TimerSeq++
-	tr.State &^= TimerReady
-	l.startRec(&lt.th.Rec)
-	lt.submit(l, SubTimer)
-}
-
-func (lt *lightTimer) close(l *Loop) {
-	r := &lt.th.Rec
+// submitClose queues r, closed outside the loop, for the closing phase.
+func submitClose(l *Loop, r *Rec) {
 	r.Flags |= FlagClosing
-	lt.th.Timer.State &^= TimerReady
 	l.stopRec(r)
 	s := l.w.Sub
 	r.Closing = nil
@@ -57,6 +34,34 @@ func (lt *lightTimer) close(l *Loop) {
 		s.CloseHead = r
 	}
 	s.CloseTail = r
+}
+
+// lightTimer stands for an embedder's timer: a TimerHandle with no Go
+// object, changed outside the loop and submitted, as capi's C does.
+type lightTimer struct {
+	th   TimerHandle
+	name string
+}
+
+func (lt *lightTimer) init(l *Loop, name string) {
+	lt.name = name
+	lt.th = TimerHandle{Rec: Rec{Flags: FlagRef, Sub: RecTimer}, Timer: TimerRec{Index: -1}}
+	submit(l, &lt.th.Rec, SubInit)
+}
+
+func (lt *lightTimer) start(l *Loop, timeout uint64) {
+	tr := &lt.th.Timer
+	tr.Due = *l.w.Time + timeout
+	tr.Seq = *l.w.TimerSeq
+	*l.w.TimerSeq++
+	tr.State &^= TimerReady
+	l.startRec(&lt.th.Rec)
+	submit(l, &lt.th.Rec, SubTimer)
+}
+
+func (lt *lightTimer) close(l *Loop) {
+	lt.th.Timer.State &^= TimerReady
+	submitClose(l, &lt.th.Rec)
 }
 
 func TestLightTimersShareTheHeapAndCloseInOneBatch(t *testing.T) {
@@ -135,25 +140,10 @@ type lightWatcher struct {
 	name string
 }
 
-func (lw *lightWatcher) submit(l *Loop, bits uint32) {
-	s := l.w.Sub
-	r := &lw.wh.Rec
-	if r.Sub&SubQueued == 0 {
-		r.SubNext = nil
-		if s.Tail != nil {
-			s.Tail.SubNext = r
-		} else {
-			s.Head = r
-		}
-		s.Tail = r
-	}
-	r.Sub |= bits | SubQueued
-}
-
 func (lw *lightWatcher) init(l *Loop, name string, p Phase) {
 	lw.name = name
 	lw.wh = WatcherHandle{Rec: Rec{Flags: FlagRef, Sub: RecWatcher | uint32(p)<<RecPhaseShift}}
-	lw.submit(l, SubInit)
+	submit(l, &lw.wh.Rec, SubInit)
 }
 
 func (lw *lightWatcher) start(l *Loop) {
@@ -161,7 +151,7 @@ func (lw *lightWatcher) start(l *Loop) {
 		return
 	}
 	l.startRec(&lw.wh.Rec)
-	lw.submit(l, SubWatch|SubStarted)
+	submit(l, &lw.wh.Rec, SubWatch|SubStarted)
 }
 
 func (lw *lightWatcher) stop(l *Loop) {
@@ -169,7 +159,7 @@ func (lw *lightWatcher) stop(l *Loop) {
 		return
 	}
 	l.stopRec(&lw.wh.Rec)
-	lw.submit(l, SubWatch)
+	submit(l, &lw.wh.Rec, SubWatch)
 }
 
 func TestLightWatchersRunInPhaseOrderAndObeyStopsAtOnce(t *testing.T) {
@@ -231,16 +221,7 @@ func TestLightWatchersRunInPhaseOrderAndObeyStopsAtOnce(t *testing.T) {
 	}
 	a.stop(l)
 	for _, lw := range []*lightWatcher{&a, &b, &c, &chk} {
-		r := &lw.wh.Rec
-		r.Flags |= FlagClosing
-		s := l.w.Sub
-		r.Closing = nil
-		if s.CloseTail != nil {
-			s.CloseTail.Closing = r
-		} else {
-			s.CloseHead = r
-		}
-		s.CloseTail = r
+		submitClose(l, &lw.wh.Rec)
 	}
 	l.Run(RunDefault)
 	if l.HasUserHandles() {

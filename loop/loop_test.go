@@ -211,23 +211,10 @@ type owned struct {
 	got  *[]string
 }
 
-func (o *owned) CloseHandle() { o.loop.IOClose(&o.io) }
-func (o *owned) FinishClose() {}
-func (o *owned) Submitted()   { o.loop.IOFeed(&o.io) }
-func (o *owned) submit(l *Loop) {
-	r := o.Rec()
-	s := l.w.Sub
-	if r.Sub&SubQueued == 0 {
-		r.SubNext = nil
-		if s.Tail != nil {
-			s.Tail.SubNext = r
-		} else {
-			s.Head = r
-		}
-		s.Tail = r
-	}
-	r.Sub |= SubOwner | SubQueued
-}
+func (o *owned) CloseHandle()   { o.loop.IOClose(&o.io) }
+func (o *owned) FinishClose()   {}
+func (o *owned) Submitted()     { o.loop.IOFeed(&o.io) }
+func (o *owned) submit(l *Loop) { submit(l, o.Rec(), SubOwner) }
 
 func TestOwnerSubmissionsJoinThePendingQueueInOrderAndNeverTheClosingPhase(t *testing.T) {
 	l := newLoop(t)
