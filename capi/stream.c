@@ -15,23 +15,7 @@
 
 /* ---- trampolines ---------------------------------------------------- */
 
-/* A round of write callbacks in one crossing. A callback may free its own
- * request, so each is read before its callback runs and never after. */
-void gouv_call_writes(void** reqs, int* status, int n) {
-  int i;
-  for (i = 0; i < n; i++) {
-    uv_write_t* req = reqs[i];
-    if (req->cb != NULL)
-      req->cb(req, status[i]);
-  }
-}
-
 void gouv_call_connect(uv_connect_t* req, int status) {
-  if (req->cb != NULL)
-    req->cb(req, status);
-}
-
-void gouv_call_shutdown(uv_shutdown_t* req, int status) {
   if (req->cb != NULL)
     req->cb(req, status);
 }

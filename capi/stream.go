@@ -24,38 +24,6 @@ var hooks uvio.StreamHooks = streamHooks{}
 // a hook of this stream again.
 func cstream(s *uvio.Stream) *C.uv_stream_t { return (*C.uv_stream_t)(s.User) }
 
-// readBuf is the buffer of the read in progress, kept in the C handle's
-// private words (C memory: the host's allocator filled it).
-func readBuf(cs *C.uv_stream_t) *C.uv_buf_t {
-	return (*C.uv_buf_t)(unsafe.Pointer(&cs.gouv_stream_b[0]))
-}
-
-func (streamHooks) Alloc(s *uvio.Stream) (unsafe.Pointer, int) {
-	cs := cstream(s)
-	// Crossing: the host's alloc_cb fills the buffer in the handle's
-	// private words, C memory that Go only reads back.
-	C.gouv_stream_alloc(cs)
-	b := readBuf(cs)
-	return unsafe.Pointer(b.base), int(b.len)
-}
-
-func (streamHooks) Read(s *uvio.Stream, n int, err error, next bool) (unsafe.Pointer, int) {
-	cs := cstream(s)
-	nread := C.ssize_t(n)
-	if err != nil {
-		nread = C.ssize_t(streamStatus(err))
-	}
-	more := C.int(0)
-	if next {
-		more = 1
-	}
-	if C.gouv_stream_read(cs, nread, more) == 0 {
-		return nil, 0
-	}
-	b := readBuf(cs)
-	return unsafe.Pointer(b.base), int(b.len)
-}
-
 // ReadDirect runs the reads of one readiness event in C, ends included
 // (io.DirectReader).
 func (streamHooks) ReadDirect(s *uvio.Stream, max int) {
@@ -79,27 +47,8 @@ func gouv_stream_take_fds(cs *C.uv_stream_t, fds *C.int, n C.int) {
 	}
 }
 
-func (streamHooks) WritesDone(s *uvio.Stream, b *uvio.WriteBatch) {
-	n := len(b.Users)
-	if cap(b.Codes) < n {
-		b.Codes = make([]int32, n)
-	}
-	b.Codes = b.Codes[:n]
-	for i, err := range b.Errs {
-		b.Codes[i] = int32(streamStatus(err))
-	}
-	// SAFETY: Users holds C pointers only (the host's uv_write_t) and Codes
-	// plain integers, so C may read this Go memory during the call; the
-	// batch is not reused until the call returns.
-	C.gouv_call_writes((*unsafe.Pointer)(unsafe.Pointer(&b.Users[0])), (*C.int)(unsafe.Pointer(&b.Codes[0])), C.int(n))
-}
-
 func (streamHooks) Connected(s *uvio.Stream, req unsafe.Pointer, err error) {
 	C.gouv_call_connect((*C.uv_connect_t)(req), streamStatus(err))
-}
-
-func (streamHooks) ShutDown(s *uvio.Stream, req unsafe.Pointer, err error) {
-	C.gouv_call_shutdown((*C.uv_shutdown_t)(req), streamStatus(err))
 }
 
 func (streamHooks) Connection(s *uvio.Stream, err error) {

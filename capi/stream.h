@@ -35,15 +35,12 @@ static inline int gouv_is_stream(const uv_stream_t* s) {
 }
 
 void gouv_stream_alloc(uv_stream_t* s);
-int gouv_stream_read(uv_stream_t* s, ssize_t nread, int next);
 void gouv_stream_read_direct(uv_stream_t* s, int max);
-void gouv_call_writes(void** reqs, int* status, int n);
 void gouv_run_staged_writes(uv_stream_t* s);
 void gouv_stream_write_io(uv_stream_t* s);
 void gouv_stream_connect_done(uv_stream_t* s, int status);
 void gouv_stream_cancel_writes(uv_stream_t* s);
 void gouv_call_connect(uv_connect_t* req, int status);
-void gouv_call_shutdown(uv_shutdown_t* req, int status);
 void gouv_call_connection(uv_stream_t* s, int status);
 void gouv_call_poll(uv_poll_t* p, int status, int events);
 void gouv_tty_save_orig(int fd);

@@ -89,18 +89,6 @@ void gouv_stream_alloc(uv_stream_t* s) {
   s->alloc_cb((uv_handle_t*)s, 65536, buf);
 }
 
-/* Delivers one read and, when asked and the host still reads, allocates
- * the next buffer: the uvio.StreamHooks face of the same callbacks, which
- * the Go read loop would use (capi's streams all read in C, above). */
-int gouv_stream_read(uv_stream_t* s, ssize_t nread, int next) {
-  s->read_cb(s, nread, GOUV__STREAM_READ_BUF(s));
-  if (!next || (s->flags & GOUV__STREAM_READING) == 0 ||
-      (s->flags & GOUV__STREAM_CLOSING_BITS) != 0)
-    return 0;
-  gouv_stream_alloc(s);
-  return 1;
-}
-
 /* Reading ends with the end of file or an error: the stream stops
  * reading and leaves the loop's active count before the callback hears of
  * it. An error also makes it neither readable nor writable; the end of file

@@ -63,24 +63,32 @@ const SuggestedSize = 64 * 1024
 // StreamHooks is how a Stream reaches its owner (capi, or a Go program).
 // One value serves every stream; the methods receive the stream.
 type StreamHooks interface {
+	// Connected completes a connect request (req is the owner's token).
+	Connected(s *Stream, req unsafe.Pointer, err error)
+	// Connection tells a listening stream that a connection waits (or
+	// that accepting failed with err).
+	Connection(s *Stream, err error)
+}
+
+// ReadHooks is what the hooks of a stream whose reads this package runs
+// provide: every hooks value that is not a DirectReader.
+type ReadHooks interface {
 	// Alloc returns the buffer for the next read (nil or 0: no memory).
 	Alloc(s *Stream) (base unsafe.Pointer, n int)
 	// Read delivers n bytes (n > 0), n == 0 for "nothing now", or err
 	// (ErrEOF, ErrNoBufs, an errno) in the buffer from the last Alloc.
 	// If next is true and the stream still reads afterwards, it returns
-	// the buffer for the next read as Alloc would (one call for both, so
-	// a C owner crosses once per read).
+	// the buffer for the next read as Alloc would (one call for both).
 	Read(s *Stream, n int, err error, next bool) (base unsafe.Pointer, size int)
-	// WritesDone completes a round of write requests, in order. One call
-	// per round lets a C owner cross once for many callbacks.
+}
+
+// WriteHooks is what the hooks of a stream whose writes this package's
+// engine runs provide: every hooks value that is not a WriteEngine.
+type WriteHooks interface {
+	// WritesDone completes a round of write requests, in order.
 	WritesDone(s *Stream, b *WriteBatch)
-	// Connected completes a connect request (req is the owner's token).
-	Connected(s *Stream, req unsafe.Pointer, err error)
 	// ShutDown completes a shutdown request.
 	ShutDown(s *Stream, req unsafe.Pointer, err error)
-	// Connection tells a listening stream that a connection waits (or
-	// that accepting failed with err).
-	Connection(s *Stream, err error)
 }
 
 // WriteReq is one queued write. Requests are recycled per stream, so a
@@ -111,7 +119,6 @@ func (r *WriteReq) Left() int { return r.left }
 type WriteBatch struct {
 	Users []unsafe.Pointer
 	Errs  []error
-	Codes []int32 // scratch for the owner (capi's C status codes)
 	busy  bool
 }
 
@@ -479,19 +486,20 @@ func (s *Stream) readIO() {
 		s.syncReads()
 		return
 	}
-	base, size := s.hooks.Alloc(s)
+	r := s.hooks.(ReadHooks)
+	base, size := r.Alloc(s)
 	for count := maxReads; ; count-- {
 		if !s.has(FlagReading) || s.FD() < 0 {
 			return
 		}
 		if base == nil || size == 0 {
-			s.hooks.Read(s, 0, ErrNoBufs, false)
+			r.Read(s, 0, ErrNoBufs, false)
 			return
 		}
 		n, err := s.readOnce(base, size)
 		switch {
 		case err == unix.EAGAIN:
-			s.hooks.Read(s, 0, nil, false)
+			r.Read(s, 0, nil, false)
 			return
 		case err != nil:
 			s.readEnd(err)
@@ -503,7 +511,7 @@ func (s *Stream) readIO() {
 		// A short read means the socket is drained: do not ask for
 		// another buffer. An IPC pipe delivers one message per read.
 		more := n == size && count > 1
-		base, size = s.hooks.Read(s, n, nil, more)
+		base, size = r.Read(s, n, nil, more)
 		if !more {
 			return
 		}
@@ -524,7 +532,7 @@ func (s *Stream) readEnd(err error) {
 		s.clear(FlagReadable | FlagWritable)
 	}
 	s.stopReadingAfter()
-	s.hooks.Read(s, 0, err, false)
+	s.hooks.(ReadHooks).Read(s, 0, err, false)
 }
 
 // readOnce reads into the host's buffer, and collects passed descriptors
@@ -909,7 +917,7 @@ func (s *Stream) reportWrites(q reqQueue) {
 		b.Errs = append(b.Errs, r.err)
 		s.recycle(r)
 	}
-	s.hooks.WritesDone(s, b)
+	s.hooks.(WriteHooks).WritesDone(s, b)
 	clear(b.Users)
 	clear(b.Errs)
 	b.Users, b.Errs = b.Users[:0], b.Errs[:0]
@@ -946,7 +954,7 @@ func (s *Stream) finishShutdown() {
 	}
 	s.set(FlagShut)
 	s.Loop().ReqDone()
-	s.hooks.ShutDown(s, req, err)
+	s.hooks.(WriteHooks).ShutDown(s, req, err)
 }
 
 // Listen starts accepting connections on a bound socket.
@@ -1106,6 +1114,6 @@ func (s *Stream) FinishClose() {
 		req := s.shutdownReq
 		s.shutdownReq = nil
 		s.Loop().ReqDone()
-		s.hooks.ShutDown(s, req, unix.ECANCELED)
+		s.hooks.(WriteHooks).ShutDown(s, req, unix.ECANCELED)
 	}
 }
