@@ -146,9 +146,3 @@ func closeDone(h *loop.Handle) {
 		C.gouv_call_handle(C.uintptr_t(uintptr(unsafe.Pointer(cb))), C.uintptr_t(uintptr(unsafe.Pointer(ch))))
 	}
 }
-
-// callHandleCb calls the host's callback kept in h.UserFn with the C
-// handle: the shape of timer, idle, prepare, check and async callbacks.
-func callHandleCb(h *loop.Handle) {
-	C.gouv_call_handle(C.uintptr_t(uintptr(h.UserFn)), C.uintptr_t(uintptr(h.User)))
-}
