@@ -34,6 +34,14 @@ static inline int gouv_is_stream(const uv_stream_t* s) {
          (s->type == UV_TCP || s->type == UV_NAMED_PIPE || s->type == UV_TTY);
 }
 
+/* Whether s is a stream whose close has finished: gouv has forgotten it,
+ * but its flags keep the closed bit, as libuv's do, and libuv answers calls
+ * on it from its fields (a stop: 0; I/O: no descriptor). */
+static inline int gouv_stream_closed(const uv_stream_t* s) {
+  return s != NULL && (s->flags & GOUV_FLAG_CLOSED) &&
+         (s->type == UV_TCP || s->type == UV_NAMED_PIPE || s->type == UV_TTY);
+}
+
 void gouv_stream_alloc(uv_stream_t* s);
 void gouv_stream_read_direct(uv_stream_t* s, int max);
 void gouv_run_staged_writes(uv_stream_t* s);

@@ -74,7 +74,7 @@ int uv_read_start(uv_stream_t* s, uv_alloc_cb alloc_cb, uv_read_cb read_cb) {
  * A stream whose close has finished is not reading: 0, as libuv. */
 int uv_read_stop(uv_stream_t* s) {
   if (!gouv_is_stream(s))
-    return s != NULL && (s->flags & GOUV_FLAG_CLOSED) ? 0 : UV_EINVAL;
+    return gouv_stream_closed(s) ? 0 : UV_EINVAL;
   if (!(s->flags & GOUV__STREAM_READING)) return 0;
   s->flags &= ~GOUV__STREAM_READING;
   gouv_light_deactivate((uv_handle_t*)s);

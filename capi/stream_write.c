@@ -59,14 +59,6 @@
  * that one stream cannot starve the others. */
 #define WRITES_PER_EVENT 32
 
-/* A stream whose close has finished: gouv has forgotten it, but its flags
- * keep the closed bit, as libuv's do, and libuv answers calls on it from
- * its fields (no descriptor: UV_EBADF; not writable: UV_ENOTCONN). */
-static int closed_stream(const uv_stream_t* s) {
-  return s != NULL && (s->flags & GOUV_FLAG_CLOSED) &&
-         (s->type == UV_TCP || s->type == UV_NAMED_PIPE || s->type == UV_TTY);
-}
-
 static size_t bufs_len(const uv_buf_t* bufs, size_t nbufs) {
   size_t total = 0;
   size_t i;
@@ -212,7 +204,7 @@ int uv_write2(uv_write_t* req, uv_stream_t* s, const uv_buf_t bufs[],
   int empty;
 
   if (gouv_check_bufs(bufs, nbufs) != 0 || req == NULL) return UV_EINVAL;
-  if (!gouv_is_stream(s)) return closed_stream(s) ? UV_EBADF : UV_EINVAL;
+  if (!gouv_is_stream(s)) return gouv_stream_closed(s) ? UV_EBADF : UV_EINVAL;
   if (s->io_watcher.fd < 0) return UV_EBADF;
   if (!(s->flags & GOUV__STREAM_WRITABLE)) return UV_EPIPE;
   if (send_handle != NULL) {
@@ -268,7 +260,7 @@ int uv_try_write2(uv_stream_t* s, const uv_buf_t bufs[], unsigned int nbufs,
   ssize_t n;
 
   if (gouv_check_bufs(bufs, nbufs) != 0) return UV_EINVAL;
-  if (!gouv_is_stream(s)) return closed_stream(s) ? UV_EBADF : UV_EINVAL;
+  if (!gouv_is_stream(s)) return gouv_stream_closed(s) ? UV_EBADF : UV_EINVAL;
   /* Connecting, or writes queued ahead. */
   if ((s->flags & GOUV__STREAM_CONNECTING) || s->write_queue_size != 0 ||
       QUEUE_HEAD(s) != NULL)
@@ -291,7 +283,7 @@ int uv_try_write(uv_stream_t* s, const uv_buf_t bufs[], unsigned int nbufs) {
 
 int uv_shutdown(uv_shutdown_t* req, uv_stream_t* s, uv_shutdown_cb cb) {
   if (req == NULL) return UV_EINVAL;
-  if (!gouv_is_stream(s)) return closed_stream(s) ? UV_ENOTCONN : UV_EINVAL;
+  if (!gouv_is_stream(s)) return gouv_stream_closed(s) ? UV_ENOTCONN : UV_EINVAL;
   if (!(s->flags & GOUV__STREAM_WRITABLE) ||
       (s->flags & (GOUV__STREAM_SHUT | GOUV__STREAM_SHUTTING)) ||
       (s->flags & GOUV__STREAM_CLOSING_BITS) || s->io_watcher.fd < 0)
