@@ -128,6 +128,17 @@ fuzz() {
   timeout $((secs + 120)) go test -run='^$' -fuzz="^${target}\$" -fuzztime="$FUZZTIME" \
     -fuzzminimizetime=200x -parallel=2 "$pkg" >"$log/fuzz-$target" 2>&1
   local rc=$?
+  # Go's fuzz coordinator (up to Go 1.26, go.dev/issue/75804) can report a
+  # bare "context deadline exceeded" when -fuzztime runs out while a worker
+  # is mid-call on a busy machine: no input is written, nothing failed. Such
+  # an ending counts as a pass once the seed corpus under testdata
+  # replays cleanly; any written input, panic or t.Fatal still fails.
+  if [ $rc = 1 ] && grep -q 'context deadline exceeded' "$log/fuzz-$target" &&
+    ! grep -q -E 'Failing input written|panic:|_test.go:[0-9]+:' "$log/fuzz-$target" &&
+    go test -count=1 -run="^${target}\$" "$pkg" >>"$log/fuzz-$target" 2>&1; then
+    echo "$target: deadline race of Go's fuzz coordinator at the end; corpus replays cleanly"
+    rc=0
+  fi
   if [ $rc = 0 ]; then
     ok 1
     echo "$target: $(grep -oE 'execs: [0-9]+' "$log/fuzz-$target" | tail -1)"
