@@ -3,6 +3,7 @@
 #define GOUV_TEST_UVTEST_H
 
 #include <errno.h>
+#include <string.h>
 #include <time.h>
 #include <uv.h>
 
@@ -30,6 +31,13 @@ static int close_calls;
 static inline void count_close(uv_handle_t* h) {
   (void)h;
   close_calls++;
+}
+
+/* Whether the loop runs its timers last in each iteration, after the
+ * closing callbacks, as libuv 1.45 and later and gouv do; libuv 1.44 runs
+ * them first. The two orders differ for UV_RUN_ONCE and UV_RUN_NOWAIT. */
+static inline int timers_run_last(void) {
+  return uv_version() >= 0x012d00 || strstr(uv_version_string(), "gouv") != NULL;
 }
 
 #endif

@@ -200,9 +200,15 @@ func (l *Loop) Run(mode RunMode) (bool, error) {
 	if !alive {
 		l.UpdateTime()
 	}
-	for alive && *l.w.StopFlag == 0 {
+	// The phases run in libuv 1.45's order (docs/design.md, "The loop"):
+	// timers come last in each iteration, after the closing callbacks,
+	// so RunOnce and RunNoWait run a due timer once, at the end. Only
+	// RunDefault runs due timers before its first iteration as well.
+	if mode == RunDefault && alive && *l.w.StopFlag == 0 {
 		l.UpdateTime()
 		l.runTimers()
+	}
+	for alive && *l.w.StopFlag == 0 {
 		// Whether RunOnce may block is decided before the pending and
 		// idle callbacks run, as libuv decides it: an idle handle that
 		// stops itself in its callback still makes this iteration's poll
@@ -229,12 +235,10 @@ func (l *Loop) Run(mode RunMode) (bool, error) {
 		l.runWatchers(PhaseCheck)
 		l.runClosing()
 
-		if mode == RunOnce {
-			// The poll may have blocked until a timer was due: run it
-			// now, as the caller of RunOnce expects progress.
-			l.UpdateTime()
-			l.runTimers()
-		}
+		// The poll may have blocked until a timer was due.
+		l.UpdateTime()
+		l.runTimers()
+
 		alive = l.Alive()
 		if mode == RunOnce || mode == RunNoWait {
 			break

@@ -238,9 +238,15 @@ func TestOwnerSubmissionsJoinThePendingQueueInOrderAndNeverTheClosingPhase(t *te
 	var ref Timer // keeps the loop alive with a timer far away
 	l.InitTimer(&ref, 0)
 	ref.Start(func(*Timer) {}, 60000, 0)
+	// The timer runs last in the iteration; what it submitted and closed
+	// is the next iteration's pending and closing work.
 	l.Run(RunOnce)
-	want := []string{"timer", "b", "a", "closed"}
-	if diff := cmp.Diff(want, got); diff != "" {
+	if diff := cmp.Diff([]string{"timer"}, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	got = nil
+	l.Run(RunNoWait)
+	if diff := cmp.Diff([]string{"b", "a", "closed"}, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 	a.submit(l)
