@@ -2,11 +2,13 @@
  * callback, and the host's own handlers living beside gouv's threads. */
 #include <uv.h>
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <setjmp.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -366,6 +368,168 @@ TEST(host_fault_handler_still_gets_host_faults) {
   CHECK_EQ(uv_run(&loop, UV_RUN_NOWAIT), 0);
   CHECK_EQ(uv_loop_close(&loop), 0);
   CHECK_EQ(sigaction(SIGSEGV, &old, NULL), 0);
+}
+
+/* ---- a signal storm at a loop serving TCP ------------------------------- */
+
+/* A loop serves TCP echo while another thread sends the process a storm of
+ * two signals: SIGUSR1, watched by a uv_signal_t, and SIGUSR2, which only a
+ * host handler installed without SA_RESTART takes, so system calls all over
+ * the process (the loop's, the library's threads', the client's) come back
+ * with EINTR. Every byte must come back intact, the loop must go on, and a
+ * SIGUSR1 sent after the storm must still reach the loop. */
+enum { ECHO_MSGS = 2000, ECHO_LEN = 1024, STORM_SIGNALS = 100000 };
+
+static uv_tcp_t echo_server, echo_conn;
+static uv_signal_t storm_watch;
+static uv_async_t storm_finish;
+static volatile int storm_usr1_seen; /* written by the loop thread */
+static volatile sig_atomic_t storm_usr2_seen;
+static int echo_port;
+static int echo_bad;
+
+static void storm_usr2(int sig) {
+  (void)sig;
+  storm_usr2_seen++;
+}
+
+static void storm_usr1_cb(uv_signal_t* h, int signum) {
+  (void)h;
+  CHECK_EQ(signum, SIGUSR1);
+  __atomic_add_fetch(&storm_usr1_seen, 1, __ATOMIC_SEQ_CST);
+}
+
+static void echo_alloc(uv_handle_t* h, size_t size, uv_buf_t* buf) {
+  (void)h;
+  buf->base = malloc(size);
+  buf->len = buf->base ? size : 0;
+}
+
+static void echo_written(uv_write_t* w, int status) {
+  if (status != 0)
+    echo_bad++;
+  free(w->data);
+  free(w);
+}
+
+static void echo_read(uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
+  if (n > 0) {
+    uv_write_t* w = malloc(sizeof(*w));
+    uv_buf_t b = uv_buf_init(buf->base, (unsigned)n);
+    CHECK(w != NULL);
+    w->data = buf->base;
+    CHECK_EQ(uv_write(w, s, &b, 1, echo_written), 0);
+    return;
+  }
+  free(buf->base);
+  if (n < 0 && n != UV_EOF)
+    echo_bad++;
+  if (n < 0)
+    uv_read_stop(s);
+}
+
+static void echo_accept(uv_stream_t* server, int status) {
+  CHECK_EQ(status, 0);
+  CHECK_EQ(uv_tcp_init(server->loop, &echo_conn), 0);
+  CHECK_EQ(uv_accept(server, (uv_stream_t*)&echo_conn), 0);
+  CHECK_EQ(uv_read_start((uv_stream_t*)&echo_conn, echo_alloc, echo_read), 0);
+}
+
+static void storm_finish_cb(uv_async_t* a) {
+  uv_close((uv_handle_t*)a, NULL);
+  uv_close((uv_handle_t*)&storm_watch, NULL);
+  uv_close((uv_handle_t*)&echo_server, NULL);
+  uv_close((uv_handle_t*)&echo_conn, NULL);
+}
+
+static volatile int storm_sending;
+
+static void* storm_both(void* arg) {
+  int i;
+  (void)arg;
+  for (i = 0; i < STORM_SIGNALS; i++) {
+    kill(getpid(), SIGUSR1);
+    kill(getpid(), SIGUSR2);
+  }
+  __atomic_store_n(&storm_sending, 0, __ATOMIC_SEQ_CST);
+  return NULL;
+}
+
+/* Blocking socket calls that a signal may interrupt, retried. */
+static void all_io(int fd, char* p, size_t len, int out) {
+  while (len > 0) {
+    ssize_t n = out ? write(fd, p, len) : read(fd, p, len);
+    if (n < 0 && errno == EINTR)
+      continue;
+    CHECK(n > 0);
+    p += n;
+    len -= (size_t)n;
+  }
+}
+
+static void* echo_client(void* arg) {
+  struct sockaddr_in addr;
+  static char out[ECHO_LEN], in[ECHO_LEN];
+  int fd, i, j, before;
+  (void)arg;
+  fd = socket(AF_INET, SOCK_STREAM, 0);
+  CHECK(fd >= 0);
+  CHECK_EQ(uv_ip4_addr("127.0.0.1", echo_port, &addr), 0);
+  while (connect(fd, (struct sockaddr*)&addr, sizeof(addr)) != 0)
+    CHECK_EQ(errno, EINTR);
+  for (i = 0; i < ECHO_MSGS; i++) {
+    for (j = 0; j < ECHO_LEN; j++)
+      out[j] = (char)(i * 31 + j);
+    all_io(fd, out, sizeof(out), 1);
+    all_io(fd, in, sizeof(in), 0);
+    CHECK_EQ(memcmp(in, out, sizeof(in)), 0);
+  }
+  /* Let the storm end, then one more SIGUSR1 must reach the loop. */
+  while (__atomic_load_n(&storm_sending, __ATOMIC_SEQ_CST))
+    usleep(1000);
+  before = __atomic_load_n(&storm_usr1_seen, __ATOMIC_SEQ_CST);
+  kill(getpid(), SIGUSR1);
+  for (i = 0; i < 5000 && __atomic_load_n(&storm_usr1_seen, __ATOMIC_SEQ_CST) == before; i++)
+    usleep(1000);
+  CHECK(__atomic_load_n(&storm_usr1_seen, __ATOMIC_SEQ_CST) > before);
+  while (close(fd) != 0 && errno == EINTR) {
+  }
+  CHECK_EQ(uv_async_send(&storm_finish), 0);
+  return NULL;
+}
+
+TEST(tcp_echo_survives_a_storm_of_watched_and_unwatched_signals) {
+  struct sigaction sa;
+  struct sockaddr_in addr;
+  struct sockaddr_storage name;
+  int namelen = sizeof(name);
+  uv_loop_t loop;
+  pthread_t client, storm;
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = storm_usr2; /* no SA_RESTART: calls fail with EINTR */
+  CHECK_EQ(sigaction(SIGUSR2, &sa, NULL), 0);
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_signal_init(&loop, &storm_watch), 0);
+  CHECK_EQ(uv_signal_start(&storm_watch, storm_usr1_cb, SIGUSR1), 0);
+  CHECK_EQ(uv_async_init(&loop, &storm_finish, storm_finish_cb), 0);
+  CHECK_EQ(uv_tcp_init(&loop, &echo_server), 0);
+  CHECK_EQ(uv_ip4_addr("127.0.0.1", 0, &addr), 0);
+  CHECK_EQ(uv_tcp_bind(&echo_server, (struct sockaddr*)&addr, 0), 0);
+  CHECK_EQ(uv_listen((uv_stream_t*)&echo_server, 8, echo_accept), 0);
+  CHECK_EQ(uv_tcp_getsockname(&echo_server, (struct sockaddr*)&name, &namelen), 0);
+  echo_port = ntohs(((struct sockaddr_in*)&name)->sin_port);
+  storm_sending = 1;
+  CHECK_EQ(pthread_create(&storm, NULL, storm_both, NULL), 0);
+  CHECK_EQ(pthread_create(&client, NULL, echo_client, NULL), 0);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(pthread_join(client, NULL), 0);
+  CHECK_EQ(pthread_join(storm, NULL), 0);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+  printf("SIGUSR1 callbacks %d, SIGUSR2 handled %d\n", storm_usr1_seen, (int)storm_usr2_seen);
+  CHECK_EQ(echo_bad, 0);
+  CHECK(storm_usr1_seen > 0);
+  CHECK(storm_usr2_seen > 0);
+  signal(SIGUSR2, SIG_DFL);
 }
 
 HARNESS_MAIN
