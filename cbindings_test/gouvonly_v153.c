@@ -2,11 +2,11 @@
  * Debian 12's libuv 1.44, which has none of them, so these build only
  * against gouv; each checks what libuv's documentation for the function
  * says, read back through the system where it can be (/proc, getsockopt,
- * sched_getaffinity, getpriority). They were also built against Debian
- * unstable's libuv 1.53 header and run on its library: libuv passes all of
- * them but the error-code test, whose name for 1.44's EFTYPE number
- * (-4028) is gouv's own (1.53 knows only -134), so they state libuv's
- * behaviour, not only ours. */
+ * sched_getaffinity, getpriority). scripts/ref153.sh runs the same
+ * programs on Debian unstable's libuv 1.53, which passes every one of
+ * them (the error-code test checks gouv's own name for 1.44's EFTYPE
+ * number, -4028, on gouv only), so they state libuv's behaviour, not only
+ * ours. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <grp.h>
@@ -962,10 +962,14 @@ TEST(err_name_and_strerror_know_libuv_153_codes) {
   CHECK_EQ(strcmp(uv_strerror(UV_EUNATCH), "protocol driver not attached"), 0);
   CHECK_EQ(strcmp(uv_err_name(UV_ENOEXEC), "ENOEXEC"), 0);
   CHECK_EQ(strcmp(uv_strerror(UV_ENOEXEC), "exec format error"), 0);
-  CHECK_EQ(strcmp(uv_err_name(-4028), "EFTYPE"), 0);
+  /* -4028 is gouv's own name for EFTYPE (1.44's number); libuv 1.53
+   * (scripts/ref153.sh) knows only -134. */
+  if (strstr(uv_version_string(), "gouv") != NULL) {
+    CHECK_EQ(strcmp(uv_err_name(-4028), "EFTYPE"), 0);
+    CHECK_EQ(strcmp(uv_strerror(-4028), "inappropriate file type or format"), 0);
+  }
   CHECK_EQ(strcmp(uv_err_name(-134), "EFTYPE"), 0);
   CHECK_EQ(strcmp(uv_strerror(-134), "inappropriate file type or format"), 0);
-  CHECK_EQ(strcmp(uv_strerror(-4028), "inappropriate file type or format"), 0);
   CHECK_EQ(strcmp(uv_err_name_r(-134, buf, sizeof(buf)), "EFTYPE"), 0);
   CHECK_EQ(strcmp(uv_strerror_r(UV_ENOEXEC, buf, sizeof(buf)), "exec format error"), 0);
   CHECK_EQ(strcmp(uv_err_name_r(UV_ENODATA, buf, 4), "ENO"), 0);

@@ -30,13 +30,22 @@ TEST(pipe_init_records_the_ipc_flag_in_the_ipc_member) {
   contract_finish(&loop);
 }
 
+/* libuv 1.44, and gouv, keep sizeof sun_path - 1 bytes of the name, so
+ * that it stays terminated; libuv 1.53 (scripts/ref153.sh) fills the whole
+ * of sun_path (docs/differences.md, "libuv 1.53 as a reference"). */
+static size_t pipe_name_kept(size_t sun_path_size) {
+  if (strstr(uv_version_string(), "gouv") == NULL && uv_version() >= 0x013500)
+    return sun_path_size;
+  return sun_path_size - 1;
+}
+
 TEST(pipe_bind_truncates_a_path_longer_than_sun_path) {
   uv_loop_t loop;
   uv_pipe_t p;
   struct sockaddr_un un;
   char longpath[sizeof un.sun_path + 40];
   char got[sizeof un.sun_path + 40];
-  size_t n = sizeof got, keep = sizeof un.sun_path - 1;
+  size_t n = sizeof got, keep = pipe_name_kept(sizeof un.sun_path);
   struct stat st;
   contract_path(longpath, sizeof longpath, "");
   memset(longpath + strlen(longpath), 'p', sizeof longpath - strlen(longpath));

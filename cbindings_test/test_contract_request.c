@@ -27,26 +27,28 @@ TEST(cancel_of_a_work_request_that_already_finished_fails) {
   CHECK_EQ(uv_loop_close(&loop), 0);
 }
 
-static int write_status = 1;
-static void record_write(uv_write_t* req, int status) {
+static int shutdown_status = 1;
+static void record_shutdown(uv_shutdown_t* req, int status) {
   (void)req;
-  write_status = status;
+  shutdown_status = status;
 }
 
+/* A shutdown request: libuv 1.44 cancels only thread-pool requests, and
+ * 1.53 writes as well (gouv answers UV_EINVAL for a write, as 1.44 does:
+ * docs/differences.md), but neither cancels a shutdown. */
 TEST(cancel_of_a_request_kind_it_does_not_support_is_einval) {
   uv_loop_t loop;
   uv_pipe_t p;
-  uv_write_t w;
-  uv_buf_t b = uv_buf_init("x", 1);
+  uv_shutdown_t sh;
   int fds[2];
   contract_socketpair(fds);
   CHECK_EQ(uv_loop_init(&loop), 0);
   CHECK_EQ(uv_pipe_init(&loop, &p, 0), 0);
   CHECK_EQ(uv_pipe_open(&p, fds[0]), 0);
-  CHECK_EQ(uv_write(&w, (uv_stream_t*)&p, &b, 1, record_write), 0);
-  CHECK_EQ(uv_cancel((uv_req_t*)&w), UV_EINVAL);
+  CHECK_EQ(uv_shutdown(&sh, (uv_stream_t*)&p, record_shutdown), 0);
+  CHECK_EQ(uv_cancel((uv_req_t*)&sh), UV_EINVAL);
   CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
-  CHECK_EQ(write_status, 0);
+  CHECK_EQ(shutdown_status, 0);
   contract_finish(&loop);
   close(fds[1]);
 }

@@ -166,8 +166,9 @@ TEST(failed_sync_getaddrinfo_leaves_addrinfo_null_even_without_a_loop) {
   CHECK_EQ(uv_loop_close(&loop), 0);
 
   /* Newer libuv takes a NULL loop for a synchronous lookup (1.44 would
-   * dereference it), and still wants one for a queued lookup. */
-  if (strstr(uv_version_string(), "gouv") != NULL) {
+   * dereference it), and still wants one for a queued lookup: gouv and
+   * libuv 1.53 (scripts/ref153.sh) take the NULL loop. */
+  if (strstr(uv_version_string(), "gouv") != NULL || uv_version() >= 0x013500) {
     memset(&req, 0xa5, sizeof(req));
     CHECK_EQ(uv_getaddrinfo(NULL, &req, NULL, "not-a-number", NULL, &hints),
              UV_EAI_NONAME);
@@ -181,7 +182,10 @@ TEST(failed_sync_getaddrinfo_leaves_addrinfo_null_even_without_a_loop) {
     uv_freeaddrinfo(req.addrinfo);
     CHECK_EQ(uv_getaddrinfo(NULL, &req, gai_cb, "127.0.0.1", NULL, &hints),
              UV_EINVAL);
-    CHECK(req.addrinfo == NULL);
+    /* gouv clears the result; libuv 1.53 returns before it touches the
+     * request, so the freed pointer of the lookup above stays. */
+    if (strstr(uv_version_string(), "gouv") != NULL)
+      CHECK(req.addrinfo == NULL);
   }
 }
 

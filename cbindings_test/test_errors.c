@@ -19,11 +19,23 @@ static const struct code codes[] = {UV_ERRNO_MAP(CODE_ENTRY)};
 
 #define NCODES (sizeof(codes) / sizeof(codes[0]))
 
+/* The number the library under test uses for a code of this header.
+ * UV_EFTYPE is -4028 here, libuv 1.44's number; libuv 1.53 built where the
+ * system's errno.h defines EFTYPE (Debian's, with Linux 7.2's headers) uses
+ * -134 and names -4028 an unknown error; gouv knows both numbers
+ * (docs/differences.md). */
+static int lib_code(int err) {
+  if (err == -4028 && strstr(uv_version_string(), "gouv") == NULL &&
+      uv_version() >= 0x013500)
+    return -134;
+  return err;
+}
+
 TEST(err_name_gives_the_name_of_every_code) {
   size_t i;
 
   for (i = 0; i < NCODES; i++) {
-    const char* name = uv_err_name(codes[i].err);
+    const char* name = uv_err_name(lib_code(codes[i].err));
     CHECK(name != NULL);
     if (strcmp(name, codes[i].name) != 0) {
       fprintf(stderr, "uv_err_name(%d) = \"%s\", want \"%s\"\n", codes[i].err,
@@ -39,7 +51,7 @@ TEST(strerror_gives_the_message_of_every_code) {
   size_t i;
 
   for (i = 0; i < NCODES; i++) {
-    const char* msg = uv_strerror(codes[i].err);
+    const char* msg = uv_strerror(lib_code(codes[i].err));
     CHECK(msg != NULL);
     if (strcmp(msg, codes[i].msg) != 0) {
       fprintf(stderr, "uv_strerror(%s) = \"%s\", want \"%s\"\n", codes[i].name,
@@ -74,9 +86,9 @@ TEST(err_name_r_and_strerror_r_copy_the_whole_text_when_it_fits) {
   size_t i;
 
   for (i = 0; i < NCODES; i++) {
-    CHECK(uv_err_name_r(codes[i].err, buf, sizeof(buf)) == buf);
+    CHECK(uv_err_name_r(lib_code(codes[i].err), buf, sizeof(buf)) == buf);
     CHECK(strcmp(buf, codes[i].name) == 0);
-    CHECK(uv_strerror_r(codes[i].err, buf, sizeof(buf)) == buf);
+    CHECK(uv_strerror_r(lib_code(codes[i].err), buf, sizeof(buf)) == buf);
     CHECK(strcmp(buf, codes[i].msg) == 0);
   }
 }

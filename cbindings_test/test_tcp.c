@@ -10,8 +10,12 @@
 
 #include "harness.h"
 
-static int on_gouv(void) {
-  return strstr(uv_version_string(), "gouv") != NULL;
+/* gouv takes newer libuv's answer in the cases below (docs/differences.md,
+ * "Behaviour taken from newer libuv"): so does libuv 1.53, which the same
+ * programs also run on (scripts/ref153.sh), while Debian 12's libuv 1.44
+ * gives its own. */
+static int newer_answers(void) {
+  return strstr(uv_version_string(), "gouv") != NULL || uv_version() >= 0x013500;
 }
 
 static void close_walk_cb(uv_handle_t* h, void* arg) {
@@ -57,7 +61,7 @@ TEST(tcp_bind_with_reuseport_lets_two_listeners_share_a_port) {
   CHECK_EQ(uv_tcp_init(&loop, &b), 0);
   CHECK_EQ(uv_ip4_addr("127.0.0.1", 0, &addr), 0);
   CHECK_EQ(uv_tcp_bind(&a, (struct sockaddr*)&addr, TEST_TCP_REUSEPORT), 0);
-  if (!on_gouv()) {
+  if (!newer_answers()) {
     CHECK_EQ(reuseport_of(&a), 0);
     teardown(&loop);
     return;
@@ -139,7 +143,7 @@ TEST(tcp_connect_to_a_link_local_address_with_or_without_a_zone) {
     return;
   }
   link_local_case(index, 0);
-  link_local_case(0, on_gouv() ? 0 : UV_EINVAL);
+  link_local_case(0, newer_answers() ? 0 : UV_EINVAL);
 }
 
 /* ------------------------------------------------------------------------
@@ -171,9 +175,9 @@ TEST(tcp_write_refuses_empty_negative_and_oversized_buffer_arrays) {
   two[1] = uv_buf_init(NULL, 0x40000001u);
   CHECK_EQ(uv_loop_init(&loop), 0);
   CHECK_EQ(uv_tcp_init(&loop, &h), 0);
-  expect = on_gouv() ? UV_EINVAL : UV_EBADF;
+  expect = newer_answers() ? UV_EINVAL : UV_EBADF;
   /* 1.44 asserts on a count of 0. */
-  if (on_gouv())
+  if (newer_answers())
     CHECK_EQ(uv_write(&req, (uv_stream_t*)&h, &b, 0, never_write_cb), expect);
   CHECK_EQ(uv_write(&req, (uv_stream_t*)&h, &b, (unsigned)-42, never_write_cb),
            expect);
@@ -182,7 +186,7 @@ TEST(tcp_write_refuses_empty_negative_and_oversized_buffer_arrays) {
   CHECK_EQ(uv_try_write((uv_stream_t*)&h, &huge, 1), expect);
   CHECK_EQ(uv_try_write((uv_stream_t*)&h, two, 2), expect);
 
-  if (on_gouv()) {
+  if (newer_answers()) {
     /* On a stream that could write, the same answers, and nothing is
      * queued: the stream still writes afterwards. */
     CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);

@@ -1,11 +1,21 @@
 #!/usr/bin/env bash
-# ABI check: gouv's include/uv.h against the system's libuv 1.44 header.
+# ABI check: gouv's include/uv.h against the system's libuv 1.44 header, then
+# against libuv 1.53's.
 #
 # Compiles cbindings_test/abi/probe.c twice per C variant (default and
 # -D_GNU_SOURCE): once with -I<repo>/include (ours) and once with no -I
 # (Debian's /usr/include/uv.h). Runs both, diffs the outputs, and also checks
 # that the probe compiles as C++ against both headers. Exits non-zero on any
 # difference or failure.
+#
+# Then the same against libuv 1.53's header, /usr/include/uv.h of the Debian
+# unstable root that scripts/debian_root.sh makes (its uv.h and uv/ are
+# copied out; the probe is built and run here), with GOUV_PROBE_V153, which
+# adds the types and constants 1.45 to 1.53 introduced. Ours must agree with
+# 1.53's everywhere except where 1.53's header itself departs from 1.44's
+# and ours keeps 1.44's (V153_CHANGES below; docs/differences.md lists
+# them): any other difference fails. Without root and without a built
+# root this part is skipped, saying so.
 #
 # Environment: CC (default cc), CXX (default c++).
 set -euo pipefail
@@ -83,4 +93,85 @@ else
   echo "ABI: $ndiff differing lines (- libuv, + gouv)"
   exit 1
 fi
+
+# --- libuv 1.53 -------------------------------------------------------------
+
+# Where libuv 1.53's header departs from 1.44's and ours keeps 1.44's: the
+# version, EFTYPE's number (-134 with Linux's EFTYPE, 1.44's -4028 here),
+# the three codes 1.53 adds to UV_ERRNO_MAP (ours has them in uv_errno_t
+# but keeps 1.44's map), the requests' reserved words (1.53 took one of
+# 1.44's six for its own use: reserved[5], same size of request) and
+# uv_statfs_t's first spare word (1.53 calls it f_frsize; gouv fills it so).
+# A fact of one of these kinds may differ only if ours is 1.44's.
+V153_CHANGES='^\[[a-z]+\] (const UV_VERSION_|errno UV_(EFTYPE|ENODATA|EUNATCH|ENOEXEC) |offsetof uv_[a-z_]+_t reserved 16 |offsetof uv_statfs_t f_spare )'
+
+if ROOT153=$("$ROOT/scripts/debian_root.sh" sid 2>"$TMP/root.err"); then
+  :
+elif [[ "$(id -u)" != 0 ]]; then
+  echo "ABI 1.53: skipped (no Debian unstable root, and making one needs root)"
+  exit "$cxx_fail"
+else
+  cat "$TMP/root.err" >&2
+  die "no Debian unstable root for libuv 1.53's header"
+fi
+[[ -f "$ROOT153/usr/include/uv.h" ]] || die "no uv.h in $ROOT153 (libuv1-dev)"
+# Only libuv's headers come out of the root: the C library's stay this
+# system's, so the probe runs here.
+mkdir -p "$TMP/inc153"
+cp "$ROOT153/usr/include/uv.h" "$TMP/inc153/"
+cp -r "$ROOT153/usr/include/uv" "$TMP/inc153/"
+[[ "$(which_header -I"$TMP/inc153")" == libuv ]] || die "-I$TMP/inc153 does not select libuv 1.53's uv.h"
+minor=$(echo '#include <uv.h>
+UV_VERSION_MINOR' | "$CC" -I"$TMP/inc153" -E -P -x c - | tail -n 1)
+[[ "$minor" -ge 53 ]] || die "the unstable root's uv.h is libuv 1.$minor, not 1.53 or later"
+
+: >"$TMP/ours153.txt"
+: >"$TMP/libuv153.txt"
+for variant in default gnu; do
+  defs=(-DGOUV_PROBE_V153)
+  [[ "$variant" == gnu ]] && defs+=(-D_GNU_SOURCE)
+  "$CC" "${CFLAGS_COMMON[@]}" "${defs[@]}" -I"$OURS_INC" -o "$TMP/probe153_ours_$variant" "$PROBE" \
+    || die "probe failed to compile against gouv's header with GOUV_PROBE_V153 ($variant)"
+  "$CC" "${CFLAGS_COMMON[@]}" "${defs[@]}" -I"$TMP/inc153" -o "$TMP/probe153_libuv_$variant" "$PROBE" \
+    || die "probe failed to compile against libuv 1.53's header ($variant)"
+  "$TMP/probe153_ours_$variant" | sed "s/^/[$variant] /" >>"$TMP/ours153.txt"
+  "$TMP/probe153_libuv_$variant" | sed "s/^/[$variant] /" >>"$TMP/libuv153.txt"
+done
+for std in "" -std=c++11; do
+  if ! "$CXX" -x c++ ${std:+"$std"} -DGOUV_PROBE_V153 -fsyntax-only -Wall -Wextra -I"$TMP/inc153" "$PROBE"; then
+    echo "C++${std:+ ($std)}: probe does not compile against libuv 1.53's header" >&2
+    cxx_fail=1
+  fi
+done
+
+# Facts of one header that the other lacks, as sets (1.53 has lines ours
+# has not, such as the three codes in its UV_ERRNO_MAP).
+sort -u "$TMP/ours153.txt" >"$TMP/ours153.sorted"
+sort -u "$TMP/libuv153.txt" >"$TMP/libuv153.sorted"
+sort -u "$TMP/libuv.txt" >"$TMP/libuv144.sorted"
+comm -13 "$TMP/libuv153.sorted" "$TMP/ours153.sorted" >"$TMP/only-ours"
+comm -23 "$TMP/libuv153.sorted" "$TMP/ours153.sorted" >"$TMP/only-153"
+# Allowed: a fact of a V153_CHANGES kind where ours is 1.44's fact, and a
+# fact of such a kind that 1.53 has and 1.44 had not.
+unexpected=0
+while IFS= read -r line; do
+  if [[ "$line" =~ $V153_CHANGES ]] && grep -qxF -- "$line" "$TMP/libuv144.sorted"; then continue; fi
+  echo "+ $line"
+  unexpected=$((unexpected + 1))
+done <"$TMP/only-ours"
+while IFS= read -r line; do
+  if [[ "$line" =~ $V153_CHANGES ]] && ! grep -qxF -- "$line" "$TMP/libuv144.sorted"; then continue; fi
+  echo "- $line"
+  unexpected=$((unexpected + 1))
+done <"$TMP/only-153"
+n153=$(wc -l <"$TMP/libuv153.txt")
+nkept=$(sed -E 's/^\[[a-z]+\] //' "$TMP/only-ours" "$TMP/only-153" | awk '{print $1, $2, ($1 == "offsetof" ? $3 : "")}' | sort -u | wc -l)
+echo "ABI 1.53: compared $n153 lines (libuv 1.53, $ROOT153/usr/include/uv.h) with $(wc -l <"$TMP/ours153.txt") lines (gouv), C with and without _GNU_SOURCE, with 1.45-1.53's additions"
+echo "ABI 1.53: $nkept facts where 1.53's header departs from 1.44's and ours keeps 1.44's:" \
+  "$(sed -E 's/^\[[a-z]+\] //' "$TMP/only-ours" "$TMP/only-153" | awk '{print ($1 == "offsetof" ? $2 "." $3 : $2)}' | sort -u | paste -sd' ')"
+if [[ $unexpected -gt 0 ]]; then
+  echo "ABI 1.53: $unexpected other differing lines (- libuv 1.53, + gouv)"
+  exit 1
+fi
+echo "ABI 1.53: 0 differences"
 exit "$cxx_fail"

@@ -14,11 +14,12 @@
 # runs every test twice, once on the system's libuv.so.1 and once with
 # gouv's build/lib first on LD_LIBRARY_PATH, one after the other.
 #
-# --root DIR builds and runs inside a Debian root (a directory made with
-# debootstrap, holding libuv1-dev and a compiler), with chroot: this tests a
-# newer libuv's suite against that root's libuv, and gouv's library copied
-# into the root. The root's /proc, /dev and /dev/pts are bind-mounted while
-# the script runs.
+# --root DIR builds and runs inside a Debian root (a directory holding
+# libuv1-dev and a compiler, such as the Debian unstable root with libuv
+# 1.53 that `scripts/debian_root.sh sid` makes and prints), with chroot:
+# this tests a newer libuv's suite against that root's libuv, and gouv's
+# library copied into the root. The root's /proc, /dev and /dev/pts are
+# bind-mounted while the script runs.
 #
 # The scratch directory (runner, objects, one log per test and library) is
 # build/libuv-suite, or $GOUV_SUITE_WORK; inside a root it is removed at the

@@ -3,11 +3,14 @@
 #
 #   format and vet  gofmt -l, go vet
 #   go              go test -race for loop/, io/, pool/
-#   abi             our uv.h against the system's libuv 1.44 header
+#   abi             our uv.h against the system's libuv 1.44 header and
+#                   against libuv 1.53's (Debian unstable root)
 #   exports         our dynamic symbols against libuv 1.53's list (and the
 #                   system libuv.so.1's, all of which must be there)
 #   ctest gouv      the C tests against gouv (build/)
 #   ctest libuv     the same C tests against the system libuv (build/ref)
+#   ctest 1.53      build/'s C tests on libuv 1.53 in a Debian unstable
+#                   root (scripts/ref153.sh; gouv-only tests skipped)
 #   node            Debian's Node 18 running cbindings_test/node/ on gouv
 #                   and on the system libuv
 #   consumers, ffi  install-and-link checks, Python and LuaJIT bindings
@@ -78,7 +81,7 @@ ok "$gp"
 [ "$gf" -gt 0 ] && bad "$gf" "go test"
 
 step "ABI"
-if scripts/abi_check.sh >"$log/abi" 2>&1; then ok 1; tail -1 "$log/abi"; else cat "$log/abi" | tail -40; bad 1 abi; fi
+if scripts/abi_check.sh >"$log/abi" 2>&1; then ok 1; grep -E '^ABI( 1\.53)?: ([0-9]+ differences|skipped)' "$log/abi"; else cat "$log/abi" | tail -40; bad 1 abi; fi
 
 step "exports"
 if scripts/export_check.sh "$GOUV_BUILD/lib/libgouv.so.1" >"$log/exports" 2>&1; then
@@ -115,6 +118,29 @@ step "C tests against gouv"
 if [ -n "$waiting" ]; then ctest_mode "$GOUV_BUILD" gouv "^($waiting)\$"; else ctest_mode "$GOUV_BUILD" gouv; fi
 step "C tests against the system libuv (reference)"
 ctest_mode "$GOUV_REF_BUILD" libuv
+
+# The same programs as "against gouv", run on libuv 1.53 in the Debian
+# unstable root; the tests that are gouv's own by design are skipped
+# (cbindings_test/ref153_skip.txt) and not counted.
+step "C tests against libuv 1.53 (reference, Debian unstable root)"
+if [ "$(id -u)" != 0 ]; then
+  echo "skipped: needs root (chroot into the root that scripts/debian_root.sh makes)"
+else
+  scripts/ref153.sh >"$log/ref153" 2>&1
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log/ref153" | tail -1)
+  grep -E '^(libuv |ran in )' "$log/ref153"
+  echo "${line:-no summary}"
+  if [ -z "$line" ]; then
+    tail -30 "$log/ref153"; bad 1 "ctest 1.53"
+  else
+    p=${line%% passed*}; f=${line#*, }; f=${f%% failed*}
+    ok "$p"
+    if [ "$f" -gt 0 ]; then
+      awk '/^FAIL / { on = 1; print; next } on && /^    / { print; next } { on = 0 }' "$log/ref153" | head -80
+      bad "$f" "ctest 1.53"
+    fi
+  fi
+fi
 
 # node_mode LABEL [--reference]: Debian's Node 18 running the JS tests.
 node_mode() {

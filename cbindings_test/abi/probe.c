@@ -6,7 +6,8 @@
  * known to read and that both headers name alike), and the value of every
  * enum and macro constant. scripts/abi_check.sh compiles it once against
  * gouv's include/ and once against the system's libuv 1.44 header and diffs
- * the two outputs.
+ * the two outputs; then, with GOUV_PROBE_V153, against ours and libuv 1.53's
+ * header (Debian unstable's).
  *
  * Rules for editing:
  *  - include nothing before <uv.h> (a macro such as UV_MAXHOSTNAMESIZE takes
@@ -682,6 +683,39 @@ static void once_init(void) {
   printf("\n");
 }
 
+#ifdef GOUV_PROBE_V153
+/* What libuv 1.45 to 1.53 added and gouv's header also declares: built
+ * only for the comparison with libuv 1.53's header (scripts/abi_check.sh
+ * defines GOUV_PROBE_V153 there), since 1.44's has none of it. */
+static void v153(void) {
+  TYPE(uv_metrics_t)
+  FIELD(uv_metrics_t, loop_count)
+  FIELD(uv_metrics_t, events)
+  FIELD(uv_metrics_t, events_waiting)
+  FIELD(uv_metrics_t, reserved)
+  TYPE(uv_group_t)
+  FIELD(uv_group_t, groupname)
+  FIELD(uv_group_t, gid)
+  FIELD(uv_group_t, members)
+  TYPE(uv_timespec64_t)
+  FIELD(uv_timespec64_t, tv_sec)
+  FIELD(uv_timespec64_t, tv_nsec)
+  TYPE(uv_clock_id)
+  CONST(UV_CLOCK_MONOTONIC)
+  CONST(UV_CLOCK_REALTIME)
+  CONST(UV_PIPE_NO_TRUNCATE)
+  CONST(UV_UDP_REUSEPORT)
+  CONST(UV_THREAD_PRIORITY_HIGHEST)
+  CONST(UV_THREAD_PRIORITY_ABOVE_NORMAL)
+  CONST(UV_THREAD_PRIORITY_NORMAL)
+  CONST(UV_THREAD_PRIORITY_BELOW_NORMAL)
+  CONST(UV_THREAD_PRIORITY_LOWEST)
+  CONST(UV_ENODATA)
+  CONST(UV_EUNATCH)
+  CONST(UV_ENOEXEC)
+}
+#endif
+
 #ifdef __cplusplus
 /* Syntax check only: C++ callers may pass a plain int as the tty mode, and
  * an enum argument must still pick the C function unambiguously. */
@@ -700,5 +734,8 @@ int main(void) {
   unions();
   constants();
   once_init();
+#ifdef GOUV_PROBE_V153
+  v153();
+#endif
   return 0;
 }
