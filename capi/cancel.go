@@ -31,6 +31,8 @@ func cancelOf(t C.uv_req_type) func(req *C.uv_req_t) C.int {
 }
 
 func init() {
+	// Hosts and tools tell the pool's threads by libuv's name for them.
+	pool.ThreadName = "libuv-worker"
 	// Read UV_THREADPOOL_SIZE with libc's getenv: a host that calls
 	// setenv(3) before its first request must be heard.
 	pool.Getenv = func(name string) string {

@@ -1,5 +1,6 @@
 package main
 
+// #include <stdlib.h>
 // #include "stream.h"
 import "C"
 
@@ -50,7 +51,28 @@ func gouv_pipe_bind(cp *C.uv_pipe_t, name *C.char) C.int {
 	if !ok || name == nil {
 		return C.UV_EINVAL
 	}
-	return errno(s.PipeBind(C.GoString(name)))
+	return bound(cp, s, s.PipeBind(C.GoString(name)))
+}
+
+// bound finishes a bind: as libuv, the pipe's pipe_fname field
+// (gouv_pipe_name) holds a copy of the path it is bound to, which some
+// hosts read; closeDone frees it.
+func bound(cp *C.uv_pipe_t, s *uvio.Stream, err error) C.int {
+	if err != nil {
+		return errno(err)
+	}
+	if path := s.BoundPath(); path != "" {
+		freePipeName(cp)
+		cp.gouv_pipe_name = C.CString(path)
+	}
+	return 0
+}
+
+func freePipeName(cp *C.uv_pipe_t) {
+	if cp.gouv_pipe_name != nil {
+		C.free(unsafe.Pointer(cp.gouv_pipe_name))
+		cp.gouv_pipe_name = nil
+	}
 }
 
 //export gouv_pipe_connect
@@ -83,7 +105,7 @@ func gouv_pipe_bind2(cp *C.uv_pipe_t, name *C.char, namelen C.size_t) C.int {
 	if !ok {
 		return C.UV_EINVAL
 	}
-	return errno(s.PipeBind2(C.GoStringN(name, C.int(namelen))))
+	return bound(cp, s, s.PipeBind2(C.GoStringN(name, C.int(namelen))))
 }
 
 // gouv_pipe_connect2 connects to the namelen bytes at name (checked and
@@ -108,7 +130,7 @@ func gouv_pipe_name(cp *C.uv_pipe_t, peer C.int, buf *C.char, size *C.size_t) C.
 		*size = 0
 		return C.UV_EBADF // libuv: the closed pipe has no descriptor
 	}
-	if !ok || size == nil {
+	if !ok || size == nil || buf == nil {
 		return C.UV_EINVAL
 	}
 	name, err := s.PipeName(peer != 0)
@@ -116,15 +138,22 @@ func gouv_pipe_name(cp *C.uv_pipe_t, peer C.int, buf *C.char, size *C.size_t) C.
 		*size = 0
 		return errno(err)
 	}
-	if C.size_t(len(name)) >= *size {
-		*size = C.size_t(len(name) + 1)
+	// A path is returned with its terminating NUL; an abstract name
+	// (leading NUL) is bytes, not a string, and needs no room for one
+	// (libuv 1.53; 1.44 asked for a byte more).
+	need := len(name) + 1
+	if len(name) > 0 && name[0] == 0 {
+		need = len(name)
+	}
+	if C.size_t(need) > *size {
+		*size = C.size_t(need)
 		return C.UV_ENOBUFS
 	}
-	// SAFETY: the host's buffer holds *size bytes, more than len(name).
-	out := unsafe.Slice((*byte)(unsafe.Pointer(buf)), len(name)+1)
+	// SAFETY: the host's buffer holds *size bytes, at least need.
+	out := unsafe.Slice((*byte)(unsafe.Pointer(buf)), need)
 	copy(out, name)
 	*size = C.size_t(len(name))
-	if len(name) > 0 && name[0] != 0 {
+	if need > len(name) {
 		out[len(name)] = 0
 	}
 	return 0

@@ -142,6 +142,9 @@ func lookup[T handleObj](hp unsafe.Pointer) (T, bool) {
 func closeDone(h *loop.Handle) {
 	ch := (*C.uv_handle_t)(h.User)
 	ch.gouv_gen = 0
+	if ch._type == C.UV_NAMED_PIPE {
+		freePipeName((*C.uv_pipe_t)(unsafe.Pointer(ch)))
+	}
 	if cb := ch.close_cb; cb != nil {
 		C.gouv_call_handle(C.uintptr_t(uintptr(unsafe.Pointer(cb))), C.uintptr_t(uintptr(unsafe.Pointer(ch))))
 	}

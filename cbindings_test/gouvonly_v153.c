@@ -105,6 +105,31 @@ static void wait_on_sem(void* arg) {
   sem_wait((sem_t*)arg);
 }
 
+/* Work callbacks run on threads named "libuv-worker", as 1.53 names its
+ * pool threads; a host's profiler or debugger shows them by that name. */
+static char worker_name[64];
+
+static void named_work(uv_work_t* req) {
+  uv_thread_t self = uv_thread_self();
+  (void)req;
+  CHECK_EQ(uv_thread_getname(&self, worker_name, sizeof(worker_name)), 0);
+}
+
+static void named_done(uv_work_t* req, int status) {
+  (void)req;
+  CHECK_EQ(status, 0);
+}
+
+TEST(queue_work_runs_on_threads_named_libuv_worker) {
+  uv_loop_t loop;
+  uv_work_t req;
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_queue_work(&loop, &req, named_work, named_done), 0);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(strcmp(worker_name, "libuv-worker"), 0);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+}
+
 /* libuv 1.50: a detached thread cannot be detached (or joined) again. */
 TEST(thread_detach_makes_the_thread_detached) {
   uv_thread_t tid;
@@ -478,6 +503,40 @@ TEST(metrics_info_counts_iterations_and_events) {
   CHECK_EQ(uv_loop_close(&loop), 0);
 }
 
+static void work_nothing(uv_work_t* req) {
+  (void)req;
+}
+
+static int works_done;
+
+static void work_counted(uv_work_t* req, int status) {
+  (void)req;
+  CHECK_EQ(status, 0);
+  works_done++;
+}
+
+/* Each finished thread-pool request is an event of its own, however many
+ * one wakeup of the loop delivers; with idle-time metrics on, those that
+ * were already finished when the loop looked count as waiting. */
+TEST(metrics_info_counts_each_finished_pool_request_as_an_event) {
+  uv_loop_t loop;
+  uv_metrics_t m;
+  uv_work_t reqs[5];
+  int i;
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_loop_configure(&loop, UV_METRICS_IDLE_TIME), 0);
+  works_done = 0;
+  for (i = 0; i < 5; i++)
+    CHECK_EQ(uv_queue_work(&loop, &reqs[i], work_nothing, work_counted), 0);
+  uv_sleep(100); /* all five finish before the loop looks */
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(works_done, 5);
+  CHECK_EQ(uv_metrics_info(&loop, &m), 0);
+  CHECK(m.events >= 5);
+  CHECK(m.events_waiting >= 5);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+}
+
 /* ---- pipes ---------------------------------------------------------------- */
 
 static int in_proc_net_unix(const char* want) {
@@ -553,6 +612,68 @@ TEST(pipe_bind2_and_connect2_use_abstract_names) {
   CHECK_EQ(pipe_accepts, 1);
   CHECK_EQ(uv_loop_close(&loop), 0);
   CHECK(!in_proc_net_unix(shown));
+}
+
+static int empty_connect_status = 1;
+
+static void empty_connect_cb(uv_connect_t* req, int status) {
+  empty_connect_status = status;
+  uv_close((uv_handle_t*)req->handle, NULL);
+}
+
+/* What libuv 1.53 does with pipe names beyond 1.44: the pipe keeps a copy
+ * of the path it is bound to in its pipe_fname field (gouv_pipe_name in
+ * our header: the same place), which hosts read; getsockname refuses a NULL
+ * buffer (1.44 wrote through it) and returns an abstract name, which is
+ * bytes with no terminator, into a buffer of exactly its length; and
+ * uv_pipe_connect to an empty name calls back with UV_EINVAL. */
+TEST(pipe_keeps_its_bound_path_and_names_fit_as_libuv_153_says) {
+  uv_loop_t loop;
+  uv_pipe_t server, autob, client;
+  uv_connect_t req;
+  char path[64], buf[64];
+  size_t len;
+
+  snprintf(path, sizeof(path), "/tmp/gouv-v153-fname-%d", (int)getpid());
+  unlink(path);
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_pipe_init(&loop, &server, 0), 0);
+  CHECK(server.gouv_pipe_name == NULL);
+  CHECK_EQ(uv_pipe_bind2(&server, path, strlen(path), 0), 0);
+  CHECK(server.gouv_pipe_name != NULL);
+  CHECK_EQ(strcmp(server.gouv_pipe_name, path), 0);
+
+  len = sizeof(buf);
+  CHECK_EQ(uv_pipe_getsockname(&server, NULL, &len), UV_EINVAL);
+  CHECK_EQ(uv_pipe_getsockname(&server, buf, NULL), UV_EINVAL);
+  len = strlen(path); /* no room for the terminator */
+  CHECK_EQ(uv_pipe_getsockname(&server, buf, &len), UV_ENOBUFS);
+  CHECK_EQ(len, strlen(path) + 1);
+  CHECK_EQ(uv_pipe_getsockname(&server, buf, &len), 0);
+  CHECK_EQ(len, strlen(path));
+  CHECK_EQ(strcmp(buf, path), 0);
+
+  /* Autobind: Linux picks "\0" and five hex digits. */
+  CHECK_EQ(uv_pipe_init(&loop, &autob, 0), 0);
+  CHECK_EQ(uv_pipe_bind2(&autob, "", 0, 0), 0);
+  CHECK(autob.gouv_pipe_name == NULL);
+  len = 5;
+  CHECK_EQ(uv_pipe_getsockname(&autob, buf, &len), UV_ENOBUFS);
+  len = 6;
+  CHECK_EQ(uv_pipe_getsockname(&autob, buf, &len), 0);
+  CHECK_EQ(len, 6);
+  CHECK_EQ(buf[0], '\0');
+
+  CHECK_EQ(uv_pipe_init(&loop, &client, 0), 0);
+  uv_pipe_connect(&req, &client, "", empty_connect_cb);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(empty_connect_status, UV_EINVAL);
+
+  uv_close((uv_handle_t*)&server, NULL);
+  uv_close((uv_handle_t*)&autob, NULL);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK(access(path, F_OK) != 0); /* closing removed the socket file */
+  CHECK_EQ(uv_loop_close(&loop), 0);
 }
 
 /* The refusals libuv documents: unknown flags, a path with a NUL byte in

@@ -84,6 +84,15 @@ func (s *Stream) pipeBind(name string, exact bool) error {
 	return nil
 }
 
+// BoundPath is the file system path the pipe is bound to ("" for none or
+// an abstract name): the socket file that closing the pipe removes.
+func (s *Stream) BoundPath() string {
+	if s.aux == nil {
+		return ""
+	}
+	return s.aux.pipeName
+}
+
 // PipeListen listens on a bound pipe; IPC pipes cannot listen.
 func (s *Stream) PipeListen(backlog int) error {
 	if s.FD() < 0 || s.IPC {

@@ -163,7 +163,13 @@ func (s *Stream) Connect(sa unix.Sockaddr, req unsafe.Pointer) error {
 			return err
 		}
 		if un, ok := sa.(*unix.SockaddrUnix); ok {
-			err = pipeSys(unix.SYS_CONNECT, s.FD(), un.Name, false)
+			if un.Name == "" {
+				// No name to connect to: as libuv 1.53, the callback
+				// gets UV_EINVAL (1.44 let connect(2) refuse it).
+				err = unix.EINVAL
+			} else {
+				err = pipeSys(unix.SYS_CONNECT, s.FD(), un.Name, false)
+			}
 		} else {
 			for {
 				err = unix.Connect(s.FD(), sa)

@@ -258,6 +258,7 @@ func (l *Loop) poll(timeout int) {
 	// block: its word tells us all that epoll_wait could, without the
 	// system call.
 	if timeout == 0 && l.nfds == 0 {
+		l.pollTimeout = 0
 		// libuv refreshes the clock after every poll; callbacks of this
 		// iteration (check callbacks starting timers) rely on it.
 		l.UpdateTime()
@@ -326,6 +327,7 @@ type WaitFunc func(epfd int, events []unix.EpollEvent, timeout int, blockSIGPROF
 func (l *Loop) SetWait(f WaitFunc) { l.wait = f }
 
 func (l *Loop) epollWait(timeout int) (int, error) {
+	l.pollTimeout = timeout
 	if l.wait != nil {
 		return l.wait(l.epfd, l.events, timeout, l.blockSIGPROF)
 	}

@@ -76,6 +76,7 @@ type Loop struct {
 	idleTime     uint64 // nanoseconds spent blocked in poll
 	metrics      Metrics
 	pollStart    uint64
+	pollTimeout  int // of the wait whose events are being dispatched
 
 	// User belongs to the code that embeds the loop.
 	User unsafe.Pointer

@@ -8,6 +8,10 @@ import "sync"
 type Posted struct {
 	next *Posted
 	Fn   func(p *Posted)
+	// Event makes each run of Fn count as an event of its own in the
+	// loop's metrics, as libuv counts each finished thread-pool request
+	// (uv_metrics_t.events), not the one wakeup that delivered a batch.
+	Event bool
 }
 
 // postQueue is a FIFO that any goroutine may push to. The loop takes the
@@ -41,10 +45,21 @@ func (l *Loop) runPosted() {
 	p := q.head
 	q.head, q.tail = nil, nil
 	q.mu.Unlock()
+	events := uint64(0)
 	for p != nil {
 		next := p.next
 		p.next = nil
+		if p.Event {
+			events++
+		}
 		p.Fn(p)
 		p = next
+	}
+	// The wakeup that brought them was counted once already.
+	if events > 1 {
+		l.metrics.Events += events - 1
+		if l.pollTimeout == 0 {
+			l.metrics.EventsWaiting += events - 1
+		}
 	}
 }

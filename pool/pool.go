@@ -5,10 +5,9 @@
 //
 // The pool starts on first use with UV_THREADPOOL_SIZE workers (default 4,
 // at most 1024). Slow I/O (DNS) may occupy at most half of them, so that
-// file work is never starved by a slow resolver. The workers are
-// goroutines, not threads of their own: a Run that blocks (in a system
-// call, or in C under capi) holds one of the Go runtime's threads while it
-// blocks.
+// file work is never starved by a slow resolver. Each worker is a
+// goroutine locked to an OS thread of its own for its whole life, as a
+// libuv pool thread is.
 //
 // It never imports "C", so Go programs may use it directly. It never calls
 // back into a loop from a worker: completions travel through loop.Post,
@@ -23,6 +22,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"unsafe"
+
+	"golang.org/x/sys/unix"
 
 	"gouv/loop"
 )
@@ -91,6 +92,10 @@ var (
 // getenv.
 var Getenv = os.Getenv
 
+// ThreadName, when set before the pool starts, names each worker's
+// thread (PR_SET_NAME), as libuv names its pool threads "libuv-worker".
+var ThreadName string
+
 // Size returns the number of workers (after the first Submit).
 func Size() int { return poolSize }
 
@@ -146,6 +151,7 @@ func Submit(l *loop.Loop, w *Work, kind Kind) {
 	w.err = nil
 	w.next = nil
 	w.post.Fn = completed
+	w.post.Event = true
 	w.state.Store(stateQueued)
 	l.ReqStart()
 	p := &thePool
@@ -223,6 +229,12 @@ func (p *pool) worker() {
 	// goroutine that moved between threads would run work on more threads
 	// than the pool has.
 	runtime.LockOSThread()
+	if ThreadName != "" {
+		// The thread is this worker's until it exits: the name stays.
+		if name, err := unix.BytePtrFromString(ThreadName); err == nil {
+			unix.Prctl(unix.PR_SET_NAME, uintptr(unsafe.Pointer(name)), 0, 0, 0)
+		}
+	}
 	for {
 		p.mu.Lock()
 		w := p.take()
