@@ -14,7 +14,8 @@
 # (gouvonly_misuse_random), with failing allocations (gouvonly_alloc_failure),
 # at the descriptor limit (gouvonly_exhaustion) and in a bounded soak
 # (gouvonly_soak) are ctest cases, so they run here under the sanitizers as
-# well as in scripts/test.sh.
+# well as in scripts/test.sh. A churn through Debian's Node 18 checks the
+# same under a real host.
 #
 # Environment: FUZZTIME (seconds, e.g. 5s for a quick run; default 20s),
 # GOUV_ASAN_BUILD (default build/asan).
@@ -148,6 +149,24 @@ fuzz() {
     bad 1 "$target"
   fi
 }
+
+# A bounded churn through Debian's Node 18 (cbindings_test/harden/
+# node_churn.js: connections, spawns, timers, fs requests and workers in two
+# rounds; the second may not keep descriptors or grow RSS much), on gouv and,
+# as the differential check of the script itself, on the system's libuv.
+step "Node churn, on gouv and on the system's libuv"
+for mode in gouv reference; do
+  args=()
+  [ $mode = reference ] && args=(--reference)
+  if timeout 300 scripts/node.sh "${args[@]}" --expose-gc cbindings_test/harden/node_churn.js \
+    >"$log/churn-$mode" 2>&1; then
+    ok 1
+    tail -1 "$log/churn-$mode"
+  else
+    tail -5 "$log/churn-$mode"
+    bad 1 "node churn ($mode)"
+  fi
+done
 
 step "fuzzing, $FUZZTIME per target"
 fuzz ./loop FuzzLoopOps

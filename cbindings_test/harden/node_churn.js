@@ -83,18 +83,28 @@ async function fsRound() {
 async function workerRound() {
   for (let i = 0; i < N.workers; i++) {
     const w = new Worker('require("node:worker_threads").parentPort.postMessage(6 * 7)', { eval: true });
+    // Both listeners first: the exit may come in the same turn as the message.
+    const exited = once(w, 'exit');
     const [v] = await once(w, 'message');
     if (v !== 42) throw new Error('worker answered ' + v);
-    await once(w, 'exit');
+    await exited;
   }
 }
 
+const trace = process.env.CHURN_TRACE ? (what) => console.error(`${Date.now() % 100000} ${what}`) : () => {};
+
 async function round(server, port) {
+  trace('tcp');
   await tcpRound(server, port);
+  trace('spawn');
   await spawnRound();
+  trace('timers');
   await timerRound();
+  trace('fs');
   await fsRound();
+  trace('workers');
   await workerRound();
+  trace('done');
   if (global.gc) global.gc();
   await new Promise((r) => setTimeout(r, 50));
 }
