@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds (once) a root of a newer Debian release and prints its path:
 #
-#   scripts/debian_root.sh sid|trixie
+#   scripts/debian_root.sh sid|trixie|bookworm
 #
 # sid (Debian unstable) holds libuv 1.53 (libuv1t64, libuv1-dev), Node 24
 # (nodejs) and a C compiler; Node 22 (libnode127 with the two libraries it
@@ -11,7 +11,9 @@
 # Node 20. These are the references for libuv 1.53 behaviour: the C tests'
 # second reference mode, libuv's newest suite (scripts/libuv_suite.sh
 # --root) and the newer Nodes (scripts/node.sh --node 20|22|24) all use
-# them.
+# them. bookworm (Debian 12) is a plain system with Debian's libuv and three
+# of its users (nodejs, python3-uvloop, neovim), where scripts/package.sh
+# --test installs gouv's packages (into a copy of it).
 #
 # A root is made with Debian's mmdebstrap (installed when missing; this needs
 # root) in $GOUV_ROOTS/<release> (default build/roots), about 500 MB and 20 s
@@ -23,9 +25,9 @@ source "$(dirname "$0")/lib.sh"
 
 release=${1:-}
 case $release in
-  sid | trixie) ;;
+  sid | trixie | bookworm) ;;
   *)
-    echo "usage: scripts/debian_root.sh sid|trixie" >&2
+    echo "usage: scripts/debian_root.sh sid|trixie|bookworm" >&2
     exit 2
     ;;
 esac
@@ -51,6 +53,7 @@ fi
 packages=nodejs,libuv1t64,libuv1-dev,gcc,libc6-dev,binutils,ca-certificates
 # Node 22 reads one more externalized builtin than Node 24 does.
 [ "$release" = sid ] && packages+=,node-cjs-module-lexer
+[ "$release" = bookworm ] && packages=nodejs,python3-uvloop,neovim,procps,ca-certificates
 echo "debian_root.sh: making a Debian $release root in $ROOT" >&2
 rm -rf "$ROOT"
 mkdir -p "$ROOTS"

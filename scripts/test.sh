@@ -181,6 +181,26 @@ else
   [ "$f" -gt 0 ] && bad "$f" hosts
 fi
 
+# The Debian packages, built with Debian's tools and installed in a clean
+# Debian 12 root: gouv-switch on and off, and purge (scripts/package_test.sh).
+step "Debian packages (build, lintian, install and switch in a Debian 12 root)"
+if [ "$(id -u)" != 0 ]; then
+  echo "skipped: needs root (dpkg-buildpackage's tools, chroot)"
+else
+  scripts/package.sh --test >"$log/package" 2>&1
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log/package" | tail -1)
+  grep -E '^package.sh: (built|lintian)' "$log/package"
+  grep -E '^(FAIL|  )' "$log/package" | head -30
+  echo "${line:-no summary}"
+  if [ -z "$line" ]; then
+    tail -30 "$log/package"; bad 1 package
+  else
+    p=${line%% passed*}; f=${line#*, }; f=${f%% failed*}
+    ok "$p"
+    [ "$f" -gt 0 ] && bad "$f" package
+  fi
+fi
+
 step "not implemented yet"
 # Every stub in capi/enosys_*.c is one function definition whose body calls
 # gouv_enosys; list them by file.
