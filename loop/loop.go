@@ -51,14 +51,14 @@ type Loop struct {
 	fedTail *IO
 
 	timers      timerHeap
-	readyTimers recArray[TimerRec] // scratch for runTimers, kept to allocate nothing
+	readyTimers recArray[*TimerRec] // scratch for runTimers, kept to allocate nothing
 	light       LightHooks
 
 	watchers    [3]watcherList
 	watcherPass [3]watcherList
 
 	asyncHead, asyncTail *AsyncRec
-	asyncScratch         recArray[AsyncRec] // scratch for runAsync
+	asyncScratch         recArray[*AsyncRec] // scratch for runAsync
 	wakeHandlers         []func()
 	posted               postQueue
 

@@ -216,64 +216,72 @@ func (l *Loop) nextTimeout() int {
 
 // timerHeap is a 4-ary min-heap of timers ordered by (HeapDue, HeapSeq). A
 // wider node keeps a million timers in fewer cache lines than a binary
-// heap, and each timer records its index so removal is O(log n) without
-// searching. The timers may live in C memory: the heap holds their
-// addresses, in memory outside the Go heap (recArray).
+// heap, and each entry carries its timer's keys, so choosing among four
+// children reads one stretch of the array instead of four timers scattered
+// over the host's memory. Each timer records its index, so removal is
+// O(log n) without searching. The timers may live in C memory: the heap
+// holds their addresses, in memory outside the Go heap (recArray).
 type timerHeap struct {
-	recArray[TimerRec]
+	recArray[heapEntry]
 }
 
-func (t *TimerRec) before(u *TimerRec) bool {
-	return t.HeapDue < u.HeapDue || (t.HeapDue == u.HeapDue && t.HeapSeq < u.HeapSeq)
+// heapEntry is a timer and a copy of its keys.
+type heapEntry struct {
+	due, seq uint64
+	t        *TimerRec
+}
+
+func (e *heapEntry) before(f *heapEntry) bool {
+	return e.due < f.due || (e.due == f.due && e.seq < f.seq)
 }
 
 func (h *timerHeap) min() *TimerRec {
 	if len(h.a) == 0 {
 		return nil
 	}
-	return h.a[0]
+	return h.a[0].t
 }
 
 func (h *timerHeap) push(t *TimerRec) {
-	h.recArray.push(t)
-	h.up(len(h.a)-1, t)
+	e := heapEntry{t.HeapDue, t.HeapSeq, t}
+	h.recArray.push(e)
+	h.up(len(h.a)-1, e)
 }
 
 func (h *timerHeap) remove(t *TimerRec) {
 	i := int(t.Index)
 	last := len(h.a) - 1
 	moved := h.a[last]
-	h.a[last] = nil
+	h.a[last] = heapEntry{}
 	h.a = h.a[:last]
 	t.Index = -1
 	if i == last {
 		return
 	}
-	if i > 0 && moved.before(h.a[(i-1)/4]) {
+	if i > 0 && moved.before(&h.a[(i-1)/4]) {
 		h.up(i, moved)
 	} else {
 		h.down(i, moved)
 	}
 }
 
-// up places t at hole i and sifts it towards the root.
-func (h *timerHeap) up(i int, t *TimerRec) {
+// up places e at hole i and sifts it towards the root.
+func (h *timerHeap) up(i int, e heapEntry) {
 	for i > 0 {
 		p := (i - 1) / 4
-		pt := h.a[p]
-		if !t.before(pt) {
+		if !e.before(&h.a[p]) {
 			break
 		}
-		h.a[i] = pt
-		pt.Index = int32(i)
+		h.a[i] = h.a[p]
+		h.a[i].t.Index = int32(i)
 		i = p
 	}
-	h.a[i] = t
-	t.Index = int32(i)
+	h.a[i] = e
+	e.t.Index = int32(i)
 }
 
-// down places t at hole i and sifts it towards the leaves.
-func (h *timerHeap) down(i int, t *TimerRec) {
+// down places e at hole i and sifts it towards the leaves.
+func (h *timerHeap) down(i int, e heapEntry) {
 	n := len(h.a)
 	for {
 		c := 4*i + 1
@@ -281,23 +289,19 @@ func (h *timerHeap) down(i int, t *TimerRec) {
 			break
 		}
 		best := c
-		end := c + 4
-		if end > n {
-			end = n
-		}
+		end := min(c+4, n)
 		for j := c + 1; j < end; j++ {
-			if h.a[j].before(h.a[best]) {
+			if h.a[j].before(&h.a[best]) {
 				best = j
 			}
 		}
-		bt := h.a[best]
-		if !bt.before(t) {
+		if !h.a[best].before(&e) {
 			break
 		}
-		h.a[i] = bt
-		bt.Index = int32(i)
+		h.a[i] = h.a[best]
+		h.a[i].t.Index = int32(i)
 		i = best
 	}
-	h.a[i] = t
-	t.Index = int32(i)
+	h.a[i] = e
+	e.t.Index = int32(i)
 }
