@@ -28,8 +28,12 @@ unsigned int uv_version(void) {
   return UV_VERSION_HEX;
 }
 
+#define GOUV_STR(x) #x
+#define GOUV_XSTR(x) GOUV_STR(x)
+
 const char* uv_version_string(void) {
-  return "1.44.2-gouv";
+  return GOUV_XSTR(UV_VERSION_MAJOR) "." GOUV_XSTR(UV_VERSION_MINOR) "." GOUV_XSTR(
+      UV_VERSION_PATCH) "-gouv";
 }
 
 /* Time. */

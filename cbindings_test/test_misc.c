@@ -9,18 +9,24 @@
 
 #include "harness.h"
 
+/* The library is the version its header says: 1.44.2 for Debian 12's
+ * libuv (reference mode), 1.53.0 for gouv and for libuv 1.53. */
 TEST(version_is_the_header_version) {
   CHECK_EQ(uv_version(), UV_VERSION_HEX);
-  CHECK_EQ(uv_version(), 0x012c02);
+  CHECK_EQ(uv_version(), (UV_VERSION_MAJOR << 16) | (UV_VERSION_MINOR << 8) | UV_VERSION_PATCH);
 }
 
-TEST(version_string_starts_with_1_44_2) {
+TEST(version_string_is_the_header_version_and_a_suffix) {
   const char* v = uv_version_string();
+  char want[32];
+  size_t n;
 
   CHECK(v != NULL);
-  CHECK(strncmp(v, "1.44.2", 6) == 0);
+  n = (size_t)snprintf(want, sizeof(want), "%d.%d.%d", UV_VERSION_MAJOR, UV_VERSION_MINOR,
+                       UV_VERSION_PATCH);
+  CHECK(strncmp(v, want, n) == 0);
   /* Whatever follows is a suffix, never more version digits. */
-  CHECK(v[6] == '\0' || v[6] == '-');
+  CHECK(v[n] == '\0' || v[n] == '-');
 }
 
 TEST(hrtime_never_goes_backwards_and_advances) {

@@ -273,9 +273,10 @@ class FileTest(LoopTestCase):
 
 class LibraryTest(unittest.TestCase):
     def test_version_and_sizes_come_from_the_library(self):
-        self.assertTrue(gouv.version().startswith("1.44."))
+        # gouv says 1.53.0-gouv; Debian 12's libuv (the reference run) 1.44.2.
+        self.assertRegex(gouv.version(), r"^1\.(53\.\d+-gouv|44\.\d+)$")
         from gouv import _lib
-        self.assertEqual(_lib.HANDLE_SIZE[_lib.TIMER], 152)  # libuv 1.44 on x86-64
+        self.assertEqual(_lib.HANDLE_SIZE[_lib.TIMER], 152)  # libuv 1.x on x86-64
         self.assertEqual(_lib.REQ_SIZE[_lib.REQ_FS], 440)
 
     def test_a_wrong_gouv_library_is_an_error_that_names_it(self):

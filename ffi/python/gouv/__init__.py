@@ -1,4 +1,4 @@
-"""gouv from Python: libuv 1.44's loop through ctypes, nothing compiled.
+"""gouv from Python: libuv's loop through ctypes, nothing compiled.
 
     import gouv
     loop = gouv.Loop()
@@ -39,7 +39,7 @@ __all__ = ["Loop", "Handle", "Timer", "Async", "TCP", "UVError", "serve_echo",
 
 
 def version():
-    """The library's version string, e.g. '1.44.2-gouv'."""
+    """The library's version string, e.g. '1.53.0-gouv'."""
     return _lib.uv_version_string().decode()
 
 
