@@ -161,6 +161,7 @@ test('process.threadCpuUsage in a worker: its own thread (22+ where present)', {
   const [{ t0, t1, p }] = await once(w, 'message');
   const used = (t1.user + t1.system) - (t0.user + t0.system);
   assert.ok(used >= 30000, `the worker's thread used ${used} us`);
-  assert.ok(t1.user <= p.user && t1.system <= p.system, `thread ${JSON.stringify(t1)} above process ${JSON.stringify(p)}`);
+  // Sums only: the kernel's split into user and system is an estimate.
+  assert.ok(t1.user + t1.system <= p.user + p.system, `thread ${JSON.stringify(t1)} above process ${JSON.stringify(p)}`);
   await exited;
 });
