@@ -1,29 +1,37 @@
 #!/usr/bin/env bash
 # Runs the Node.js tests (cbindings_test/node/*_test.js) on one of Debian's
 # Nodes (scripts/node.sh):
-#   scripts/node_test.sh [--node 18|20|22|24|all] [--reference|--both] [filter]
+#   scripts/node_test.sh [--node 18|20|22|24|all] [--reference|--both]
+#                        [--no-runner] [filter]
 # on gouv (its libuv.so.1 first on the library path), or with --reference
 # on the libuv that Node release was packaged with (18: the system's 1.44;
 # 20: trixie's 1.50; 22 and 24: unstable's 1.53), or with --both on each.
 # --node all runs 18, 20, 22 and 24 in turn; the default is 18. Each file
-# runs alone under a timeout, then all of them once more through Node's
-# own runner (`node --test`). Prints one line per run (PASS/FAIL and
-# seconds), the output of each failure, and "N passed, M failed" (the
-# total over every version and library run); exits non-zero if anything
-# failed. GOUV_NODE_TEST_TIMEOUT: seconds per file (default 60).
+# runs alone under a timeout, then (unless --no-runner) all of them once
+# more through Node's own runner (`node --test`). Prints one line per run
+# (PASS/FAIL and seconds), the output of each failure, and "N passed, M
+# failed" (the total over every version and library run); exits non-zero
+# if anything failed. GOUV_NODE_TEST_TIMEOUT: seconds per file (default
+# 60).
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
 VERSIONS=(18)
 MODES=(gouv)
+RUNNER=1
 while (($#)); do
   case $1 in
     --node)
-      case ${2:-} in all) VERSIONS=(18 20 22 24) ;; *) VERSIONS=("${2:-}") ;; esac
-      shift 2 || { echo "node_test.sh: --node wants 18, 20, 22, 24 or all" >&2; exit 2; }
+      case ${2:-} in
+        all) VERSIONS=(18 20 22 24) ;;
+        18 | 20 | 22 | 24) VERSIONS=("$2") ;;
+        *) echo "node_test.sh: --node wants 18, 20, 22, 24 or all" >&2; exit 2 ;;
+      esac
+      shift 2
       ;;
     --reference) MODES=(reference); shift ;;
     --both) MODES=(gouv reference); shift ;;
+    --no-runner) RUNNER=0; shift ;;
     *) break ;;
   esac
 done
@@ -83,7 +91,7 @@ suite() {
     [ -n "$FILTER" ] && [[ $name != *"$FILTER"* ]] && continue
     run "$name" "${NODE[@]}" "$f"
   done
-  if [ -z "$FILTER" ]; then
+  if [ -z "$FILTER" ] && [ "$RUNNER" = 1 ]; then
     # Node's runner runs the files in parallel; give it the time of several.
     # The files are named one by one: Node 22 and later read a folder given
     # to --test as a file name, not as a folder to search.
