@@ -35,8 +35,9 @@
 # it find the same libuv through the inherited LD_LIBRARY_PATH. The
 # namespace is the process's own: the mounts vanish when node and its
 # children exit, and nothing is mounted on the host. A folder is not bound
-# when it is / or lies under a folder of the root's own system (/usr, /etc,
-# /lib, /bin, /sbin, /var, /opt, /run, /boot): the root's copy is used.
+# when it is / or one of the root's own system folders (/usr, /etc, /lib,
+# /bin, /sbin, /run, /boot, /var/lib and the like, or below them): the
+# root's copy is used.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -121,12 +122,16 @@ node18() {
   exec "$ROOT/usr/bin/node" "$@"
 }
 
-# bindable DIR: whether DIR may be bind-mounted over the root's tree.
+# bindable DIR: whether DIR may be bind-mounted over the root's tree: not
+# the root's system folders (and /proc, /dev, /sys, bound whole), but
+# /var/tmp or an application's folder in /opt may be.
 bindable() {
   case $1 in
     / | /usr | /usr/* | /etc | /etc/* | /lib | /lib/* | /lib64 | /lib64/* | /lib32 | /lib32/* | \
-      /bin | /bin/* | /sbin | /sbin/* | /var | /var/* | /opt | /opt/* | /run | /run/* | \
-      /boot | /boot/* | /proc | /proc/* | /dev | /dev/* | /sys | /sys/*) return 1 ;;
+      /bin | /bin/* | /sbin | /sbin/* | /boot | /boot/* | /run | /run/* | \
+      /var | /var/lib | /var/lib/* | /var/cache | /var/cache/* | /var/log | /var/log/* | \
+      /opt | /opt/node22 | /opt/node22/* | /opt/gouv | /opt/gouv/* | \
+      /proc | /proc/* | /dev | /dev/* | /sys | /sys/*) return 1 ;;
   esac
   return 0
 }
