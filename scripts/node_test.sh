@@ -79,10 +79,10 @@ suite() {
   [ "$mode" = reference ] && NODE+=(--reference)
   TIMEOUT=$BASE_TIMEOUT
   # Fetch Node (and build gouv, or the Debian root) up front, so no test's
-  # time includes it.
-  if ! ver=$("${NODE[@]}" -p process.versions.uv 2>&1); then
+  # time includes it; what that says on stderr shows only if it fails.
+  if ! ver=$("${NODE[@]}" -p process.versions.uv 2>"$out"); then
     echo "node_test.sh: node $version does not start on $mode:" >&2
-    echo "$ver" | tail -n 5 >&2
+    tail -n 5 "$out" >&2
     ver=
   fi
   echo "node_test.sh: Node $("${NODE[@]}" -p process.version 2>/dev/null || echo "$version?") on libuv ${ver:-?} ($mode)"
