@@ -4,9 +4,11 @@
 # the ratio gouv/libuv (throughput terms: > 1 means gouv is faster).
 #
 # Usage: scripts/bench.sh [--rounds N] [filter]
-#        scripts/bench.sh node [--rounds N] [http|fs|spawn|worker|startup]
-#   node         Debian's Node 18 on gouv and on the system libuv instead
-#                (cbindings_test/bench/node/; see bench_node below)
+#        scripts/bench.sh node [--node 18|20|22|24] [--rounds N]
+#                              [http|fs|spawn|worker|startup]
+#   node         one of Debian's Nodes (scripts/node.sh; default 18) on gouv
+#                and on its own libuv instead (cbindings_test/bench/node/;
+#                see bench_node below)
 #   --rounds N   runs per benchmark and implementation (default 3)
 #   filter       only benchmarks whose name contains this substring
 #
@@ -23,24 +25,29 @@
 set -euo pipefail
 
 # ---------------------------------------------------------------------------
-# Node mode: scripts/bench.sh node [--rounds N] [filter]
-# Debian's Node 18 (scripts/node.sh) on gouv and on the system libuv, the
-# same binary, alternately; the workloads are cbindings_test/bench/node/*.js.
-# Until Node boots on gouv its column is n/a.
+# Node mode: scripts/bench.sh node [--node V] [--rounds N] [filter]
+# One of Debian's Nodes (scripts/node.sh --node V; V is 18, 20, 22 or 24,
+# default $GOUV_BENCH_NODE or 18) on gouv and on the libuv it was packaged
+# with, the same binary, alternately; the workloads are
+# cbindings_test/bench/node/*.js. Until Node boots on gouv its column is n/a.
 bench_node() {
   set +e  # a failed run is a row of n/a, not the end of the script
-  local root nodesh rounds=3 filter="" dir tmp
+  local root rounds=3 filter="" dir tmp version=${GOUV_BENCH_NODE:-18}
   root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-  nodesh=$root/scripts/node.sh
   dir=$root/cbindings_test/bench/node
   while (($#)); do
     case $1 in
       --rounds) rounds=${2:?}; shift 2 ;;
       --rounds=*) rounds=${1#--rounds=}; shift ;;
+      --node) version=${2:?}; shift 2 ;;
+      --node=*) version=${1#--node=}; shift ;;
       *) filter=$1; shift ;;
     esac
   done
   [[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: --rounds wants a positive integer" >&2; exit 2; }
+  [[ $version =~ ^(18|20|22|24)$ ]] || { echo "bench.sh: --node wants 18, 20, 22 or 24" >&2; exit 2; }
+  # nodesh ARGS...: node.sh on this Node release.
+  nodesh() { "$root/scripts/node.sh" --node "$version" "$@"; }
   tmp=$(mktemp -d "${TMPDIR:-/tmp}/gouv-bench-node.XXXXXX")
   BENCH_NODE_TMP=$tmp
   trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$BENCH_NODE_TMP"' EXIT
@@ -49,8 +56,8 @@ bench_node() {
   nlog() { echo "bench.sh node: $*" >&2; }
 
   # Fetch Node and build gouv before timing anything.
-  "$nodesh" --reference -e 0 >&2 || { nlog "node does not run on the system libuv"; exit 1; }
-  "$nodesh" -e 0 >/dev/null 2>&1 || nlog "node does not start on gouv yet: its column will be n/a"
+  nodesh --reference -e 0 >&2 || { nlog "node $version does not run on its own libuv"; exit 1; }
+  nodesh -e 0 >/dev/null 2>&1 || nlog "node does not start on gouv yet: its column will be n/a"
 
   # wrk is the load generator when it can be had (as root, from Debian);
   # otherwise a Node client in a second process, always on the system libuv.
@@ -62,7 +69,7 @@ bench_node() {
 
   # 10,000 small files for the fs benchmark, made once for both.
   local files=$tmp/files
-  "$nodesh" --reference -e '
+  nodesh --reference -e '
     const fs = require("fs"), d = process.argv[1]; fs.mkdirSync(d);
     for (let i = 0; i < 10000; i++) fs.writeFileSync(d + "/f" + i, "small file " + i + "\n".repeat(i % 200));
   ' "$files"
@@ -71,14 +78,20 @@ bench_node() {
   node_run() {
     local impl=$1; shift
     if [[ $impl == libuv ]]; then set -- --reference "$@"; fi
-    timeout -k 5 120 "$nodesh" "$@"
+    timeout -k 5 120 "$root/scripts/node.sh" --node "$version" "$@"
   }
   # record IMPL: RESULT lines from stdin into the results file.
   record() { awk -v impl="$1" '$1 == "RESULT" && NF == 4 { print impl, $2, $3, $4 }' >>"$results"; }
 
   bench_http() {
     local impl=$1 srv port="" out
-    node_run "$impl" "$dir/http_server.js" >"$tmp/srv.out" 2>"$tmp/srv.err" &
+    # Started directly, not through the node_run function: $! is then
+    # timeout's own id, and timeout passes our kill on to node (a function
+    # in the background is a subshell, and killing it left the server up).
+    local ref=()
+    [[ $impl == libuv ]] && ref=(--reference)
+    timeout -k 5 120 "$root/scripts/node.sh" --node "$version" "${ref[@]}" "$dir/http_server.js" \
+      >"$tmp/srv.out" 2>"$tmp/srv.err" &
     srv=$!
     for _ in $(seq 1 100); do
       port=$(sed -n 's/^PORT //p' "$tmp/srv.out")
@@ -109,23 +122,54 @@ bench_node() {
   bench_startup() {
     # The node binary itself with the library path node.sh would set, so
     # that node.sh's own bash start-up is not in the figure.
-    local impl=$1 i t0 t1 rss rc times=() rsss=()
-    local build=${GOUV_BUILD:-$root/build}
-    local libdir=$build/node/root/usr/lib/x86_64-linux-gnu path
-    if [[ $impl == libuv ]]; then path=$libdir; else path=$build/lib:$libdir; fi
-    for i in $(seq 1 11); do
-      t0=$(date +%s%N)
-      /usr/bin/time -f '%M' -o "$tmp/rss" env LD_LIBRARY_PATH="$path" \
-        timeout 30 "$build/node/root/usr/bin/node" -e 0 >/dev/null 2>"$tmp/err"
-      rc=$?
-      t1=$(date +%s%N)
-      rss=$(tail -n 1 "$tmp/rss")
-      ((rc == 0)) && [[ $rss =~ ^[0-9]+$ ]] || return 1
-      times+=($(( (t1 - t0) / 1000 ))); rsss+=("$rss")
-    done
+    local impl=$1 i t t0 t1 rss rc times=() rsss=()
+    if [[ $version != 18 ]]; then
+      startup_in_root "$impl" >"$tmp/startup" || return 1
+      while read -r t rss; do times+=("$t"); rsss+=("$rss"); done <"$tmp/startup"
+      ((${#times[@]} == 11)) || return 1
+    else
+      local build=${GOUV_BUILD:-$root/build}
+      local libdir=$build/node/root/usr/lib/x86_64-linux-gnu path
+      if [[ $impl == libuv ]]; then path=$libdir; else path=$build/lib:$libdir; fi
+      for i in $(seq 1 11); do
+        t0=$(date +%s%N)
+        /usr/bin/time -f '%M' -o "$tmp/rss" env LD_LIBRARY_PATH="$path" \
+          timeout 30 "$build/node/root/usr/bin/node" -e 0 >/dev/null 2>"$tmp/err"
+        rc=$?
+        t1=$(date +%s%N)
+        rss=$(tail -n 1 "$tmp/rss")
+        ((rc == 0)) && [[ $rss =~ ^[0-9]+$ ]] || return 1
+        times+=($(( (t1 - t0) / 1000 ))); rsss+=("$rss")
+      done
+    fi
     # Medians of 11.
     printf '%s\n' "${times[@]}" | sort -n | sed -n 6p | awk '{ printf "RESULT startup_node_e0 %.2f ms\n", $1 / 1000 }' | record "$impl"
     printf '%s\n' "${rsss[@]}" | sort -n | sed -n 6p | awk '{ printf "RESULT startup_max_rss %d KiB\n", $1 }' | record "$impl"
+  }
+
+  # startup_in_root IMPL: for Node 20 to 24, eleven `node -e 0` in the
+  # Debian root the way node.sh starts them (a private mount namespace with
+  # /proc, /dev, /sys and gouv's lib folder bound, then chroot), timed from
+  # the host; prints "MICROSECONDS MAX-RSS-KiB" per run.
+  startup_in_root() {
+    local impl=$1 release=sid node=/usr/bin/node droot lib
+    [[ $version == 20 ]] && release=trixie
+    [[ $version == 22 ]] && node=/opt/node22/node
+    droot=$("$root/scripts/debian_root.sh" "$release") || return 1
+    lib=$(realpath "${GOUV_BUILD:-$root/build}/lib")
+    # shellcheck disable=SC2016 # expanded by the inner shell
+    unshare --mount --propagation private bash -c '
+      droot=$1 lib=$2 node=$3 impl=$4 tmp=$5
+      for d in /proc /dev /sys; do mount --rbind "$d" "$droot$d" || exit 1; done
+      mkdir -p "$droot/opt/gouv/lib" && mount --bind "$lib" "$droot/opt/gouv/lib" || exit 1
+      if [ "$impl" = gouv ]; then set -- LD_LIBRARY_PATH=/opt/gouv/lib; else set -- -u LD_LIBRARY_PATH; fi
+      for i in 1 2 3 4 5 6 7 8 9 10 11; do
+        t0=$(date +%s%N)
+        /usr/bin/time -f %M -o "$tmp/rss" timeout 30 chroot "$droot" /usr/bin/env "$@" "$node" -e 0 \
+          >/dev/null 2>"$tmp/err" || exit 1
+        t1=$(date +%s%N)
+        echo "$(( (t1 - t0) / 1000 )) $(tail -n 1 "$tmp/rss")"
+      done' startup "$droot" "$lib" "$node" "$impl" "$tmp"
   }
 
   # run_bench NAME IMPL: one round of one benchmark; failures leave no result.
@@ -161,7 +205,9 @@ bench_node() {
     if ((gouv_ok)) && ! grep -q '^gouv ' "$results"; then gouv_ok=0; fi
   done
 
-  awk -v rounds="$rounds" '
+  local refuv
+  refuv=$(nodesh --reference -p process.versions.uv 2>/dev/null)
+  awk -v rounds="$rounds" -v version="$version" -v refuv="${refuv:-?}" '
     function median(key,   n, i, j, t, v) {
       n = cnt[key]; if (n == 0) return ""
       for (i = 1; i <= n; i++) v[i] = vals[key, i]
@@ -174,7 +220,7 @@ bench_node() {
     }
     END {
       fmt = "%-22s %12s %12s %11s  %s\n"
-      printf "# Node 18 on gouv vs the system libuv: medians of %d round(s)\n", rounds
+      printf "# Node %s on gouv vs its own libuv %s: medians of %d round(s)\n", version, refuv, rounds
       printf "# ratio: > 1 means gouv is better (gouv/libuv for throughput;\n"
       printf "#        libuv/gouv for latency, start-up time and RSS, marked *)\n"
       printf fmt, "benchmark", "gouv", "libuv", "ratio", "unit"

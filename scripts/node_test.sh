@@ -1,28 +1,43 @@
 #!/usr/bin/env bash
-# Runs the Node.js tests (cbindings_test/node/*_test.js) on Debian's Node 18:
-#   scripts/node_test.sh [--reference] [filter]
-# on gouv (build/lib first on the library path), or with --reference on the
-# system's libuv. Each file runs alone under a timeout, then all of them
-# once more through Node's own runner (`node --test cbindings_test/node/`).
-# Prints one line per run (PASS/FAIL and seconds), the output of each
-# failure, and "N passed, M failed"; exits non-zero if anything failed.
-# GOUV_NODE_TEST_TIMEOUT: seconds per file (default 60).
+# Runs the Node.js tests (cbindings_test/node/*_test.js) on one of Debian's
+# Nodes (scripts/node.sh):
+#   scripts/node_test.sh [--node 18|20|22|24|all] [--reference|--both]
+#                        [--no-runner] [filter]
+# on gouv (its libuv.so.1 first on the library path), or with --reference
+# on the libuv that Node release was packaged with (18: the system's 1.44;
+# 20: trixie's 1.50; 22 and 24: unstable's 1.53), or with --both on each.
+# --node all runs 18, 20, 22 and 24 in turn; the default is 18. Each file
+# runs alone under a timeout, then (unless --no-runner) all of them once
+# more through Node's own runner (`node --test`). Prints one line per run
+# (PASS/FAIL and seconds), the output of each failure, and "N passed, M
+# failed" (the total over every version and library run); exits non-zero
+# if anything failed. GOUV_NODE_TEST_TIMEOUT: seconds per file (default
+# 60).
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
-NODE=("$GOUV_ROOT/scripts/node.sh")
-MODE=gouv
-if [ "${1:-}" = --reference ]; then NODE+=(--reference); MODE=reference; shift; fi
+VERSIONS=(18)
+MODES=(gouv)
+RUNNER=1
+while (($#)); do
+  case $1 in
+    --node)
+      case ${2:-} in
+        all) VERSIONS=(18 20 22 24) ;;
+        18 | 20 | 22 | 24) VERSIONS=("$2") ;;
+        *) echo "node_test.sh: --node wants 18, 20, 22, 24 or all" >&2; exit 2 ;;
+      esac
+      shift 2
+      ;;
+    --reference) MODES=(reference); shift ;;
+    --both) MODES=(gouv reference); shift ;;
+    --no-runner) RUNNER=0; shift ;;
+    *) break ;;
+  esac
+done
 FILTER=${1:-}
-TIMEOUT=${GOUV_NODE_TEST_TIMEOUT:-60}
+BASE_TIMEOUT=${GOUV_NODE_TEST_TIMEOUT:-60}
 DIR=$GOUV_ROOT/cbindings_test/node
-
-# Fetch Node (and build gouv) once, up front, so no test's time includes it.
-if ! ver=$("${NODE[@]}" -p process.versions.uv 2>&1); then
-  echo "node_test.sh: node does not start on $MODE:" >&2
-  echo "$ver" | tail -n 5 >&2
-fi
-echo "node_test.sh: Node $("${NODE[@]}" -p process.version 2>/dev/null || echo '?') on libuv ${ver:-?} ($MODE)"
 
 passed=0
 failed=0
@@ -57,15 +72,38 @@ run() {
   fi
 }
 
-for f in "$DIR"/*_test.js; do
-  name=$(basename "$f" .js)
-  [ -n "$FILTER" ] && [[ $name != *"$FILTER"* ]] && continue
-  run "$name" "${NODE[@]}" "$f"
+# suite VERSION MODE: every test file on one Node and one library.
+suite() {
+  local version=$1 mode=$2 ver f name
+  NODE=("$GOUV_ROOT/scripts/node.sh" --node "$version")
+  [ "$mode" = reference ] && NODE+=(--reference)
+  TIMEOUT=$BASE_TIMEOUT
+  # Fetch Node (and build gouv, or the Debian root) up front, so no test's
+  # time includes it; what that says on stderr shows only if it fails.
+  if ! ver=$("${NODE[@]}" -p process.versions.uv 2>"$out"); then
+    echo "node_test.sh: node $version does not start on $mode:" >&2
+    tail -n 5 "$out" >&2
+    ver=
+  fi
+  echo "node_test.sh: Node $("${NODE[@]}" -p process.version 2>/dev/null || echo "$version?") on libuv ${ver:-?} ($mode)"
+  for f in "$DIR"/*_test.js; do
+    name=$(basename "$f" .js)
+    [ -n "$FILTER" ] && [[ $name != *"$FILTER"* ]] && continue
+    run "$name" "${NODE[@]}" "$f"
+  done
+  if [ -z "$FILTER" ] && [ "$RUNNER" = 1 ]; then
+    # Node's runner runs the files in parallel; give it the time of several.
+    # The files are named one by one: Node 22 and later read a folder given
+    # to --test as a file name, not as a folder to search.
+    TIMEOUT=$((BASE_TIMEOUT * 3)) run "node --test (all files)" "${NODE[@]}" --test "$DIR"/*_test.js
+  fi
+}
+
+for v in "${VERSIONS[@]}"; do
+  for m in "${MODES[@]}"; do
+    suite "$v" "$m"
+  done
 done
-if [ -z "$FILTER" ]; then
-  # Node's runner runs the files in parallel; give it the time of several.
-  TIMEOUT=$((TIMEOUT * 3)) run "node --test (all files)" "${NODE[@]}" --test "$DIR/"
-fi
 
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -11,12 +11,16 @@
 #   ctest libuv     the same C tests against the system libuv (build/ref)
 #   ctest 1.53      build/'s C tests on libuv 1.53 in a Debian unstable
 #                   root (scripts/ref153.sh; gouv-only tests skipped)
-#   node            Debian's Node 18 running cbindings_test/node/ on gouv
-#                   and on the system libuv
+#   node            Debian's Node 18, 20, 22 and 24 running
+#                   cbindings_test/node/ on gouv and on each release's own
+#                   libuv (scripts/node_test.sh --node V)
 #   consumers, ffi  install-and-link checks, Python and LuaJIT bindings
 #   hosts           Debian programs linking libuv.so.1 (python3-uvloop,
 #                   lua-luv, neovim, cmake/ctest) running our workloads
 #                   on gouv and on the system libuv (scripts/hosts_test.sh)
+#   package         the Debian packages built, checked by lintian, installed
+#                   and switched in a clean Debian 12 root (scripts/package.sh
+#                   --test)
 #
 # A C test that needs an area not implemented yet is listed, with the
 # area, in cbindings_test/waiting.txt: it still runs (and must pass) in
@@ -142,7 +146,8 @@ else
   fi
 fi
 
-# node_mode LABEL [--reference]: Debian's Node 18 running the JS tests.
+# node_mode LABEL ARGS...: scripts/node_test.sh ARGS (one Node release on
+# one library) running the JS tests.
 node_mode() {
   local label=$1; shift
   scripts/node_test.sh "$@" >"$log/node-$label" 2>&1
@@ -158,10 +163,19 @@ node_mode() {
     bad "$f" "node $label"
   fi
 }
-step "Node.js 18 on gouv"
-node_mode gouv
-step "Node.js 18 on the system libuv (reference)"
-node_mode libuv --reference
+# Node 18 on the host; 20 (Debian 13's, libuv 1.50), 22 and 24 (unstable's,
+# libuv 1.53) in Debian roots made once by scripts/debian_root.sh. Node's
+# own runner (all files at once) runs on 18 and 24 only, to save time.
+node_t0=$SECONDS
+for v in 18 20 22 24; do
+  runner=()
+  case $v in 20 | 22) runner=(--no-runner) ;; esac
+  step "Node.js $v on gouv"
+  node_mode "$v-gouv" --node "$v" "${runner[@]}"
+  step "Node.js $v on its own libuv (reference)"
+  node_mode "$v-libuv" --node "$v" --reference "${runner[@]}"
+done
+echo "(the Node tests took $((SECONDS - node_t0)) s)"
 
 step "Debian programs on gouv and on the system libuv (uvloop, luv, nvim, cmake)"
 scripts/hosts_test.sh >"$log/hosts" 2>&1

@@ -63,7 +63,9 @@ test('spawn options: cwd, env, stdio inherit/ignore, detached group', async () =
   const ig = cp.spawn('/bin/sh', ['-c', 'echo hidden; exit 3'], { stdio: 'ignore' });
   assert.strictEqual(ig.stdout, null);
   assert.deepStrictEqual(await exited(ig), { code: 3, signal: null });
-  const d = cp.spawn('/bin/sh', ['-c', 'ps -o pgid= -p $$'], { detached: true });
+  // The fifth field of /proc/PID/stat is the process group (ps may be
+  // missing).
+  const d = cp.spawn('/bin/sh', ['-c', 'read -r _ _ _ _ pgid _ </proc/$$/stat; echo "$pgid"'], { detached: true });
   let pgid = '';
   d.stdout.on('data', (x) => { pgid += x; });
   await once(d, 'close');

@@ -47,16 +47,17 @@ function phase2() {
       if (e) count(stats.fileErrors, e); else { stats.files++; fds.push(fd); }
       if (--left === 0) {
         for (const fd of fds) fs.closeSync(fd);
-        fs.rmSync(dir, { recursive: true, force: true });
-        phase3();
+        phase3(dir);
       }
     });
   }
 }
-function phase3() {
-  // Free everything; a new connection must work again.
+function phase3(dir) {
+  // Free everything; a new connection must work again. The folder goes
+  // only now: Node 24's rmSync opens descriptors of its own.
   for (const s of live) s.destroy();
   setTimeout(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
     const c = net.connect(server.address().port, '127.0.0.1', () => {
       stats.recovered = true;
       c.destroy();

@@ -1,8 +1,8 @@
 'use strict';
 // fs through all four APIs (sync, callback, promises, streams) on one large
 // file and on many small ones, plus fs.watch (inotify) and fs.watchFile
-// (stat polling). The callback, promise and stream APIs run on the thread
-// pool and complete on the loop.
+// (stat polling), and fs.statfs. The callback, promise and stream APIs run
+// on the thread pool and complete on the loop.
 const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
@@ -176,4 +176,23 @@ test('fs.watchFile sees size and mtime change', async () => {
   });
   assert.strictEqual(gone.size, 0);
   assert.strictEqual(gone.mtimeMs, 0);
+});
+
+test('fs.statfs: the file system under a folder, three ways', async () => {
+  const cb = await new Promise((resolve, reject) => fs.statfs(dir, (e, st) => (e ? reject(e) : resolve(st))));
+  const pr = await fsp.statfs(dir);
+  const sy = fs.statfsSync(dir);
+  for (const st of [cb, pr, sy]) {
+    assert.ok(st.bsize > 0 && st.blocks > 0, JSON.stringify(st));
+    assert.ok(st.bfree <= st.blocks && st.bavail <= st.bfree, JSON.stringify(st));
+    assert.ok(st.files >= st.ffree && st.ffree >= 0, JSON.stringify(st));
+    // Node 24 also shows the fragment size (libuv 1.49's f_frsize).
+    if ('frsize' in st) assert.ok(st.frsize > 0, JSON.stringify(st));
+  }
+  assert.strictEqual(cb.type, sy.type);
+  assert.strictEqual(pr.bsize, sy.bsize);
+  const big = fs.statfsSync(dir, { bigint: true });
+  assert.strictEqual(typeof big.blocks, 'bigint');
+  assert.strictEqual(big.blocks, BigInt(sy.blocks));
+  await assert.rejects(fsp.statfs(path.join(dir, 'no-such-folder')), { code: 'ENOENT', syscall: 'statfs' });
 });

@@ -5,6 +5,7 @@
 const test = require('node:test');
 const assert = require('node:assert');
 const http = require('node:http');
+const net = require('node:net');
 const { once } = require('node:events');
 
 // A failed test can leave handles open: never hang past 45 s.
@@ -120,13 +121,21 @@ test('large bodies both ways and chunked responses', async () => {
 test('server closes idle keep-alive sockets after keepAliveTimeout', async () => {
   const { server, port } = await startServer();
   server.keepAliveTimeout = 100;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  await get(agent, port, '/idle');
-  const sock = Object.values(agent.freeSockets)[0][0];
-  const t0 = Date.now();
-  await Promise.race([once(sock, 'close'), new Promise((_, rej) => setTimeout(() => rej(new Error('idle socket not closed')), 5000).unref())]);
+  // A plain TCP client, so that only the server can end the connection:
+  // newer Nodes' agents close idle sockets themselves, early, from the
+  // server's Keep-Alive header.
+  const sock = net.connect(port, '127.0.0.1');
+  await once(sock, 'connect');
+  let text = '';
+  let t0 = 0;
+  sock.setEncoding('latin1');
+  sock.on('data', (d) => { text += d; if (text.endsWith('GET /idle 0')) t0 = Date.now(); });
+  sock.write('GET /idle HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n');
+  await Promise.race([once(sock, 'end'), new Promise((_, rej) => setTimeout(() => rej(new Error('idle socket not closed')), 5000).unref())]);
+  assert.match(text, /^HTTP\/1\.1 200 /);
+  assert.ok(t0 > 0, `no full response: ${text}`);
   assert.ok(Date.now() - t0 >= 50, `closed after ${Date.now() - t0} ms`);
-  agent.destroy();
+  sock.destroy();
   server.closeAllConnections();
   server.close();
   await once(server, 'close');

@@ -1,13 +1,17 @@
 'use strict';
 // The os module, perf_hooks.performance.eventLoopUtilization(), hrtime,
-// resource usage, and how a process ends: a clean exit with unref()ed
-// handles still open, an uncaught exception's exit code and message,
-// 'beforeExit' and 'exit' events, process.exitCode.
+// resource usage, the memory limits, available parallelism and per-thread
+// CPU time that newer Nodes ask libuv for (each where the Node release has
+// it), and how a process ends: a clean exit with unref()ed handles still
+// open, an uncaught exception's exit code and message, 'beforeExit' and
+// 'exit' events, process.exitCode.
 const test = require('node:test');
 const assert = require('node:assert');
 const os = require('node:os');
 const cp = require('node:child_process');
 const { performance, monitorEventLoopDelay } = require('node:perf_hooks');
+
+const major = Number(process.versions.node.split('.')[0]);
 
 // A failed test can leave handles open: never hang past 45 s.
 setTimeout(() => { console.error(`${__filename}: still running after 45 s, giving up`); process.exit(1); }, 45000).unref();
@@ -58,7 +62,48 @@ test('process: hrtime, memory, resource usage, cwd, title', () => {
   process.title = 'gouv-node-test';
   assert.strictEqual(process.title, 'gouv-node-test');
   assert.ok(typeof process.versions.uv === 'string');
-  assert.ok(process.constrainedMemory === undefined || process.constrainedMemory() >= 0);
+});
+
+test('memory limits: availableMemory (20+), constrainedMemory', () => {
+  // constrainedMemory: the cgroup's limit, or 0 when there is none (libuv
+  // versions read the cgroup differently, so only its range is checked).
+  if (typeof process.constrainedMemory === 'function') {
+    const c = process.constrainedMemory();
+    assert.ok(typeof c === 'number' && c >= 0 && Number.isFinite(c), `constrainedMemory ${c}`);
+  } else {
+    assert.ok(major < 20, 'Node 20 and later have process.constrainedMemory');
+  }
+  if (major >= 20) {
+    assert.strictEqual(typeof process.availableMemory, 'function');
+    const a = process.availableMemory();
+    assert.ok(Number.isInteger(a) && a > 0, `availableMemory ${a}`);
+    assert.ok(a <= os.totalmem(), `availableMemory ${a} above totalmem ${os.totalmem()}`);
+    const c = process.constrainedMemory();
+    assert.ok(c === 0 || a <= c, `availableMemory ${a} above the limit ${c}`);
+  }
+});
+
+test('os.availableParallelism: the CPUs this process may run on', () => {
+  assert.strictEqual(typeof os.availableParallelism, 'function');
+  const n = os.availableParallelism();
+  assert.ok(Number.isInteger(n) && n >= 1 && n <= os.cpus().length, `availableParallelism ${n} of ${os.cpus().length} CPUs`);
+});
+
+test('process.threadCpuUsage: this thread\'s CPU time (22+ where present)', { skip: typeof process.threadCpuUsage !== 'function' && 'not in this Node' }, () => {
+  // Sampled before the whole process's, which includes it. Only the sums
+  // compare: the kernel splits each one's time into user and system by
+  // its own estimate.
+  const t0 = process.threadCpuUsage();
+  const p0 = process.cpuUsage();
+  assert.ok(t0.user >= 0 && t0.system >= 0);
+  assert.ok(t0.user + t0.system <= p0.user + p0.system, `thread ${JSON.stringify(t0)} above process ${JSON.stringify(p0)}`);
+  // Spin until this thread has used 20 ms more (at most 5 s of wall time).
+  const start = Date.now();
+  let t1 = t0;
+  while (Date.now() - start < 5000 && (t1.user + t1.system) - (t0.user + t0.system) < 20000) t1 = process.threadCpuUsage();
+  assert.ok((t1.user + t1.system) - (t0.user + t0.system) >= 20000, `thread CPU did not grow: ${JSON.stringify([t0, t1])}`);
+  const d = process.threadCpuUsage(t0);
+  assert.ok(d.user >= 0 && d.system >= 0 && d.user + d.system >= 20000, JSON.stringify(d));
 });
 
 test('perf_hooks: eventLoopUtilization tracks idle and busy time', async () => {

@@ -2,7 +2,8 @@
 // worker_threads: each worker runs its own libuv loop on its own thread,
 // woken by uv_async_send when a message arrives. Round trips, transfers,
 // MessageChannel, SharedArrayBuffer with Atomics.wait/notify, errors and
-// exit codes, terminate().
+// exit codes, terminate(); the thread name a worker is given (Node 24 sets
+// it with uv_thread_setname) and a worker's own CPU time (22+).
 const test = require('node:test');
 const assert = require('node:assert');
 const { Worker, MessageChannel, receiveMessageOnPort } = require('node:worker_threads');
@@ -115,4 +116,52 @@ test('errors, exit codes and terminate()', async () => {
   const got = await Promise.all(many.map((w) => once(w, 'message').then(([m]) => m)));
   assert.deepStrictEqual(got, [100, 101, 102, 103]);
   assert.deepStrictEqual(await Promise.all(exits), [0, 0, 0, 0]);
+});
+
+const major = Number(process.versions.node.split('.')[0]);
+
+// The kernel's names of this process's threads (at most 15 bytes each).
+const threadNames = `
+  const fs = require('fs');
+  const names = () => fs.readdirSync('/proc/self/task').map((t) => {
+    try { return fs.readFileSync('/proc/self/task/' + t + '/comm', 'utf8').trim(); } catch { return ''; }
+  });
+`;
+
+test('a worker\'s name is its thread\'s name (24+)', { skip: major < 24 && 'Node 24 names threads' }, async () => {
+  const w = worker(`${threadNames}
+    require('worker_threads').parentPort.postMessage({ names: names(), threadName: require('worker_threads').threadName });
+  `, { name: 'gouv-named-w' });
+  // The last message and 'exit' can come in one tick: listen for both now.
+  const exited = once(w, 'exit');
+  const [m] = await once(w, 'message');
+  assert.ok(m.names.includes('gouv-named-w'), `thread names: ${m.names}`);
+  assert.ok(m.names.includes('MainThread'), `thread names: ${m.names}`);
+  assert.strictEqual(m.threadName, 'gouv-named-w');
+  await exited;
+  // A name longer than the kernel keeps is cut, not refused.
+  const long = worker(`${threadNames}
+    require('worker_threads').parentPort.postMessage(names());
+  `, { name: 'gouv-a-rather-long-worker-name' });
+  const longExited = once(long, 'exit');
+  const [names] = await once(long, 'message');
+  assert.ok(names.includes('gouv-a-rather-l'), `thread names: ${names}`);
+  await longExited;
+});
+
+test('process.threadCpuUsage in a worker: its own thread (22+ where present)', { skip: typeof process.threadCpuUsage !== 'function' && 'not in this Node' }, async () => {
+  const w = worker(`
+    const t0 = process.threadCpuUsage();
+    const start = Date.now();
+    let t1 = t0;
+    while (Date.now() - start < 5000 && (t1.user + t1.system) - (t0.user + t0.system) < 30000) t1 = process.threadCpuUsage();
+    require('worker_threads').parentPort.postMessage({ t0, t1, p: process.cpuUsage() });
+  `);
+  const exited = once(w, 'exit');
+  const [{ t0, t1, p }] = await once(w, 'message');
+  const used = (t1.user + t1.system) - (t0.user + t0.system);
+  assert.ok(used >= 30000, `the worker's thread used ${used} us`);
+  // Sums only: the kernel's split into user and system is an estimate.
+  assert.ok(t1.user + t1.system <= p.user + p.system, `thread ${JSON.stringify(t1)} above process ${JSON.stringify(p)}`);
+  await exited;
 });
