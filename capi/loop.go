@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"gouv/loop"
+	"gouv/pool"
 )
 
 // The loop's words live in the C struct (see loop.Words): the host reads
@@ -47,6 +48,7 @@ func gouv_loop_init(cl *C.uv_loop_t) C.int {
 	cl.backend_fd = C.int(l.BackendFD())
 	cl.gouv_wakeup_fd = C.int(l.WakeupFD())
 	cl.gouv_id = C.uint32_t(s.id)
+	pool.LoopOpened()
 	return 0
 }
 
@@ -131,6 +133,7 @@ func gouv_loop_close(cl *C.uv_loop_t) C.int {
 		fn()
 	}
 	unregisterLoop(s)
+	pool.LoopClosed()
 	cl.gouv_id = 0
 	cl.backend_fd = -1
 	cl.gouv_wakeup_fd = -1

@@ -108,7 +108,10 @@ func startPool() {
 	}
 	n = max(1, min(n, 1024))
 	poolSize = n
-	reserveProcs(n)
+	procs.mu.Lock()
+	procs.workers = n
+	procs.reserve()
+	procs.mu.Unlock()
 	thePool.size = n
 	thePool.cond = sync.NewCond(&thePool.mu)
 	for i := 0; i < n; i++ {
@@ -116,30 +119,58 @@ func startPool() {
 	}
 }
 
-// maxExtraProcs bounds what reserveProcs adds: each P costs a little
-// memory, and a quarter of them run GC mark work during a collection.
+// maxExtraProcs bounds what procs adds: each P costs a little memory, and
+// a quarter of them run GC mark work during a collection.
 const maxExtraProcs = 64
 
-// reserveProcs makes room in the Go scheduler for n workers blocked
-// outside Go. A goroutine that enters a system call or a C function keeps
-// its P (the scheduler's right to run Go code) until the runtime's monitor
-// takes it back, which happens only after the monitor notices, up to tens
-// of milliseconds when it has been idle. With GOMAXPROCS at the CPU count,
-// workers blocked in C (uv_queue_work, the host's crypto) hold every P, so
-// a worker woken for the next job waits for one: on a two-CPU machine four
-// jobs submitted together started one after another, each when an earlier
-// one returned. With a P per worker besides the CPUs', a woken worker
-// finds an idle P at once, as a libuv worker thread would just run. The
-// number of Ps running Go code at once is still bounded by the work there
-// is; an explicit GOMAXPROCS in the environment is left alone.
-func reserveProcs(n int) {
+// procs makes room in the Go scheduler for the threads that block outside
+// Go and then need to run Go code at once: pool workers and loop threads.
+// A goroutine that enters a system call or a C function keeps its P (the
+// scheduler's right to run Go code) only while the scheduler has idle Ps
+// to spare; when it has none, its monitor takes the P after 20 us and the
+// thread, back from C, must wait for one. With GOMAXPROCS at the CPU
+// count, workers blocked in C (uv_queue_work, the host's crypto) held
+// every P, so four jobs submitted together on a two-CPU machine started
+// one after another; and two loops (Node's main thread and a worker) each
+// waiting in epoll_wait held both, so each wakeup of a loop waited for a P.
+// With a P per worker and per open loop besides the CPUs', a thread back
+// from C finds its own P still there, as a libuv thread would just run.
+// The number of Ps running Go code at once is still bounded by the work
+// there is. GOMAXPROCS only grows (changing it stops the world); an
+// explicit GOMAXPROCS in the environment is left alone.
+var procs procReserve
+
+type procReserve struct {
+	mu      sync.Mutex
+	workers int // the pool's, once it started
+	loops   int // loops open now
+}
+
+// reserve raises GOMAXPROCS to the CPUs plus a P per worker and per open
+// loop; the caller holds p.mu.
+func (p *procReserve) reserve() {
 	if os.Getenv("GOMAXPROCS") != "" {
 		return
 	}
-	want := runtime.NumCPU() + min(n, maxExtraProcs)
+	want := runtime.NumCPU() + min(p.workers+p.loops, maxExtraProcs)
 	if runtime.GOMAXPROCS(0) < want {
 		runtime.GOMAXPROCS(want)
 	}
+}
+
+// LoopOpened and LoopClosed count the open loops whose threads run Go code
+// (capi calls them from uv_loop_init and uv_loop_close).
+func LoopOpened() {
+	procs.mu.Lock()
+	procs.loops++
+	procs.reserve()
+	procs.mu.Unlock()
+}
+
+func LoopClosed() {
+	procs.mu.Lock()
+	procs.loops--
+	procs.mu.Unlock()
 }
 
 // Submit queues w on behalf of loop l; it counts as a request that keeps

@@ -152,7 +152,7 @@ func TestSubmitAndCompleteAllocateNothing(t *testing.T) {
 
 // Workers spend their time blocked outside Go, each holding a P until the
 // runtime takes it back; the pool keeps a P per worker besides the CPUs'
-// so that a woken worker starts at once (see reserveProcs).
+// so that a woken worker starts at once (see procReserve).
 func TestPoolReservesAProcPerWorker(t *testing.T) {
 	l := newLoop(t)
 	var w Work
