@@ -91,7 +91,7 @@ async function workerRound() {
   }
 }
 
-const trace = process.env.CHURN_TRACE ? (what) => console.error(`${Date.now() % 100000} ${what}`) : () => {};
+const trace = process.env.CHURN_TRACE ? (what) => console.error(`${Date.now() % 100000} ${what} (RSS ${rssKB()} kB)`) : () => {};
 
 async function round(server, port) {
   trace('tcp');
