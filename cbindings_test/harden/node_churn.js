@@ -91,7 +91,10 @@ async function workerRound() {
   }
 }
 
-const trace = process.env.CHURN_TRACE ? (what) => console.error(`${Date.now() % 100000} ${what} (RSS ${rssKB()} kB)`) : () => {};
+const threads = () => fs.readFileSync('/proc/self/status', 'utf8').match(/Threads:\s*(\d+)/)[1];
+const trace = process.env.CHURN_TRACE
+  ? (what) => console.error(`${Date.now() % 100000} ${what} (RSS ${rssKB()} kB, ${threads()} threads)`)
+  : () => {};
 
 async function round(server, port) {
   trace('tcp');
