@@ -5,7 +5,9 @@
 #   asan build   capi's C and the C tests with -fsanitize=address,undefined
 #                (cmake -DGOUV_SANITIZE=ON in build/asan)
 #   ctest asan   the whole C test suite against that build, LeakSanitizer
-#                on, UBSan fatal (suppressions: cbindings_test/harden/*.supp)
+#                on, UBSan fatal (suppressions: cbindings_test/harden/*.supp),
+#                and the same tests built for the system libuv
+#                (build/asan-ref)
 #   go race      go test -race for loop/, io/, pool/
 #   fuzz         each Go fuzz target for FUZZTIME (default 20s), one at a
 #                time, since go test -fuzz takes one target
@@ -25,6 +27,7 @@ cd "$GOUV_ROOT"
 
 FUZZTIME=${FUZZTIME:-20s}
 ASAN_BUILD=${GOUV_ASAN_BUILD:-$GOUV_BUILD/asan}
+ASAN_REF_BUILD=${GOUV_ASAN_REF_BUILD:-$GOUV_BUILD/asan-ref}
 
 passed=0
 failed=0
@@ -53,9 +56,12 @@ if ! echo 'int main(void){return 0;}' | gcc -x c -fsanitize=address,undefined -o
 fi
 echo ok
 
-step "build with ASan and UBSan ($ASAN_BUILD)"
+step "build with ASan and UBSan ($ASAN_BUILD, and the reference build in $ASAN_REF_BUILD)"
 if ! { cmake -S "$GOUV_ROOT" -B "$ASAN_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DGOUV_SANITIZE=ON >/dev/null &&
-       cmake --build "$ASAN_BUILD"; } >"$log/build" 2>&1; then
+       cmake --build "$ASAN_BUILD" &&
+       cmake -S "$GOUV_ROOT" -B "$ASAN_REF_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DGOUV_SANITIZE=ON \
+         -DGOUV_REFERENCE=ON >/dev/null &&
+       cmake --build "$ASAN_REF_BUILD"; } >"$log/build" 2>&1; then
   tail -40 "$log/build"
   echo "0 passed, 1 failed"
   exit 1
@@ -86,25 +92,35 @@ export ASAN_OPTIONS=allow_user_segv_handler=1:use_sigaltstack=0:detect_leaks=1:d
 export LSAN_OPTIONS=suppressions=$GOUV_ROOT/cbindings_test/harden/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=suppressions=$GOUV_ROOT/cbindings_test/harden/ubsan.supp:halt_on_error=1:print_stacktrace=1
 
-step "C tests under ASan and UBSan"
-waiting=$(grep -v '^#' cbindings_test/waiting.txt 2>/dev/null | awk 'NF {print $1}' | paste -sd'|')
-args=(--test-dir "$ASAN_BUILD" --output-on-failure -j2 --timeout 120)
-[ -n "$waiting" ] && args+=(-E "^($waiting)\$")
-ctest "${args[@]}" >"$log/ctest" 2>&1
-line=$(grep -E 'tests passed, [0-9]+ tests failed out of' "$log/ctest" | tail -1)
-if [ -z "$line" ]; then
-  tail -30 "$log/ctest"; bad 1 "ctest asan"
-else
+# asan_ctest DIR LABEL [EXCLUDE-REGEX]: the C tests of one sanitized build.
+asan_ctest() {
+  local dir=$1 label=$2 exclude=${3:-} line total fail
+  local args=(--test-dir "$dir" --output-on-failure -j2 --timeout 120)
+  [ -n "$exclude" ] && args+=(-E "$exclude")
+  ctest "${args[@]}" >"$log/ctest-$label" 2>&1
+  line=$(grep -E 'tests passed, [0-9]+ tests failed out of' "$log/ctest-$label" | tail -1)
+  if [ -z "$line" ]; then
+    tail -30 "$log/ctest-$label"; bad 1 "ctest $label"; return
+  fi
   echo "$line"
   total=$(echo "$line" | sed -E 's/.*out of ([0-9]+).*/\1/')
   fail=$(echo "$line" | sed -E 's/.* ([0-9]+) tests failed.*/\1/')
   ok $((total - fail))
   if [ "$fail" -gt 0 ]; then
-    sed -n '/The following tests FAILED/,$p' "$log/ctest"
-    grep -B2 -A30 -E '(ERROR: (Address|Leak)Sanitizer|runtime error|Failed|Subprocess aborted|Timeout)' "$log/ctest" | head -120
-    bad "$fail" "ctest asan"
+    sed -n '/The following tests FAILED/,$p' "$log/ctest-$label"
+    grep -B2 -A30 -E '(ERROR: (Address|Leak)Sanitizer|runtime error|Failed|Subprocess aborted|Timeout)' \
+      "$log/ctest-$label" | head -120
+    bad "$fail" "ctest $label"
   fi
-fi
+}
+
+step "C tests under ASan and UBSan, against gouv"
+waiting=$(grep -v '^#' cbindings_test/waiting.txt 2>/dev/null | awk 'NF {print $1}' | paste -sd'|')
+if [ -n "$waiting" ]; then asan_ctest "$ASAN_BUILD" asan "^($waiting)\$"; else asan_ctest "$ASAN_BUILD" asan; fi
+# The same tests against Debian's libuv: what the sanitizers find there is
+# the tests' own (or libuv's, suppressed with the reason).
+step "C tests under ASan and UBSan, against the system libuv (reference)"
+asan_ctest "$ASAN_REF_BUILD" asan-ref
 unset ASAN_OPTIONS LSAN_OPTIONS UBSAN_OPTIONS
 
 step "go test -race (loop, io, pool)"
