@@ -167,8 +167,8 @@ fuzz() {
 }
 
 # A bounded churn through Debian's Node 18 (cbindings_test/harden/
-# node_churn.js: connections, spawns, timers, fs requests and workers in two
-# rounds; the second may not keep descriptors or grow RSS much), on gouv and,
+# node_churn.js: connections, spawns, timers, fs requests and workers in
+# three rounds; the later ones may not keep descriptors or grow RSS much), on gouv and,
 # as the differential check of the script itself, on the system's libuv.
 step "Node churn, on gouv and on the system's libuv"
 for mode in gouv reference; do
