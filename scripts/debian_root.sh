@@ -43,12 +43,7 @@ if [ "$(id -u)" != 0 ]; then
   echo "debian_root.sh: making a Debian root needs root (mmdebstrap, chroot)" >&2
   exit 1
 fi
-if ! command -v mmdebstrap >/dev/null; then
-  echo "debian_root.sh: installing mmdebstrap" >&2
-  apt-get -o DPkg::Lock::Timeout=120 update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120 install -y -qq \
-    mmdebstrap >/dev/null
-fi
+command -v mmdebstrap >/dev/null || gouv_apt_install debian_root.sh mmdebstrap || exit 1
 
 packages=nodejs,libuv1t64,libuv1-dev,gcc,libc6-dev,binutils,ca-certificates
 # Node 22 reads one more externalized builtin than Node 24 does.

@@ -45,14 +45,7 @@ gouv_deps || { echo "0 passed, 1 failed"; exit 1; }
 # The sanitizer runtimes come with gcc on Debian; a trimmed machine may
 # lack them.
 if ! echo 'int main(void){return 0;}' | gcc -x c -fsanitize=address,undefined -o "$log/probe" - 2>/dev/null; then
-  if [ "$(id -u)" != 0 ]; then
-    echo "gcc cannot link -fsanitize=address,undefined: install libasan8 and libubsan1 (as root)" >&2
-    echo "0 passed, 1 failed"
-    exit 1
-  fi
-  echo "installing: libasan8 libubsan1" >&2
-  apt-get -o DPkg::Lock::Timeout=120 update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120 install -y -qq libasan8 libubsan1 >/dev/null
+  gouv_apt_install harden.sh libasan8 libubsan1 || { echo "0 passed, 1 failed"; exit 1; }
 fi
 echo ok
 

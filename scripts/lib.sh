@@ -5,6 +5,23 @@ export PATH="$PATH:/usr/local/go/bin"
 GOUV_BUILD=${GOUV_BUILD:-$GOUV_ROOT/build}
 GOUV_REF_BUILD=${GOUV_REF_BUILD:-$GOUV_BUILD/ref}
 
+# gouv_apt_install WHO PACKAGE...: installs Debian packages (as root),
+# quietly, waiting for another apt that holds the lock; without root it says
+# what is missing, in WHO's name, and fails.
+gouv_apt_install() {
+  local who=$1
+  shift
+  [ $# -gt 0 ] || return 0
+  if [ "$(id -u)" != 0 ]; then
+    echo "$who: missing: $* (run as root, or apt-get install them)" >&2
+    return 1
+  fi
+  echo "$who: installing: $*" >&2
+  apt-get -o DPkg::Lock::Timeout=120 update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120 install -y -qq \
+    --no-install-recommends "$@" >/dev/null
+}
+
 # gouv_deps installs what a fresh Debian machine lacks (as root), quietly.
 gouv_deps() {
   local missing=()
@@ -14,15 +31,7 @@ gouv_deps() {
   command -v gcc >/dev/null || missing+=(gcc)
   command -v g++ >/dev/null || missing+=(g++)
   [ -f /usr/include/uv.h ] || missing+=(libuv1-dev)
-  if [ ${#missing[@]} -gt 0 ]; then
-    if [ "$(id -u)" != 0 ]; then
-      echo "missing: ${missing[*]} (run as root, or apt-get install them)" >&2
-      return 1
-    fi
-    echo "installing: ${missing[*]}" >&2
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  fi
+  gouv_apt_install gouv "${missing[@]}"
 }
 
 # gouv_build builds the library, the demo, tests and benchmarks in build/.
@@ -49,15 +58,5 @@ gouv_host_deps() {
   [ -e /usr/lib/x86_64-linux-gnu/lua/5.1/luv.so ] || missing+=(lua-luv)
   command -v ctest >/dev/null || missing+=(cmake)
   command -v pgrep >/dev/null || missing+=(procps)
-  if [ ${#missing[@]} -gt 0 ]; then
-    if [ "$(id -u)" != 0 ]; then
-      echo "missing: ${missing[*]} (run as root, or apt-get install them)" >&2
-      return 1
-    fi
-    echo "installing: ${missing[*]}" >&2
-    # Another apt may hold the lock for a moment; wait for it.
-    apt-get -o DPkg::Lock::Timeout=120 update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120 install -y -qq \
-      --no-install-recommends "${missing[@]}" >/dev/null
-  fi
+  gouv_apt_install gouv "${missing[@]}"
 }

@@ -31,16 +31,7 @@ for tool in dpkg-buildpackage:dpkg-dev dh:debhelper lintian:lintian patchelf:pat
   pkgconf:pkgconf cmake:cmake ninja:ninja-build gcc:gcc fakeroot:fakeroot; do
   command -v "${tool%%:*}" >/dev/null || need+=("${tool#*:}")
 done
-if [ ${#need[@]} -gt 0 ]; then
-  if [ "$(id -u)" != 0 ]; then
-    echo "package.sh: missing ${need[*]} (run as root, or apt-get install them)" >&2
-    exit 1
-  fi
-  echo "package.sh: installing ${need[*]}" >&2
-  apt-get -o DPkg::Lock::Timeout=120 update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120 install -y -qq \
-    --no-install-recommends "${need[@]}" >/dev/null
-fi
+gouv_apt_install package.sh "${need[@]}" || exit 1
 
 ver_h=$GOUV_ROOT/include/uv/version.h
 libver=$(awk '/define UV_VERSION_(MAJOR|MINOR|PATCH) / {v = v (v ? "." : "") $3} END {print v}' "$ver_h")
