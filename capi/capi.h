@@ -47,6 +47,7 @@ struct gouv_rec_s {
 #define GOUV_SUB_WATCH (1u << 3)
 #define GOUV_SUB_STARTED (1u << 4)
 #define GOUV_SUB_OWNER (1u << 5)
+#define GOUV_SUB_CLOSED (1u << 6)
 #define GOUV_REC_TIMER (1u << 16)
 #define GOUV_REC_WATCHER (1u << 17)
 #define GOUV_REC_ASYNC (1u << 19)
@@ -150,15 +151,13 @@ static inline void gouv_submit(uv_loop_t* loop, gouv_rec* r, uint32_t bits) {
   r->sub |= bits | GOUV_SUB_QUEUED;
 }
 
-/* Queues a light handle closed outside the loop for its closing phase. */
+/* Queues a light handle closed outside the loop for its closing phase,
+ * newest first, the closing queue's own order (loop.Submissions). */
 static inline void gouv_submit_close(uv_loop_t* loop, gouv_rec* r) {
   gouv_subs* s = GOUV_SUBS(loop);
-  r->closing = NULL;
-  if (s->close_tail != NULL)
-    s->close_tail->closing = r;
-  else
-    s->close_head = r;
-  s->close_tail = r;
+  r->closing = s->close_head;
+  s->close_head = r;
+  if (s->close_tail == NULL) s->close_tail = r;
 }
 
 /* Whether loop is a loop gouv has open (uv_loop_init succeeded and

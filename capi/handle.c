@@ -19,6 +19,12 @@ void uv_close(uv_handle_t* h, uv_close_cb cb) {
     gouv_close_go(h, cb); /* names the misuse under GOUV_DEBUG */
     return;
   }
+  /* An active timer or watcher is in the timer heap or its phase's list,
+   * and an async handle always is in the async list: the loop takes it out
+   * when it drains. An inactive one is in none (or its stop is submitted
+   * already), so its close costs the loop nothing but the closing phase. */
+  if ((r->flags & GOUV_FLAG_ACTIVE) || h->type == UV_ASYNC)
+    gouv_submit(h->loop, r, GOUV_SUB_CLOSED);
   r->flags |= GOUV_FLAG_CLOSING;
   h->close_cb = cb;
   if (h->type == UV_TIMER)

@@ -29,6 +29,7 @@ const (
 	_ = uint32(C.GOUV_SUB_WATCH-loop.SubWatch) + uint32(loop.SubWatch-C.GOUV_SUB_WATCH)
 	_ = uint32(C.GOUV_SUB_STARTED-loop.SubStarted) + uint32(loop.SubStarted-C.GOUV_SUB_STARTED)
 	_ = uint32(C.GOUV_SUB_OWNER-loop.SubOwner) + uint32(loop.SubOwner-C.GOUV_SUB_OWNER)
+	_ = uint32(C.GOUV_SUB_CLOSED-loop.SubClosed) + uint32(loop.SubClosed-C.GOUV_SUB_CLOSED)
 	_ = uint32(C.GOUV_REC_TIMER-loop.RecTimer) + uint32(loop.RecTimer-C.GOUV_REC_TIMER)
 	_ = uint32(C.GOUV_REC_WATCHER-loop.RecWatcher) + uint32(loop.RecWatcher-C.GOUV_REC_WATCHER)
 	_ = uint32(C.GOUV_REC_ASYNC-loop.RecAsync) + uint32(loop.RecAsync-C.GOUV_REC_ASYNC)

@@ -29,6 +29,7 @@ const (
 	SubWatch   uint32 = 1 << 3 // the watcher was started or stopped
 	SubStarted uint32 = 1 << 4 // the watcher was started (to the front)
 	SubOwner   uint32 = 1 << 5 // the owner has work for the Go object (Submitter)
+	SubClosed  uint32 = 1 << 6 // closed while in the timer heap, a phase list or the async list: leave it
 )
 
 // Submitter is implemented by Go objects whose owner records work for them
@@ -76,9 +77,12 @@ type Rec struct {
 }
 
 // Submissions is where an embedder queues records for the loop (see
-// SubQueued): a FIFO of records linked by SubNext, and a FIFO of handles
-// closed outside the loop linked by Closing. Like Words, it may live in the
-// embedder's memory (capi: the uv_loop_t).
+// SubQueued): a FIFO of records linked by SubNext, and a LIFO of handles
+// closed outside the loop linked by Closing, newest first, CloseTail the
+// oldest: the closing queue's own order, so the loop takes it whole. A
+// close that must also take the handle out of the loop's structures
+// submits the record with SubClosed as well. Like Words, it may live in
+// the embedder's memory (capi: the uv_loop_t).
 type Submissions struct {
 	Head, Tail           *Rec
 	CloseHead, CloseTail *Rec
@@ -342,15 +346,22 @@ func (h *Handle) finishClose() {
 	}
 }
 
-// runClosing runs the close callbacks of every handle closed so far.
-// Handles closed by those callbacks wait for the next iteration. Light
-// handles in a row are handed to the embedder as one batch, so that their
-// callbacks cost one call out of the loop, not one each.
+// closeBatchMax bounds a batch of light handles' close callbacks: the
+// records a batch finished are still in the cache when their callbacks
+// run.
+const closeBatchMax = 64
+
+// runClosing runs the close callbacks of every handle closed so far, in
+// the closing queue's order (newest close first, as libuv). Handles closed
+// by those callbacks wait for the next iteration. Light handles in a row
+// are handed to the embedder in batches, so that their callbacks cost one
+// call out of the loop per batch, not one each.
 func (l *Loop) runClosing() {
 	l.drain()
 	r := l.closing
 	l.closing = nil
 	var batch, batchTail *Rec
+	n := 0
 	for r != nil {
 		next := r.Closing
 		r.Closing = nil
@@ -362,10 +373,14 @@ func (l *Loop) runClosing() {
 				batch = r
 			}
 			batchTail = r
+			if n++; n == closeBatchMax {
+				l.light.Closed(batch)
+				batch, batchTail, n = nil, nil, 0
+			}
 		} else {
 			if batch != nil {
 				l.light.Closed(batch)
-				batch, batchTail = nil, nil
+				batch, batchTail, n = nil, nil, 0
 			}
 			l.objs[r.Slot].Base().finishClose()
 		}
@@ -410,7 +425,7 @@ func (l *Loop) drain() {
 		next := r.SubNext
 		r.SubNext = nil
 		sub := r.Sub
-		r.Sub = sub &^ (SubQueued | SubInit | SubTimer | SubWatch | SubStarted | SubOwner)
+		r.Sub = sub &^ (SubQueued | SubInit | SubTimer | SubWatch | SubStarted | SubOwner | SubClosed)
 		if sub&SubInit != 0 {
 			l.link(r)
 			if r.Sub&RecAsync != 0 {
@@ -428,24 +443,34 @@ func (l *Loop) drain() {
 				o.Submitted()
 			}
 		}
+		if sub&SubClosed != 0 {
+			l.closeSync(r)
+		}
 		r = next
 	}
 	s.Head, s.Tail = nil, nil
-	for r := s.CloseHead; r != nil; {
-		next := r.Closing
-		if r.Sub&RecTimer != 0 {
-			l.syncTimer(timerOfRec(r))
-		}
-		if r.Sub&RecWatcher != 0 {
-			l.syncWatcher(r, false)
-		}
-		if r.Sub&RecAsync != 0 {
-			l.unlinkAsync(asyncOfRec(r))
-		}
-		l.pushClosing(r)
-		r = next
+	if s.CloseHead != nil {
+		// Already in the closing queue's order: joined whole, without a
+		// walk over the records (a million closed timers cost nothing
+		// here).
+		s.CloseTail.Closing = l.closing
+		l.closing = s.CloseHead
+		s.CloseHead, s.CloseTail = nil, nil
 	}
-	s.CloseHead, s.CloseTail = nil, nil
+}
+
+// closeSync takes a closed light handle out of the structure its type
+// keeps it in: the timer heap, its phase's list, the async list.
+func (l *Loop) closeSync(r *Rec) {
+	if r.Sub&RecTimer != 0 {
+		l.syncTimer(timerOfRec(r))
+	}
+	if r.Sub&RecWatcher != 0 {
+		l.syncWatcher(r, false)
+	}
+	if r.Sub&RecAsync != 0 {
+		l.unlinkAsync(asyncOfRec(r))
+	}
 }
 
 // Walk calls fn for the record of every handle of the loop that is not

@@ -22,18 +22,22 @@ func submit(l *Loop, r *Rec, bits uint32) {
 	r.Sub |= bits | SubQueued
 }
 
-// submitClose queues r, closed outside the loop, for the closing phase.
+// submitClose queues r, closed outside the loop, for the closing phase:
+// newest first, and submitted with SubClosed if it was in a structure of
+// the loop (an active timer or watcher, any async handle).
 func submitClose(l *Loop, r *Rec) {
+	wasActive := r.Flags&FlagActive != 0
 	r.Flags |= FlagClosing
 	l.stopRec(r)
-	s := l.w.Sub
-	r.Closing = nil
-	if s.CloseTail != nil {
-		s.CloseTail.Closing = r
-	} else {
-		s.CloseHead = r
+	if wasActive || r.Sub&RecAsync != 0 {
+		submit(l, r, SubClosed)
 	}
-	s.CloseTail = r
+	s := l.w.Sub
+	r.Closing = s.CloseHead
+	s.CloseHead = r
+	if s.CloseTail == nil {
+		s.CloseTail = r
+	}
 }
 
 // lightTimer stands for an embedder's timer: a TimerHandle with no Go
