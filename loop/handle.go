@@ -360,34 +360,23 @@ func (l *Loop) runClosing() {
 	l.drain()
 	r := l.closing
 	l.closing = nil
-	var batch, batchTail *Rec
-	n := 0
 	for r != nil {
-		next := r.Closing
-		r.Closing = nil
-		if r.Slot == 0 {
-			l.finishRec(r)
-			if batchTail != nil {
-				batchTail.Closing = r
-			} else {
-				batch = r
-			}
-			batchTail = r
-			if n++; n == closeBatchMax {
-				l.light.Closed(batch)
-				batch, batchTail, n = nil, nil, 0
-			}
-		} else {
-			if batch != nil {
-				l.light.Closed(batch)
-				batch, batchTail, n = nil, nil, 0
-			}
+		if r.Slot != 0 {
+			next := r.Closing
+			r.Closing = nil
 			l.objs[r.Slot].Base().finishClose()
+			r = next
+			continue
 		}
-		r = next
-	}
-	if batch != nil {
-		l.light.Closed(batch)
+		// A run of light handles is already a chain through Closing:
+		// finish up to closeBatchMax of them and cut the chain there.
+		first, last := r, r
+		for n := 0; r != nil && r.Slot == 0 && n < closeBatchMax; n++ {
+			l.finishRec(r)
+			last, r = r, r.Closing
+		}
+		last.Closing = nil
+		l.light.Closed(first)
 	}
 }
 
