@@ -96,7 +96,7 @@ typedef struct {
   void* prev;
   void* next;
   int pending;
-  int spare;
+  int busy;
 } gouv_async_rec;
 
 #define GOUV_REC(h) ((gouv_rec*)(void*)&((uv_handle_t*)(h))->handle_queue)

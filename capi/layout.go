@@ -92,6 +92,8 @@ var (
 	_ [unsafe.Sizeof(C.gouv_async_rec{}) - unsafe.Sizeof(loop.AsyncRec{})]byte
 	_ [unsafe.Offsetof(loop.AsyncRec{}.Pending) - unsafe.Offsetof(C.gouv_async_rec{}.pending)]byte
 	_ [unsafe.Offsetof(C.gouv_async_rec{}.pending) - unsafe.Offsetof(loop.AsyncRec{}.Pending)]byte
+	_ [unsafe.Offsetof(loop.AsyncRec{}.Busy) - unsafe.Offsetof(C.gouv_async_rec{}.busy)]byte
+	_ [unsafe.Offsetof(C.gouv_async_rec{}.busy) - unsafe.Offsetof(loop.AsyncRec{}.Busy)]byte
 	_ [unsafe.Offsetof(loop.AsyncHandle{}.Async) - unsafe.Sizeof(C.gouv_rec{})]byte
 	_ [unsafe.Sizeof(C.gouv_rec{}) - unsafe.Offsetof(loop.AsyncHandle{}.Async)]byte
 

@@ -726,7 +726,8 @@ struct uv_async_s {
   GOUV__HANDLE_HEAD
   uv_async_cb gouv_async_cb;
   void* gouv_async[2];
-  int gouv_pending; /* 0 idle, 1 a sender is busy, 2 pending */
+  int gouv_pending; /* 1: a send is pending */
+  int gouv_busy;    /* senders inside uv_async_send */
 };
 
 UV_EXTERN int uv_async_init(uv_loop_t* loop,

@@ -3,21 +3,25 @@ package loop
 import (
 	"sync/atomic"
 	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
-// Async states, in the word that Send and the loop share. The word may
-// live in a C uv_async_t, where uv_async_send (written in C, callable from
-// any thread and from signal handlers) follows the same protocol:
+// The words that Send and the loop share. They may live in a C uv_async_t,
+// where uv_async_send (written in C, callable from any thread and from
+// signal handlers) follows the same protocol:
 //
-//	idle --Send: CAS--> busy --wake the loop--> pending --loop: CAS--> idle
+//	Send:  if Pending is set, return; Busy++; if swap(Pending, 1) was 0,
+//	       wake the loop; Busy--
+//	loop:  if swap(Pending, 0) was 1, run the callback
+//	close: wait until Busy is 0, then forget the handle
 //
-// "busy" covers the window in which a sender still touches the loop; the
-// loop and Close wait it out before they consume or forget the handle.
-const (
-	asyncIdle    int32 = 0
-	asyncBusy    int32 = 1
-	asyncPending int32 = 2
-)
+// The loop never waits for a sender: a sender descheduled in the middle of
+// its send (on a crowded machine, for a whole time slice) costs the loop
+// nothing, where a loop that spun until the sender finished burned the
+// CPU the sender needed. Only closing the handle waits, since a sender may
+// still be touching the handle's memory.
+const asyncPending int32 = 1
 
 // AsyncRec is an async handle's state, laid out like TimerRec to live in
 // memory the Go heap does not own, right after its handle's Rec (see
@@ -27,8 +31,8 @@ const (
 type AsyncRec struct {
 	Cb         unsafe.Pointer // the owner's callback; the loop never calls it
 	Prev, Next *AsyncRec
-	Pending    int32
-	_          int32
+	Pending    int32 // 1: a send is pending
+	Busy       int32 // senders inside Send
 }
 
 // AsyncHandle is the memory of an async handle's loop state: its Rec, then
@@ -63,7 +67,7 @@ func (l *Loop) InitAsync(a *Async, kind int, cb func(a *Async)) {
 	a.Handle.init(l, a, kind, &a.ah.Rec)
 	a.ah.Rec.Sub = RecAsync
 	a.cb = cb
-	atomic.StoreInt32(&a.ah.Async.Pending, asyncIdle)
+	atomic.StoreInt32(&a.ah.Async.Pending, 0)
 	l.linkAsync(&a.ah.Async)
 	a.Handle.Start()
 }
@@ -82,9 +86,14 @@ func (l *Loop) linkAsync(a *AsyncRec) {
 }
 
 // unlinkAsync takes a closing handle out of the list, once no sender can
-// still be writing through it.
+// still be writing through it. A sender is a few instructions from done
+// unless it was descheduled, so the wait spins briefly and then gives the
+// CPU away, to the sender if it waits for one.
 func (l *Loop) unlinkAsync(a *AsyncRec) {
-	for atomic.LoadInt32(&a.Pending) == asyncBusy {
+	for spins := 0; atomic.LoadInt32(&a.Busy) != 0; spins++ {
+		if spins >= 100 {
+			yieldThread()
+		}
 	}
 	if a.Prev != nil {
 		a.Prev.Next = a.Next
@@ -101,32 +110,25 @@ func (l *Loop) unlinkAsync(a *AsyncRec) {
 
 // Send schedules the callback. It is safe from any goroutine.
 func (a *Async) Send() {
-	p := &a.ah.Async.Pending
-	if atomic.LoadInt32(p) != asyncIdle {
+	ar := &a.ah.Async
+	if atomic.LoadInt32(&ar.Pending) != 0 {
 		return
 	}
-	if !atomic.CompareAndSwapInt32(p, asyncIdle, asyncBusy) {
-		return
+	atomic.AddInt32(&ar.Busy, 1)
+	if atomic.SwapInt32(&ar.Pending, asyncPending) == 0 {
+		a.loop.Wake()
 	}
-	a.loop.Wake()
-	atomic.StoreInt32(p, asyncPending)
+	atomic.AddInt32(&ar.Busy, -1)
 }
 
-// take consumes a pending send: it waits out a sender in its busy window
-// and reports whether a send was pending.
+// yieldThread gives the thread's CPU to another thread that wants it.
+// It is sched_yield(2) made without telling the Go scheduler, which would
+// hand the goroutine's P on for a call that returns at once.
+func yieldThread() { unix.RawSyscall(unix.SYS_SCHED_YIELD, 0, 0, 0) }
+
+// take consumes a pending send and reports whether there was one.
 func (a *AsyncRec) take() bool {
-	for {
-		switch atomic.LoadInt32(&a.Pending) {
-		case asyncIdle:
-			return false
-		case asyncPending:
-			if atomic.CompareAndSwapInt32(&a.Pending, asyncPending, asyncIdle) {
-				return true
-			}
-		}
-		// A sender is between its CAS and its final store: a few
-		// instructions away, so spinning is cheaper than anything else.
-	}
+	return atomic.LoadInt32(&a.Pending) != 0 && atomic.SwapInt32(&a.Pending, 0) != 0
 }
 
 func (a *Async) closeHandle() {

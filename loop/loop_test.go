@@ -2,6 +2,7 @@ package loop
 
 import (
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -339,6 +340,40 @@ func TestAsyncFromManyGoroutinesCoalesces(t *testing.T) {
 	l.Run(RunDefault)
 	if calls < 1 || calls > senders*sends+1 {
 		t.Fatalf("async callback ran %d times", calls)
+	}
+}
+
+// A sender that stopped inside Send, after it set the pending word and
+// before it counted itself out (descheduled, on a crowded machine), must
+// not hold the loop up: the callback runs at once. Only closing the handle
+// waits for the sender to leave.
+func TestAsyncSenderStalledInsideSendDelaysOnlyTheClose(t *testing.T) {
+	l := newLoop(t)
+	var a Async
+	calls := 0
+	l.InitAsync(&a, 0, func(*Async) { calls++ })
+	ar := &a.ah.Async
+	atomic.AddInt32(&ar.Busy, 1) // the stalled sender
+	atomic.StoreInt32(&ar.Pending, asyncPending)
+	l.Wake()
+	l.Run(RunNoWait)
+	if calls != 1 {
+		t.Fatalf("callback ran %d times with a sender inside Send, want 1", calls)
+	}
+	const stall = 30 * time.Millisecond
+	start := time.Now()
+	go func() {
+		time.Sleep(stall)
+		atomic.AddInt32(&ar.Busy, -1)
+	}()
+	closed := false
+	a.Close(func(*Handle) { closed = true })
+	l.Run(RunDefault)
+	if !closed {
+		t.Fatal("close callback did not run")
+	}
+	if d := time.Since(start); d < stall {
+		t.Fatalf("close finished after %v, before the sender left Send (%v)", d, stall)
 	}
 }
 
