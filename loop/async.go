@@ -92,7 +92,7 @@ func (l *Loop) linkAsync(a *AsyncRec) {
 func (l *Loop) unlinkAsync(a *AsyncRec) {
 	for spins := 0; atomic.LoadInt32(&a.Busy) != 0; spins++ {
 		if spins >= 100 {
-			yieldThread()
+			YieldThread()
 		}
 	}
 	if a.Prev != nil {
@@ -121,10 +121,12 @@ func (a *Async) Send() {
 	atomic.AddInt32(&ar.Busy, -1)
 }
 
-// yieldThread gives the thread's CPU to another thread that wants it.
+// YieldThread gives the thread's CPU to another thread that wants it.
 // It is sched_yield(2) made without telling the Go scheduler, which would
-// hand the goroutine's P on for a call that returns at once.
-func yieldThread() { unix.RawSyscall(unix.SYS_SCHED_YIELD, 0, 0, 0) }
+// hand the goroutine's P on for a call that returns at once; and unlike
+// runtime.Gosched it costs a goroutine locked to its thread (a loop's, a
+// pool worker's) no handoff of its P through two other threads.
+func YieldThread() { unix.RawSyscall(unix.SYS_SCHED_YIELD, 0, 0, 0) }
 
 // take consumes a pending send and reports whether there was one.
 func (a *AsyncRec) take() bool {

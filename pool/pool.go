@@ -65,8 +65,12 @@ type Work struct {
 	User unsafe.Pointer
 }
 
-// poolSpins is how many times an idle worker yields and looks at the
-// queue again before it parks.
+// poolSpins is how many times an idle worker yields its thread
+// (loop.YieldThread) and looks at the queue again before it parks. With
+// runtime.Gosched instead, each look cost the locked worker a handoff of
+// its P through two other threads: measured on 2 cores, uv_queue_work
+// with 64 in flight ran at 1.7 M/s that way and 3.3 M/s this way (libuv:
+// 1.7 M/s), with 1 in flight 47 k/s against 62 k/s (libuv: 48 k/s).
 const poolSpins = 4
 
 type pool struct {
@@ -275,7 +279,7 @@ func (p *pool) worker() {
 			// park and wake costs two context switches.
 			for spin := 0; spin < poolSpins && w == nil; spin++ {
 				p.mu.Unlock()
-				runtime.Gosched()
+				loop.YieldThread()
 				p.mu.Lock()
 				w = p.take()
 			}
