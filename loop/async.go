@@ -86,15 +86,9 @@ func (l *Loop) linkAsync(a *AsyncRec) {
 }
 
 // unlinkAsync takes a closing handle out of the list, once no sender can
-// still be writing through it. A sender is a few instructions from done
-// unless it was descheduled, so the wait spins briefly and then gives the
-// CPU away, to the sender if it waits for one.
+// still be writing through it.
 func (l *Loop) unlinkAsync(a *AsyncRec) {
-	for spins := 0; atomic.LoadInt32(&a.Busy) != 0; spins++ {
-		if spins >= 100 {
-			YieldThread()
-		}
-	}
+	waitUntil(func() bool { return atomic.LoadInt32(&a.Busy) == 0 })
 	if a.Prev != nil {
 		a.Prev.Next = a.Next
 	} else {
@@ -127,6 +121,17 @@ func (a *Async) Send() {
 // runtime.Gosched it costs a goroutine locked to its thread (a loop's, a
 // pool worker's) no handoff of its P through two other threads.
 func YieldThread() { unix.RawSyscall(unix.SYS_SCHED_YIELD, 0, 0, 0) }
+
+// waitUntil waits for another thread to make done true: it spins briefly,
+// then yields the CPU between looks, in case the thread it waits for was
+// descheduled on this very CPU.
+func waitUntil(done func() bool) {
+	for spins := 0; !done(); spins++ {
+		if spins >= 100 {
+			YieldThread()
+		}
+	}
+}
 
 // take consumes a pending send and reports whether there was one.
 func (a *AsyncRec) take() bool {

@@ -268,6 +268,7 @@ func (l *Loop) Close() error {
 		return ErrBusy
 	}
 	l.closed = true
+	l.waitPosters()
 	unix.Close(l.wakefd)
 	unix.Close(l.epfd)
 	l.wakefd, l.epfd = -1, -1

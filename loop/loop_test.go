@@ -377,6 +377,29 @@ func TestAsyncSenderStalledInsideSendDelaysOnlyTheClose(t *testing.T) {
 	}
 }
 
+// A Post whose work is done may not have written its wakeup yet: Close
+// waits for it, or the write could land on a descriptor number already
+// given to another file.
+func TestCloseWaitsForAPostUnderWay(t *testing.T) {
+	l, err := New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.posted.senders.Add(1) // a sender between its push and its wakeup
+	const stall = 30 * time.Millisecond
+	start := time.Now()
+	go func() {
+		time.Sleep(stall)
+		l.posted.senders.Add(-1)
+	}()
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d < stall {
+		t.Fatalf("Close returned after %v, with a Post still under way (%v)", d, stall)
+	}
+}
+
 func TestPostRunsOnLoopInOrder(t *testing.T) {
 	l := newLoop(t)
 	var a Async // keeps the loop alive until the last post arrives

@@ -1,6 +1,6 @@
 package loop
 
-import "sync"
+import "sync/atomic"
 
 // Posted is a unit of work handed to the loop from another goroutine: the
 // thread pool delivers its completions this way. Embed it to post without
@@ -14,37 +14,53 @@ type Posted struct {
 	Event bool
 }
 
-// postQueue is a FIFO that any goroutine may push to. The loop takes the
-// whole queue at once per wakeup, so a burst of completions costs one
-// eventfd write and one lock round trip.
+// postQueue is where any goroutine may push. Senders push onto a stack
+// with a compare-and-swap; the loop takes the whole stack with one swap
+// per wakeup and reverses it into the order of the posts. No sender or
+// loop ever waits for a lock: a pool worker descheduled in the middle of
+// its post holds nothing the loop needs, and the loop's goroutine, which
+// is locked to its thread, never parks on a contended mutex (a park and
+// wake of a locked goroutine costs two thread wakeups).
 type postQueue struct {
-	mu         sync.Mutex
-	head, tail *Posted
+	top atomic.Pointer[Posted]
+	// senders counts the Posts under way. A post's work may be done (its
+	// request finished, the loop free to close) before its sender has
+	// written the wakeup; Close waits for the count to reach 0 before it
+	// closes the eventfd, which might otherwise be written after its
+	// number was given to another file.
+	senders atomic.Int32
 }
 
 // Post queues p to run on the loop thread and wakes the loop. It is safe
 // from any goroutine.
 func (l *Loop) Post(p *Posted) {
-	p.next = nil
 	q := &l.posted
-	q.mu.Lock()
-	if q.tail != nil {
-		q.tail.next = p
-	} else {
-		q.head = p
+	q.senders.Add(1)
+	for {
+		top := q.top.Load()
+		p.next = top
+		if q.top.CompareAndSwap(top, p) {
+			break
+		}
 	}
-	q.tail = p
-	q.mu.Unlock()
 	l.Wake()
+	q.senders.Add(-1)
+}
+
+// waitPosters waits until no Post is under way (see postQueue.senders).
+func (l *Loop) waitPosters() {
+	waitUntil(func() bool { return l.posted.senders.Load() == 0 })
 }
 
 // runPosted runs everything posted so far, in the order it was posted.
 func (l *Loop) runPosted() {
-	q := &l.posted
-	q.mu.Lock()
-	p := q.head
-	q.head, q.tail = nil, nil
-	q.mu.Unlock()
+	var p *Posted
+	for s := l.posted.top.Swap(nil); s != nil; {
+		next := s.next
+		s.next = p
+		p = s
+		s = next
+	}
 	events := uint64(0)
 	for p != nil {
 		next := p.next
