@@ -3,13 +3,19 @@
 # against the system libuv, alternately, and print a table of the medians and
 # the ratio gouv/libuv (throughput terms: > 1 means gouv is faster).
 #
-# Usage: scripts/bench.sh [--rounds N] [filter]
+# Usage: scripts/bench.sh [--rounds N] [--ref153] [filter]
 #        scripts/bench.sh node [--node 18|20|22|24] [--rounds N]
 #                              [http|fs|spawn|worker|startup]
 #   node         one of Debian's Nodes (scripts/node.sh; default 18) on gouv
 #                and on its own libuv instead (cbindings_test/bench/node/;
 #                see bench_node below)
 #   --rounds N   runs per benchmark and implementation (default 3)
+#   --ref153     also run the reference binaries on libuv 1.53 (Debian
+#                unstable's, from the root scripts/debian_root.sh sid makes,
+#                through that root's dynamic loader), and add the columns
+#                "libuv 1.53" and gouv/1.53. gouv runs libuv 1.45's loop
+#                order, which 1.53 keeps and Debian 12's 1.44 predates
+#                (docs/design.md): rows it moves show here.
 #   filter       only benchmarks whose name contains this substring
 #
 # Trees: build/ (gouv; configured with
@@ -246,6 +252,7 @@ REF_BUILD=${GOUV_BENCH_REF_BUILD_DIR:-$ROOT/build/ref}
 RUN_TIMEOUT=${GOUV_BENCH_TIMEOUT:-300}
 ROUNDS=3
 FILTER=""
+REF153=0
 
 usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; }
 
@@ -253,6 +260,7 @@ while (($#)); do
   case $1 in
     --rounds) [[ $# -ge 2 ]] || { usage >&2; exit 2; }; ROUNDS=$2; shift 2 ;;
     --rounds=*) ROUNDS=${1#--rounds=}; shift ;;
+    --ref153) REF153=1; shift ;;
     -h|--help) usage; exit 0 ;;
     -*) echo "bench.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
     *) [[ -z $FILTER ]] || { echo "bench.sh: only one filter" >&2; exit 2; }
@@ -327,6 +335,17 @@ REF_OK=1
 build_tree "$GOUV_BUILD" OFF gouv || { GOUV_OK=0; log "gouv build failed: gouv column is n/a"; }
 build_tree "$REF_BUILD" ON libuv || { REF_OK=0; log "reference build failed: libuv column is n/a"; }
 
+# --ref153: libuv 1.53 and the C library it was built with, from Debian
+# unstable's root, loaded through that root's own dynamic loader.
+IMPLS=(gouv libuv)
+if ((REF153)); then
+  SID=$("$ROOT/scripts/debian_root.sh" sid) || { log "no Debian unstable root: no libuv 1.53 column"; exit 1; }
+  SID_LD=$SID/usr/lib64/ld-linux-x86-64.so.2
+  SID_LIBS=$SID/usr/lib/x86_64-linux-gnu
+  [[ -x $SID_LD && -e $SID_LIBS/libuv.so.1 ]] || { log "$SID has no libuv 1.53"; exit 1; }
+  IMPLS+=(libuv153)
+fi
+
 # usable IMPL BENCH: the binary exists and loads the intended library.
 check_binary() {
   local impl=$1 b=$2 bin lib want
@@ -344,6 +363,10 @@ check_binary() {
       log "$bin also loads a libuv.so.1"
       return 1
     fi
+  elif [[ $impl == libuv153 ]]; then
+    ((REF_OK)) || return 1
+    bin=$(bench_path "$REF_BUILD" "$b")
+    [[ -x $bin ]] || { log "$bin missing"; return 1; }
   else
     ((REF_OK)) || return 1
     bin=$(bench_path "$REF_BUILD" "$b")
@@ -359,7 +382,7 @@ check_binary() {
 }
 
 for b in "${BENCHES[@]}"; do
-  for impl in gouv libuv; do
+  for impl in "${IMPLS[@]}"; do
     [[ -n ${FAILED[$impl.$b]:-} ]] || check_binary "$impl" "$b" || FAILED[$impl.$b]=1
   done
 done
@@ -376,7 +399,9 @@ run_one() {
   out="$TMP/$b.$impl.$round.out"
   err="$TMP/$b.$impl.$round.err"
   log "round $round/$ROUNDS: $b ($impl)"
-  env -u LD_LIBRARY_PATH timeout -k 10 "$RUN_TIMEOUT" "$bin" >"$out" 2>"$err" || rc=$?
+  local -a run=("$bin")
+  [[ $impl == libuv153 ]] && run=("$SID_LD" --library-path "$SID_LIBS" "$bin")
+  env -u LD_LIBRARY_PATH timeout -k 10 "$RUN_TIMEOUT" "${run[@]}" >"$out" 2>"$err" || rc=$?
   if ((rc != 0)) || grep -q ENOSYS "$err"; then
     if ((rc == 124 || rc == 137)); then log "$b ($impl) timed out after ${RUN_TIMEOUT}s"
     elif ((rc == 0)); then log "$b ($impl) reported ENOSYS"
@@ -395,8 +420,7 @@ run_one() {
 
 for b in "${BENCHES[@]}"; do
   for ((r = 1; r <= ROUNDS; r++)); do
-    run_one gouv "$b" "$r"
-    run_one libuv "$b" "$r"
+    for impl in "${IMPLS[@]}"; do run_one "$impl" "$b" "$r"; done
   done
 done
 
@@ -406,7 +430,7 @@ FAILED_LIST=$TMP/failed
 : >"$FAILED_LIST"
 for k in "${!FAILED[@]}"; do echo "$k" >>"$FAILED_LIST"; done
 
-awk -v rounds="$ROUNDS" -v failed_file="$FAILED_LIST" '
+awk -v rounds="$ROUNDS" -v failed_file="$FAILED_LIST" -v ref153="$REF153" '
   function median(key,   n, i, j, t, v) {
     n = cnt[key]
     if (n == 0) return ""
@@ -436,21 +460,30 @@ awk -v rounds="$ROUNDS" -v failed_file="$FAILED_LIST" '
   }
   END {
     fmt = "%-24s %12s %12s %11s  %s\n"
+    fmt3 = "%-24s %12s %12s %11s %12s %10s  %s\n"
     printf "# medians of %d round(s); ratio = gouv/libuv, > 1 means gouv is faster\n", rounds
-    printf fmt, "benchmark", "gouv", "libuv", "gouv/libuv", "unit"
+    if (ref153) printf fmt3, "benchmark", "gouv", "libuv", "gouv/libuv", "libuv 1.53", "gouv/1.53", "unit"
+    else printf fmt, "benchmark", "gouv", "libuv", "gouv/libuv", "unit"
     for (i = 1; i <= nrows; i++) {
       name = order[i]; b = bench[name]
       g = (("gouv." b) in failed) ? "" : median("gouv" SUBSEP name)
       l = (("libuv." b) in failed) ? "" : median("libuv" SUBSEP name)
       ratio = (g != "" && l != "" && l > 0) ? sprintf("%.2f", g / l) : "n/a"
-      printf fmt, name, human(g), human(l), ratio, unit[name]
+      if (!ref153) { printf fmt, name, human(g), human(l), ratio, unit[name]; continue }
+      n = (("libuv153." b) in failed) ? "" : median("libuv153" SUBSEP name)
+      ratio3 = (g != "" && n != "" && n > 0) ? sprintf("%.2f", g / n) : "n/a"
+      printf fmt3, name, human(g), human(l), ratio, human(n), ratio3, unit[name]
     }
   }' "$RESULTS" >"$TMP/table"
 
 # Benchmarks that produced no result at all (both sides failed) still get a row.
 for b in "${BENCHES[@]}"; do
   if ! awk -v b="$b" '$1 == b { found = 1 } END { exit !found }' "$RESULTS"; then
-    printf '%-24s %12s %12s %11s  %s\n' "${b#bench_}" n/a n/a n/a "" >>"$TMP/table"
+    if ((REF153)); then
+      printf '%-24s %12s %12s %11s %12s %10s  %s\n' "${b#bench_}" n/a n/a n/a n/a n/a "" >>"$TMP/table"
+    else
+      printf '%-24s %12s %12s %11s  %s\n' "${b#bench_}" n/a n/a n/a "" >>"$TMP/table"
+    fi
   fi
 done
 cat "$TMP/table"
