@@ -85,11 +85,13 @@ export ASAN_OPTIONS=allow_user_segv_handler=1:use_sigaltstack=0:detect_leaks=1:d
 export LSAN_OPTIONS=suppressions=$GOUV_ROOT/cbindings_test/harden/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=suppressions=$GOUV_ROOT/cbindings_test/harden/ubsan.supp:halt_on_error=1:print_stacktrace=1
 
-# asan_ctest DIR LABEL [EXCLUDE-REGEX]: the C tests of one sanitized build.
+# asan_ctest DIR LABEL [EXCLUDE-REGEX [INCLUDE-REGEX]]: the C tests of one
+# sanitized build.
 asan_ctest() {
-  local dir=$1 label=$2 exclude=${3:-} line total fail
+  local dir=$1 label=$2 exclude=${3:-} include=${4:-} line total fail
   local args=(--test-dir "$dir" --output-on-failure -j2 --timeout 120)
   [ -n "$exclude" ] && args+=(-E "$exclude")
+  [ -n "$include" ] && args+=(-R "$include")
   ctest "${args[@]}" >"$log/ctest-$label" 2>&1
   line=$(grep -E 'tests passed, [0-9]+ tests failed out of' "$log/ctest-$label" | tail -1)
   if [ -z "$line" ]; then
@@ -108,8 +110,19 @@ asan_ctest() {
 }
 
 step "C tests under ASan and UBSan, against gouv"
+# The signal-storm test runs without LeakSanitizer: LeakSanitizer's check at
+# exit stops every thread with ptrace, and after the storm it left the Go
+# runtime's monitor thread with a wrong goroutine now and then ("fatal:
+# systemstack called from unexpected goroutine", about 1 run in 20 with the
+# CPUs busy; none in 200 runs without the check). docs/design.md,
+# "Sanitizers and the Go runtime".
+nolsan='test_signal.host_handler_without_onstack_survives_signal_storm'
 waiting=$(grep -v '^#' cbindings_test/waiting.txt 2>/dev/null | awk 'NF {print $1}' | paste -sd'|')
-if [ -n "$waiting" ]; then asan_ctest "$ASAN_BUILD" asan "^($waiting)\$"; else asan_ctest "$ASAN_BUILD" asan; fi
+asan_ctest "$ASAN_BUILD" asan "^(${waiting:+$waiting|}$nolsan)\$"
+asan_options=$ASAN_OPTIONS
+export ASAN_OPTIONS=$asan_options:detect_leaks=0
+asan_ctest "$ASAN_BUILD" asan-nolsan "" "^$nolsan\$"
+export ASAN_OPTIONS=$asan_options
 # The same tests against Debian's libuv: what the sanitizers find there is
 # the tests' own (or libuv's, suppressed with the reason).
 step "C tests under ASan and UBSan, against the system libuv (reference)"
