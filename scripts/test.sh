@@ -40,6 +40,19 @@ bad() { failed=$((failed + $1)); failures+=("$2"); }
 
 step() { printf '\n== %s\n' "$*"; }
 
+# tally LOG LABEL: counts the last summary line of a sub-script's LOG
+# ("N passed, M failed", printed) as N passed and M failed. A missing line is
+# one failure, shown with the log's tail. Non-zero when anything failed.
+tally() {
+  local line p f
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$1" | tail -1)
+  echo "${line:-no summary}"
+  if [ -z "$line" ]; then tail -30 "$1"; bad 1 "$2"; return 1; fi
+  p=${line%% passed*}; f=${line#*, }; f=${f%% failed*}
+  ok "$p"
+  if [ "$f" -gt 0 ]; then bad "$f" "$2"; return 1; fi
+}
+
 step "dependencies"
 gouv_deps || exit 1
 
@@ -131,19 +144,9 @@ if [ "$(id -u)" != 0 ]; then
   echo "skipped: needs root (chroot into the root that scripts/debian_root.sh makes)"
 else
   scripts/ref153.sh >"$log/ref153" 2>&1
-  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log/ref153" | tail -1)
   grep -E '^(libuv |ran in )' "$log/ref153"
-  echo "${line:-no summary}"
-  if [ -z "$line" ]; then
-    tail -30 "$log/ref153"; bad 1 "ctest 1.53"
-  else
-    p=${line%% passed*}; f=${line#*, }; f=${f%% failed*}
-    ok "$p"
-    if [ "$f" -gt 0 ]; then
-      awk '/^FAIL / { on = 1; print; next } on && /^    / { print; next } { on = 0 }' "$log/ref153" | head -80
-      bad "$f" "ctest 1.53"
-    fi
-  fi
+  tally "$log/ref153" "ctest 1.53" ||
+    awk '/^FAIL / { on = 1; print; next } on && /^    / { print; next } { on = 0 }' "$log/ref153" | head -80
 fi
 
 # node_mode LABEL ARGS...: scripts/node_test.sh ARGS (one Node release on
@@ -151,17 +154,8 @@ fi
 node_mode() {
   local label=$1; shift
   scripts/node_test.sh "$@" >"$log/node-$label" 2>&1
-  local line p f
-  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log/node-$label" | tail -1)
   grep -E '^(PASS|FAIL) ' "$log/node-$label" | grep -v '^PASS' | head -20
-  echo "${line:-no summary}"
-  if [ -z "$line" ]; then tail -30 "$log/node-$label"; bad 1 "node $label"; return; fi
-  p=${line%% passed*}; f=${line#*, }; f=${f%% failed*}
-  ok "$p"
-  if [ "$f" -gt 0 ]; then
-    sed -n '/^FAIL/,+25p' "$log/node-$label" | head -60
-    bad "$f" "node $label"
-  fi
+  tally "$log/node-$label" "node $label" || sed -n '/^FAIL/,+25p' "$log/node-$label" | head -60
 }
 # Node 18 on the host; 20 (Debian 13's, libuv 1.50), 22 and 24 (unstable's,
 # libuv 1.53) in Debian roots made once by scripts/debian_root.sh. Node's
@@ -179,21 +173,13 @@ echo "(the Node tests took $((SECONDS - node_t0)) s)"
 
 step "Debian programs on gouv and on the system libuv (uvloop, luv, nvim, cmake)"
 scripts/hosts_test.sh >"$log/hosts" 2>&1
-line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log/hosts" | tail -1)
 grep -E '^[a-z]+ \((gouv|reference)\): ' "$log/hosts"
 # Each FAIL line with the indented output under it, then the known gouv
 # bugs (cbindings_test/hosts/known_failures.txt), shown but not counted.
 awk '/^FAIL / { on = 1; print; next } on && /^    / { print; next } { on = 0 }' "$log/hosts" | head -60
 awk '/^KNOWN / { on = 1; print; next } on && /^    / { print; next } { on = 0 }' "$log/hosts" | head -30
 grep -E '^[0-9]+ known failures' "$log/hosts"
-echo "${line:-no summary}"
-if [ -z "$line" ]; then
-  tail -30 "$log/hosts"; bad 1 hosts
-else
-  p=${line%% passed*}; f=${line#*, }; f=${f%% failed*}
-  ok "$p"
-  [ "$f" -gt 0 ] && bad "$f" hosts
-fi
+tally "$log/hosts" hosts
 
 # The Debian packages, built with Debian's tools and installed in a clean
 # Debian 12 root: gouv-switch on and off, and purge (scripts/package_test.sh).
@@ -202,17 +188,9 @@ if [ "$(id -u)" != 0 ]; then
   echo "skipped: needs root (dpkg-buildpackage's tools, chroot)"
 else
   scripts/package.sh --test >"$log/package" 2>&1
-  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log/package" | tail -1)
   grep -E '^package.sh: (built|lintian)' "$log/package"
   grep -E '^(FAIL|  )' "$log/package" | head -30
-  echo "${line:-no summary}"
-  if [ -z "$line" ]; then
-    tail -30 "$log/package"; bad 1 package
-  else
-    p=${line%% passed*}; f=${line#*, }; f=${f%% failed*}
-    ok "$p"
-    [ "$f" -gt 0 ] && bad "$f" package
-  fi
+  tally "$log/package" package
 fi
 
 step "not implemented yet"
