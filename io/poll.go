@@ -55,7 +55,6 @@ func InitPoll(l *loop.Loop, p *Poll, handleKind int, fd int, rec *loop.Rec, fdWo
 	*fdWord = int32(fd)
 	p.cb = cb
 	l.InitIO(&p.w, fd, pollIO)
-	p.w.User = unsafe.Pointer(p)
 	return nil
 }
 
@@ -99,8 +98,13 @@ func (p *Poll) Stop() {
 	p.Handle.Stop()
 }
 
+// pollOfIO returns the Poll whose watcher w is (w is its field w).
+func pollOfIO(w *loop.IO) *Poll {
+	return (*Poll)(unsafe.Add(unsafe.Pointer(w), -int(unsafe.Offsetof(Poll{}.w))))
+}
+
 func pollIO(w *loop.IO, events uint32) {
-	p := (*Poll)(w.User)
+	p := pollOfIO(w)
 	if events&loop.EventError != 0 {
 		p.Stop()
 		p.cb(p, unix.EBADF, 0)

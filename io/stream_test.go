@@ -146,57 +146,8 @@ func TestReadDeliversDataThenEOF(t *testing.T) {
 	if h.readErr != ErrEOF {
 		t.Fatalf("readErr %v", h.readErr)
 	}
-	if s.IsActive() {
-		t.Fatal("still active after EOF")
-	}
-	closeAndRun(t, l, &s.Handle)
-}
-
-// directHooks reads as a DirectReader does: into the test buffer, data
-// delivered through Read, the end of file handed back to the stream.
-type directHooks struct {
-	testHooks
-	direct int // ReadDirect calls
-}
-
-func (h *directHooks) ReadDirect(s *Stream, max int) {
-	h.direct++
-	for ; max > 0 && s.has(FlagReading); max-- {
-		n, err := unix.Read(s.FD(), h.buf)
-		switch {
-		case err == unix.EAGAIN:
-			// "Nothing now" is delivered, as capi's C reader does.
-			h.Read(s, 0, nil, false)
-			return
-		case err != nil:
-			s.readEnd(err) // the owner ends reading itself
-			return
-		case n == 0:
-			s.readEnd(ErrEOF)
-			return
-		}
-		h.Read(s, n, nil, false)
-		if n < len(h.buf) {
-			return
-		}
-	}
-}
-
-func TestDirectReaderEOFStopsTheStreamAsReadIODoes(t *testing.T) {
-	l := newLoop(t)
-	h := &directHooks{testHooks: testHooks{buf: make([]byte, 4)}}
-	s, peer := pipePair(t, l, h)
-	if err := s.ReadStart(); err != nil {
-		t.Fatal(err)
-	}
-	unix.Write(peer, []byte("0123456789"))
-	unix.Close(peer)
-	l.Run(loop.RunDefault)
-	if h.direct == 0 || string(h.got) != "0123456789" || h.readErr != ErrEOF {
-		t.Fatalf("direct %d, got %q, readErr %v", h.direct, h.got, h.readErr)
-	}
 	if s.IsActive() || s.has(FlagReading) || !s.has(FlagReadEOF) {
-		t.Fatalf("after EOF: active %v, flags %#x", s.IsActive(), *s.fl)
+		t.Fatalf("after EOF: active %v, flags %#x", s.IsActive(), *s.FlagWord())
 	}
 	closeAndRun(t, l, &s.Handle)
 }

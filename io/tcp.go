@@ -225,39 +225,18 @@ func (s *Stream) finishConnect() {
 	s.clear(FlagConnecting)
 	s.connectReq = nil
 	s.Loop().ReqDone()
-	e, engine := s.hooks.(WriteEngine)
-	queued := s.writes.head != nil
-	if engine {
-		queued, _ = e.WriteState(s)
-	}
-	if err != nil || !queued {
+	e := s.writer()
+	if queued, _ := e.WriteState(s); err != nil || !queued {
 		s.Loop().IOStop(&s.w, loop.EventWrite)
 	}
 	s.hooks.Connected(s, req, err)
 	if s.FD() < 0 {
 		return
 	}
-	if engine {
-		e.ConnectDone(s, err)
-		if s.FD() >= 0 {
-			s.syncWrites(e)
-		}
-		return
-	}
-	if err == nil && s.shutdownOn && s.writes.head == nil {
+	e.ConnectDone(s, err)
+	if s.FD() >= 0 {
 		// A shutdown requested while connecting can go now.
-		s.Loop().IOFeed(&s.w)
-	}
-	if err != nil {
-		for {
-			r := s.writes.pop()
-			if r == nil {
-				break
-			}
-			r.err = unix.ECANCELED
-			s.completed.push(r)
-		}
-		s.writeCallbacks()
+		s.syncWrites(e)
 	}
 }
 

@@ -181,7 +181,6 @@ func (u *UDP) setFD(fd int) {
 		*u.fdOut = int32(fd)
 	}
 	u.Loop().InitIO(&u.w, fd, udpEvents)
-	u.w.User = unsafe.Pointer(u)
 }
 
 // FD returns the socket, -1 when there is none yet.
@@ -717,8 +716,13 @@ func (u *UDP) RecvStop() {
 // Receiving reports whether RecvStart is in effect.
 func (u *UDP) Receiving() bool { return u.recv != nil }
 
+// udpOfIO returns the UDP whose watcher w is (w is its field w).
+func udpOfIO(w *loop.IO) *UDP {
+	return (*UDP)(unsafe.Add(unsafe.Pointer(w), -int(unsafe.Offsetof(UDP{}.w))))
+}
+
 func udpEvents(w *loop.IO, events uint32) {
-	u := (*UDP)(w.User)
+	u := udpOfIO(w)
 	if events&(loop.EventRead|loop.EventError|loop.EventHup) != 0 && u.recv != nil {
 		u.readable()
 	}

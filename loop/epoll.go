@@ -2,7 +2,6 @@ package loop
 
 import (
 	"sync/atomic"
-	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -30,9 +29,6 @@ type IO struct {
 	changed bool   // in the loop's change list
 	fed     bool   // in the pending queue
 	nextFed *IO
-
-	// User belongs to the code that embeds the watcher.
-	User unsafe.Pointer
 }
 
 // InitIO prepares w to watch fd with cb. It registers nothing yet.

@@ -101,11 +101,11 @@ type closer interface {
 }
 
 // Handle is the Go side of a handle that has Go state: its record, its
-// loop, its Go object and its close callback.
+// loop and its close callback (its Go object is in the loop's table, at
+// the record's slot).
 type Handle struct {
 	rec  *Rec
 	loop *Loop
-	obj  Object
 
 	closeCb func(h *Handle)
 
@@ -128,7 +128,6 @@ func (h *Handle) init(l *Loop, obj Object, kind int, rec *Rec) {
 	l.drain()
 	h.rec = rec
 	h.loop = l
-	h.obj = obj
 	h.closeCb = nil
 	*rec = Rec{Kind: int32(kind), Flags: FlagRef, Tag: rec.Tag}
 	rec.Slot = l.addObject(obj)
@@ -288,7 +287,7 @@ func (h *Handle) Close(cb func(h *Handle)) error {
 	l.drain()
 	r.Flags |= FlagClosing
 	h.closeCb = cb
-	switch o := h.obj.(type) {
+	switch o := l.objs[r.Slot].(type) {
 	case closer:
 		o.closeHandle()
 	case External:
@@ -333,13 +332,13 @@ func (l *Loop) finishRec(r *Rec) {
 func (h *Handle) finishClose() {
 	l := h.loop
 	r := h.rec
-	if e, ok := h.obj.(External); ok {
+	obj := l.objs[r.Slot]
+	if e, ok := obj.(External); ok {
 		// Requests still queued on the handle are cancelled before its
 		// close callback, as libuv does.
 		e.FinishClose()
 	}
 	l.finishRec(r)
-	h.obj = nil
 	if cb := h.closeCb; cb != nil {
 		h.closeCb = nil
 		cb(h)
