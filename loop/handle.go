@@ -371,8 +371,9 @@ func (l *Loop) runClosing() {
 		// finish up to closeBatchMax of them and cut the chain there.
 		first, last := r, r
 		for n := 0; r != nil && r.Slot == 0 && n < closeBatchMax; n++ {
+			next := r.Closing // load the next record early: it is a cache miss
 			l.finishRec(r)
-			last, r = r, r.Closing
+			last, r = r, next
 		}
 		last.Closing = nil
 		l.light.Closed(first)
