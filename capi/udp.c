@@ -1,8 +1,17 @@
 /* The C half of UDP: wrappers for the functions whose signatures Go cannot
- * export (const parameters), string parsing of multicast addresses, and
- * the trampolines that call the host's UDP callbacks. */
+ * export (const parameters), string parsing of multicast addresses, the
+ * receives of a readiness event (alloc_cb, recvmsg or recvmmsg, recv_cb,
+ * without a crossing per datagram), and the trampolines that call the
+ * host's other UDP callbacks. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* recvmmsg */
+#endif
+#include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/un.h>
+#include <linux/errqueue.h>
+#include <netinet/in.h>
 
 #include "capi.h"
 #include "internal.h"
@@ -21,6 +30,186 @@ void gouv_udp_call_recv(uv_udp_t* handle, ssize_t nread, char* base,
                         unsigned flags) {
   uv_buf_t buf = {base, len};
   ((uv_udp_recv_cb)GOUV_UDP_RECV_CB(handle))(handle, nread, &buf, addr, flags);
+}
+
+/* The receives of one readiness event (uvio.UDPReader): up to budget
+ * datagrams, each into a buffer from alloc_cb and handed to recv_cb with the
+ * sender's address, as libuv reads them; "nothing now" is a recv_cb with
+ * nread 0 and no address, an empty buffer is UV_ENOBUFS. It stops as soon as
+ * a callback stops receiving (recv_cb cleared) or closes the handle (its
+ * descriptor gone); as in libuv, the chunks of a recvmmsg batch read
+ * before a close still reach recv_cb, and so does the buffer's release. */
+static int udp_receiving(const uv_udp_t* h) {
+  return GOUV_UDP_RECV_CB(h) != NULL && h->io_watcher.fd >= 0;
+}
+
+static void udp_recv(uv_udp_t* h, ssize_t n, const uv_buf_t* buf,
+                     const struct sockaddr* addr, unsigned flags) {
+  ((uv_udp_recv_cb)GOUV_UDP_RECV_CB(h))(h, n, buf, addr, flags);
+}
+
+#define UDP_DGRAM_MAX (64 * 1024)
+#define UDP_MMSG_WIDTH 20
+
+/* recvmmsg into 64 KiB chunks of buf: each datagram is its own callback
+ * with UV_UDP_MMSG_CHUNK, then one with UV_UDP_MMSG_FREE hands the buffer
+ * back. Returns the datagrams read; 0 ends the event. */
+static int udp_recv_batch(uv_udp_t* h, uv_buf_t* buf) {
+  struct sockaddr_storage peers[UDP_MMSG_WIDTH];
+  struct iovec iov[UDP_MMSG_WIDTH];
+  struct mmsghdr msgs[UDP_MMSG_WIDTH];
+  size_t chunks = buf->len / UDP_DGRAM_MAX;
+  int n, k;
+
+  if (chunks > UDP_MMSG_WIDTH) chunks = UDP_MMSG_WIDTH;
+  memset(msgs, 0, chunks * sizeof msgs[0]);
+  for (k = 0; k < (int)chunks; k++) {
+    iov[k].iov_base = buf->base + (size_t)k * UDP_DGRAM_MAX;
+    iov[k].iov_len = UDP_DGRAM_MAX;
+    msgs[k].msg_hdr.msg_name = &peers[k];
+    msgs[k].msg_hdr.msg_namelen = sizeof peers[k];
+    msgs[k].msg_hdr.msg_iov = &iov[k];
+    msgs[k].msg_hdr.msg_iovlen = 1;
+  }
+  do
+    n = recvmmsg(h->io_watcher.fd, msgs, (unsigned)chunks, 0, NULL);
+  while (n == -1 && errno == EINTR);
+  if (n <= 0) {
+    udp_recv(h, n == 0 || errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno,
+             buf, NULL, 0);
+    return 0;
+  }
+  for (k = 0; k < n && GOUV_UDP_RECV_CB(h) != NULL; k++) {
+    uv_buf_t chunk = uv_buf_init(iov[k].iov_base, UDP_DGRAM_MAX);
+    unsigned flags = UV_UDP_MMSG_CHUNK;
+    if (msgs[k].msg_hdr.msg_flags & MSG_TRUNC) flags |= UV_UDP_PARTIAL;
+    udp_recv(h, (ssize_t)msgs[k].msg_len, &chunk,
+             (const struct sockaddr*)&peers[k], flags);
+  }
+  if (GOUV_UDP_RECV_CB(h) != NULL) udp_recv(h, 0, buf, NULL, UV_UDP_MMSG_FREE);
+  return n;
+}
+
+/* The error queue of a UV_UDP_LINUX_RECVERR socket, read as libuv 1.45+
+ * does: each queued ICMP error reaches recv_cb as its errno with
+ * UV_UDP_LINUX_RECVERR and the address of the host that reported it (the
+ * "offender" after the struct sock_extended_err); the drained queue ends
+ * with the usual nread 0 call. */
+static void udp_read_errqueue(uv_udp_t* h, int budget) {
+  struct sockaddr_storage peer;
+  struct msghdr msg;
+  struct iovec iov;
+  struct cmsghdr* cm;
+  union {
+    char bytes[256];
+    struct cmsghdr align;
+  } control;
+  ssize_t n;
+
+  for (; budget > 0 && udp_receiving(h); budget--) {
+    uv_buf_t buf = uv_buf_init(NULL, 0);
+    unsigned flags;
+    int queued = 0;
+    ((uv_alloc_cb)GOUV_UDP_ALLOC_CB(h))((uv_handle_t*)h, UDP_DGRAM_MAX, &buf);
+    if (!udp_receiving(h)) return;
+    if (buf.base == NULL || buf.len == 0) {
+      udp_recv(h, UV_ENOBUFS, &buf, NULL, 0);
+      return;
+    }
+    memset(&peer, 0, sizeof peer);
+    memset(&msg, 0, sizeof msg);
+    iov.iov_base = buf.base;
+    iov.iov_len = buf.len;
+    msg.msg_name = &peer;
+    msg.msg_namelen = sizeof peer;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.bytes;
+    msg.msg_controllen = sizeof control.bytes;
+    do
+      n = recvmsg(h->io_watcher.fd, &msg, MSG_ERRQUEUE);
+    while (n == -1 && errno == EINTR);
+    if (n == -1) {
+      udp_recv(h, errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno, &buf,
+               NULL, 0);
+      return;
+    }
+    flags = (msg.msg_flags & MSG_TRUNC) ? UV_UDP_PARTIAL : 0;
+    if (msg.msg_flags & MSG_ERRQUEUE) {
+      for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm)) {
+        struct sock_extended_err ee;
+        size_t off_len;
+        if (!(cm->cmsg_level == SOL_IP && cm->cmsg_type == IP_RECVERR) &&
+            !(cm->cmsg_level == SOL_IPV6 && cm->cmsg_type == IPV6_RECVERR))
+          continue;
+        if (cm->cmsg_len < CMSG_LEN(sizeof ee)) continue;
+        memcpy(&ee, CMSG_DATA(cm), sizeof ee);
+        off_len = cm->cmsg_len - CMSG_LEN(sizeof ee);
+        if (off_len > sizeof peer) off_len = sizeof peer;
+        memset(&peer, 0, sizeof peer);
+        memcpy(&peer, CMSG_DATA(cm) + sizeof ee, off_len);
+        udp_recv(h, -(ssize_t)ee.ee_errno, &buf, (const struct sockaddr*)&peer,
+                 flags | UV_UDP_LINUX_RECVERR);
+        queued = 1;
+        break;
+      }
+      if (queued) continue;
+    }
+    udp_recv(h, n, &buf, (const struct sockaddr*)&peer, flags);
+  }
+}
+
+void gouv_udp_read_direct(uv_udp_t* h, int budget, int errqueue) {
+  if (errqueue) {
+    udp_read_errqueue(h, budget);
+    return;
+  }
+  struct sockaddr_storage peer;
+  struct msghdr msg;
+  struct iovec iov;
+  ssize_t n;
+
+  while (budget > 0 && udp_receiving(h)) {
+    uv_buf_t buf = uv_buf_init(NULL, 0);
+    ((uv_alloc_cb)GOUV_UDP_ALLOC_CB(h))((uv_handle_t*)h, UDP_DGRAM_MAX, &buf);
+    if (!udp_receiving(h)) return; /* alloc_cb stopped or closed it */
+    if (buf.base == NULL || buf.len == 0) {
+      udp_recv(h, UV_ENOBUFS, &buf, NULL, 0);
+      return;
+    }
+    if (h->gouv_udp_b[0] != NULL) { /* recvmmsg mode (uv_udp_init_ex) */
+      int got;
+      /* A buffer smaller than one chunk holds no datagram: newer libuv
+       * reports a bad argument (1.44 spun on empty batches). */
+      if (buf.len < UDP_DGRAM_MAX) {
+        udp_recv(h, UV_EINVAL, &buf, NULL, 0);
+        return;
+      }
+      got = udp_recv_batch(h, &buf);
+      if (got == 0) return;
+      budget -= got;
+      continue;
+    }
+    memset(&peer, 0, sizeof peer);
+    memset(&msg, 0, sizeof msg);
+    iov.iov_base = buf.base;
+    iov.iov_len = buf.len;
+    msg.msg_name = &peer;
+    msg.msg_namelen = sizeof peer;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    do
+      n = recvmsg(h->io_watcher.fd, &msg, 0);
+    while (n == -1 && errno == EINTR);
+    if (n == -1) {
+      udp_recv(h, errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno, &buf,
+               NULL, 0);
+      return;
+    }
+    udp_recv(h, n, &buf, (const struct sockaddr*)&peer,
+             (msg.msg_flags & MSG_TRUNC) ? UV_UDP_PARTIAL : 0);
+    budget--;
+  }
 }
 
 void gouv_udp_call_send(uv_udp_send_t* req, int status) {

@@ -251,7 +251,21 @@ func uv_udp_recv_stop(cu *C.uv_udp_t) C.int {
 		return C.UV_EINVAL
 	}
 	u.RecvStop()
+	// The C reader stops at once, even inside its own callbacks.
+	cu.gouv_udp_a[0], cu.gouv_udp_a[1] = nil, nil
 	return 0
+}
+
+// The receives of a readiness event run in C (udp.c), the error queue's
+// too: one call per event, whatever the number of datagrams.
+func init() {
+	uvio.SetUDPReader(func(u *uvio.UDP, max int, errQueue bool) {
+		q := C.int(0)
+		if errQueue {
+			q = 1
+		}
+		C.gouv_udp_read_direct((*C.uv_udp_t)(u.User), C.int(max), q)
+	})
 }
 
 //export gouv_udp_membership4

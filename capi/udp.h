@@ -13,6 +13,7 @@ uv_buf_t gouv_udp_call_alloc(uv_udp_t* handle, size_t suggested);
 void gouv_udp_call_recv(uv_udp_t* handle, ssize_t nread, char* base,
                         size_t len, const struct sockaddr* addr,
                         unsigned flags);
+void gouv_udp_read_direct(uv_udp_t* handle, int budget, int errqueue);
 void gouv_udp_call_send(uv_udp_send_t* req, int status);
 unsigned gouv_udp_addrlen(const struct sockaddr* addr);
 

@@ -389,4 +389,57 @@ TEST(udp_send_crosses_once_per_request) {
   CHECK_EQ(uv_loop_close(&loop), 0);
 }
 
+static char udp_slab[65536];
+static int datagrams, empty_reads;
+static void udp_alloc(uv_handle_t* h, size_t size, uv_buf_t* buf) {
+  (void)h;
+  (void)size;
+  *buf = uv_buf_init(udp_slab, sizeof udp_slab);
+}
+static void udp_count(uv_udp_t* h, ssize_t n, const uv_buf_t* buf, const struct sockaddr* addr,
+                      unsigned flags) {
+  (void)h;
+  (void)buf;
+  (void)flags;
+  CHECK(n >= 0);
+  if (n > 0) {
+    CHECK(addr != NULL);
+    datagrams++;
+  } else {
+    empty_reads++;
+  }
+}
+
+TEST(udp_receives_of_one_event_cross_once) {
+  uv_loop_t loop;
+  uv_udp_t rx;
+  struct sockaddr_in addr;
+  int namelen = sizeof addr, i, fd;
+  uint64_t in, out;
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_udp_init(&loop, &rx), 0);
+  CHECK_EQ(uv_ip4_addr("127.0.0.1", 0, &addr), 0);
+  CHECK_EQ(uv_udp_bind(&rx, (const struct sockaddr*)&addr, 0), 0);
+  CHECK_EQ(uv_udp_getsockname(&rx, (struct sockaddr*)&addr, &namelen), 0);
+  CHECK_EQ(uv_udp_recv_start(&rx, udp_alloc, udp_count), 0);
+  /* Sixteen datagrams wait before the loop polls: one readiness event. */
+  fd = socket(AF_INET, SOCK_DGRAM, 0);
+  CHECK(fd >= 0);
+  for (i = 0; i < 16; i++)
+    CHECK_EQ(sendto(fd, "d", 1, 0, (const struct sockaddr*)&addr, sizeof addr), 1);
+  close(fd);
+  datagrams = empty_reads = 0;
+  mark();
+  uv_run(&loop, UV_RUN_NOWAIT);
+  took(&in, &out);
+  CHECK_EQ(datagrams, 16);
+  CHECK_EQ(empty_reads, 1);
+  /* uv_run itself, the poll, and one call that reads all sixteen. */
+  CHECK(in <= 1);
+  CHECK(out <= 2);
+  uv_close((uv_handle_t*)&rx, NULL);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+}
+
 HARNESS_MAIN

@@ -740,9 +740,28 @@ func udpEvents(w *loop.IO, events uint32) {
 	}
 }
 
+// UDPReader runs the receives of one readiness event of a UDP handle: it
+// asks for buffers, reads, and delivers datagrams, "nothing now" and
+// errors as readable does (as readErrQueue does, from the socket's error
+// queue, when errQueue is set), at most max datagrams, stopping when the
+// receiver stops or the handle closes. capi's is C, so that a datagram's
+// buffer, read and callback cost no crossing.
+type UDPReader func(u *UDP, max int, errQueue bool)
+
+// udpReader, when set, runs every handle's receives instead of readable.
+var udpReader UDPReader
+
+// SetUDPReader chooses who runs the receives; it must be called before the
+// first handle receives.
+func SetUDPReader(r UDPReader) { udpReader = r }
+
 // readable reads until the socket is empty, the budget is spent, or the
 // receive callback stops or closes the handle.
 func (u *UDP) readable() {
+	if udpReader != nil {
+		udpReader(u, udpRecvBudget, false)
+		return
+	}
 	for count := udpRecvBudget; count > 0 && u.fd >= 0 && u.recv != nil; {
 		buf := u.alloc(u, UDPDgramMax)
 		if u.recv == nil {
@@ -816,6 +835,10 @@ func (u *UDP) recvOne(buf []byte) bool {
 // errno with UDPLinuxRecvErr and the address of the host that reported
 // it, and the drained queue ends with the usual nread == 0 call.
 func (u *UDP) readErrQueue() {
+	if udpReader != nil {
+		udpReader(u, udpRecvBudget, true)
+		return
+	}
 	for count := udpRecvBudget; count > 0 && u.fd >= 0 && u.recv != nil; count-- {
 		buf := u.alloc(u, UDPDgramMax)
 		if u.recv == nil {
