@@ -112,7 +112,7 @@ func fsInotifyOf(l *loop.Loop) (*fsInotify, error) {
 		return nil, err
 	}
 	ino := &fsInotify{l: l, watches: map[int]*fsWatch{}, buf: make([]byte, 64*1024)}
-	l.InitIO(&ino.io, fd, ino.ready)
+	l.InitIO(&ino.io, fd, inotifyClass)
 	l.IOStart(&ino.io, loop.EventRead)
 	fsInotifies[l] = ino
 	return ino, nil
@@ -195,9 +195,14 @@ func (e *FSEvent) CloseHandle() { e.Stop() }
 // FinishClose has nothing to cancel.
 func (e *FSEvent) FinishClose() {}
 
-func (ino *fsInotify) ready(w *loop.IO, events uint32) {
+// inotifyClass is the watcher class of every loop's inotify descriptor.
+var inotifyClass = loop.RegisterIO(func(w *loop.IO, _ uint32) {
+	loop.OwnerOf[fsInotify](w, unsafe.Offsetof(fsInotify{}.io)).ready()
+})
+
+func (ino *fsInotify) ready() {
 	for {
-		n, err := unix.Read(w.FD(), ino.buf)
+		n, err := unix.Read(ino.io.FD(), ino.buf)
 		if err == unix.EINTR {
 			continue
 		}

@@ -54,7 +54,7 @@ func InitPoll(l *loop.Loop, p *Poll, handleKind int, fd int, rec *loop.Rec, fdWo
 	p.fdWord = fdWord
 	*fdWord = int32(fd)
 	p.cb = cb
-	l.InitIO(&p.w, fd, pollIO)
+	l.InitIO(&p.w, fd, pollClass)
 	return nil
 }
 
@@ -98,13 +98,11 @@ func (p *Poll) Stop() {
 	p.Handle.Stop()
 }
 
-// pollOfIO returns the Poll whose watcher w is (w is its field w).
-func pollOfIO(w *loop.IO) *Poll {
-	return (*Poll)(unsafe.Add(unsafe.Pointer(w), -int(unsafe.Offsetof(Poll{}.w))))
-}
+// pollClass is the watcher class of every poll handle.
+var pollClass = loop.RegisterIO(pollIO)
 
 func pollIO(w *loop.IO, events uint32) {
-	p := pollOfIO(w)
+	p := loop.OwnerOf[Poll](w, unsafe.Offsetof(Poll{}.w))
 	if events&loop.EventError != 0 {
 		p.Stop()
 		p.cb(p, unix.EBADF, 0)

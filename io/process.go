@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -228,7 +229,7 @@ func (p *Process) Spawn(o *ProcessOptions, cb func(p *Process, exitStatus int64,
 	p.exited = false
 	l := p.Loop()
 	if pidfd >= 0 {
-		l.InitIO(&p.w, pidfd, p.pidfdReady)
+		l.InitIO(&p.w, pidfd, processClass)
 		l.IOStart(&p.w, loop.EventRead)
 	} else {
 		// No pidfds (Linux before 5.3): a goroutine waits for this one
@@ -251,8 +252,13 @@ func (p *Process) Spawn(o *ProcessOptions, cb func(p *Process, exitStatus int64,
 	return nil
 }
 
+// processClass is the watcher class of every process's pidfd.
+var processClass = loop.RegisterIO(func(w *loop.IO, _ uint32) {
+	loop.OwnerOf[Process](w, unsafe.Offsetof(Process{}.w)).pidfdReady()
+})
+
 // pidfdReady runs when the child has exited: reap it and report.
-func (p *Process) pidfdReady(_ *loop.IO, _ uint32) {
+func (p *Process) pidfdReady() {
 	var ws syscall.WaitStatus
 	for {
 		wpid, err := syscall.Wait4(p.pid, &ws, syscall.WNOHANG, nil)

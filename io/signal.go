@@ -4,6 +4,7 @@ import (
 	"errors"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -206,7 +207,7 @@ func signalLoopOf(l *loop.Loop) (*signalLoop, error) {
 		return nil, err
 	}
 	sl := &signalLoop{l: l, efd: efd, slot: slot}
-	l.InitIO(&sl.w, efd, sl.ready)
+	l.InitIO(&sl.w, efd, signalClass)
 	l.IOStart(&sl.w, loop.EventRead)
 	signalLoops[l] = sl
 	return sl, nil
@@ -235,7 +236,12 @@ func (sl *signalLoop) mask() uint64 {
 }
 
 // ready runs on the loop thread when a handler wrote the eventfd.
-func (sl *signalLoop) ready(_ *loop.IO, _ uint32) {
+// signalClass is the watcher class of every loop's signal eventfd.
+var signalClass = loop.RegisterIO(func(w *loop.IO, _ uint32) {
+	loop.OwnerOf[signalLoop](w, unsafe.Offsetof(signalLoop{}.w)).ready()
+})
+
+func (sl *signalLoop) ready() {
 	var buf [8]byte
 	for {
 		if _, err := unix.Read(sl.efd, buf[:]); err != unix.EINTR {

@@ -177,7 +177,7 @@ func InitStream(l *loop.Loop, s *Stream, kind StreamKind, handleKind int, hooks 
 	*fd = -1
 	*wqSize = 0
 	s.acceptedFd = -1
-	l.InitIO(&s.w, -1, streamIO)
+	l.InitIO(&s.w, -1, streamClass)
 }
 
 // FD returns the stream's descriptor, -1 if it has none.
@@ -216,14 +216,14 @@ func (s *Stream) Open(fd int, flags uint32) error {
 	}
 	s.set(flags & (FlagReadable | FlagWritable))
 	*s.fdWord = int32(fd)
-	s.Loop().InitIO(&s.w, fd, streamIO)
+	s.Loop().InitIO(&s.w, fd, streamClass)
 	return nil
 }
 
 // setFD gives the stream a descriptor it created itself.
 func (s *Stream) setFD(fd int) {
 	*s.fdWord = int32(fd)
-	s.Loop().InitIO(&s.w, fd, streamIO)
+	s.Loop().InitIO(&s.w, fd, streamClass)
 }
 
 // SetBlocking switches the descriptor between blocking and non-blocking
@@ -244,14 +244,12 @@ func (s *Stream) SetBlocking(blocking bool) error {
 	return nil
 }
 
-// streamOfIO returns the Stream whose watcher w is (w is its field w).
-func streamOfIO(w *loop.IO) *Stream {
-	return (*Stream)(unsafe.Add(unsafe.Pointer(w), -int(unsafe.Offsetof(Stream{}.w))))
-}
+// streamClass is the watcher class of every stream.
+var streamClass = loop.RegisterIO(streamIO)
 
 // streamIO is the watcher callback of every stream.
 func streamIO(w *loop.IO, events uint32) {
-	s := streamOfIO(w)
+	s := loop.OwnerOf[Stream](w, unsafe.Offsetof(Stream{}.w))
 	if events == loop.EventFeed {
 		s.fed()
 		return

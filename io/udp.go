@@ -180,7 +180,7 @@ func (u *UDP) setFD(fd int) {
 	if u.fdOut != nil {
 		*u.fdOut = int32(fd)
 	}
-	u.Loop().InitIO(&u.w, fd, udpEvents)
+	u.Loop().InitIO(&u.w, fd, udpClass)
 }
 
 // FD returns the socket, -1 when there is none yet.
@@ -695,7 +695,8 @@ func (u *UDP) RecvStart(alloc UDPAllocFunc, recv UDPRecvFunc) error {
 	if err := u.bindDeferred(unix.AF_INET, 0); err != nil {
 		return err
 	}
-	if u.peers == nil {
+	if u.peers == nil && udpReader == nil {
+		// Only this package's reads need them (a UDPReader has its own).
 		u.peers = new([udpMmsgWidth]unix.RawSockaddrAny)
 	}
 	u.alloc, u.recv = alloc, recv
@@ -716,13 +717,11 @@ func (u *UDP) RecvStop() {
 // Receiving reports whether RecvStart is in effect.
 func (u *UDP) Receiving() bool { return u.recv != nil }
 
-// udpOfIO returns the UDP whose watcher w is (w is its field w).
-func udpOfIO(w *loop.IO) *UDP {
-	return (*UDP)(unsafe.Add(unsafe.Pointer(w), -int(unsafe.Offsetof(UDP{}.w))))
-}
+// udpClass is the watcher class of every UDP handle.
+var udpClass = loop.RegisterIO(udpEvents)
 
 func udpEvents(w *loop.IO, events uint32) {
-	u := udpOfIO(w)
+	u := loop.OwnerOf[UDP](w, unsafe.Offsetof(UDP{}.w))
 	if events&(loop.EventRead|loop.EventError|loop.EventHup) != 0 && u.recv != nil {
 		u.readable()
 	}

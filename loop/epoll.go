@@ -1,7 +1,11 @@
 package loop
 
 import (
+	"math"
+	"slices"
+	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -18,22 +22,62 @@ const (
 	eventsMaxWant = EventRead | EventWrite | EventPri | EventRDHup
 )
 
-// IO watches one file descriptor for readiness. The callback runs on the
-// loop thread with the events that occurred (epoll's bits), or EventFeed
-// when the watcher was queued with IOFeed.
+// IO watches one file descriptor for readiness. The callback of its class
+// runs on the loop thread with the events that occurred (epoll's bits), or
+// EventFeed when the watcher was queued with IOFeed. An IO holds no
+// pointer (16 bytes), so that it may live in memory the GC does not scan,
+// as a host's handle is (docs/design.md, "Who owns each state machine").
 type IO struct {
-	cb      func(w *IO, events uint32)
 	want    uint32 // events the owner asked for
 	have    uint32 // events registered with epoll (0: not registered)
 	fd      int32  // int32 packs with the flags: servers hold thousands
-	changed bool   // in the loop's change list
-	fed     bool   // in the pending queue
-	nextFed *IO
+	class   IOClass
+	changed bool // in the loop's change list
+	fed     bool // in the pending queue
 }
 
-// InitIO prepares w to watch fd with cb. It registers nothing yet.
-func (l *Loop) InitIO(w *IO, fd int, cb func(w *IO, events uint32)) {
-	*w = IO{fd: int32(fd), cb: cb}
+// IOClass is the callback of one kind of watcher, registered once with
+// RegisterIO. The callback finds the watcher's owner from w, usually the
+// struct w is a field of (OwnerOf).
+type IOClass uint16
+
+// ioClasses are the registered callbacks, replaced whole by each
+// registration, so that the loops read them without a lock.
+var (
+	ioClasses   atomic.Pointer[[]func(w *IO, events uint32)]
+	ioClassesMu sync.Mutex
+)
+
+// RegisterIO returns the class of watchers whose callback is fn. Packages
+// register their classes once, at start-up.
+func RegisterIO(fn func(w *IO, events uint32)) IOClass {
+	ioClassesMu.Lock()
+	defer ioClassesMu.Unlock()
+	var fns []func(*IO, uint32)
+	if cur := ioClasses.Load(); cur != nil {
+		fns = *cur
+	}
+	if len(fns) > math.MaxUint16 {
+		panic("loop: too many watcher classes")
+	}
+	next := append(slices.Clip(fns), fn)
+	ioClasses.Store(&next)
+	return IOClass(len(next) - 1)
+}
+
+// call runs w's callback.
+func (w *IO) call(events uint32) { (*ioClasses.Load())[w.class](w, events) }
+
+// OwnerOf returns the struct of type T of which w is the field at offset
+// off (unsafe.Offsetof of that field).
+func OwnerOf[T any](w *IO, off uintptr) *T {
+	return (*T)(unsafe.Add(unsafe.Pointer(w), -int(off)))
+}
+
+// InitIO prepares w to watch fd for its class's callback. It registers
+// nothing yet.
+func (l *Loop) InitIO(w *IO, fd int, class IOClass) {
+	*w = IO{fd: int32(fd), class: class}
 }
 
 // FD returns the watched descriptor.
@@ -132,57 +176,49 @@ func (l *Loop) IOFeed(w *IO) {
 		return
 	}
 	w.fed = true
-	w.nextFed = nil
-	if l.fedTail != nil {
-		l.fedTail.nextFed = w
-	} else {
-		l.fedHead = w
-	}
-	l.fedTail = w
+	l.fed = append(l.fed, w)
 }
 
+// unfeed takes w out of the pending queue, and out of the round being
+// run if it is still to come there (a handle closed by an earlier
+// callback of the round), as libuv's uv__io_close does.
 func (l *Loop) unfeed(w *IO) {
-	var prev *IO
-	for c := l.fedHead; c != nil; prev, c = c, c.nextFed {
-		if c == w {
-			if prev != nil {
-				prev.nextFed = c.nextFed
-			} else {
-				l.fedHead = c.nextFed
-			}
-			if l.fedTail == c {
-				l.fedTail = prev
-			}
-			break
-		}
+	if i := slices.Index(l.fed, w); i >= 0 {
+		l.fed = slices.Delete(l.fed, i, i+1)
+	}
+	if i := slices.Index(l.fedRun, w); i >= 0 {
+		l.fedRun[i] = nil
 	}
 	w.fed = false
-	w.nextFed = nil
 }
 
 // runPending runs the callbacks queued with IOFeed before this call, and
 // reports whether there were any. Feeds made by those callbacks wait.
 func (l *Loop) runPending() bool {
 	l.drain()
-	w := l.fedHead
-	if w == nil {
+	if len(l.fed) == 0 {
 		return false
 	}
-	l.fedHead, l.fedTail = nil, nil
-	for w != nil {
-		next := w.nextFed
+	// The round runs from fedRun while new feeds go to a fresh fed; the
+	// two slices swap roles, so that feeding allocates nothing.
+	l.fedRun, l.fed = l.fed, l.fedRun[:0]
+	for i := 0; i < len(l.fedRun); i++ {
+		w := l.fedRun[i]
+		if w == nil {
+			continue // unfed by an earlier callback of the round
+		}
+		l.fedRun[i] = nil
 		w.fed = false
-		w.nextFed = nil
-		w.cb(w, EventFeed)
-		w = next
+		w.call(EventFeed)
 	}
+	l.fedRun = l.fedRun[:0]
 	return true
 }
 
 // hasPending reports whether a pending round would run anything.
 func (l *Loop) hasPending() bool {
 	l.drain()
-	return l.fedHead != nil
+	return len(l.fed) != 0
 }
 
 // applyChanges makes the epoll set match what the watchers want.
@@ -245,7 +281,7 @@ func (l *Loop) poll(timeout int) {
 		l.ioErrs = nil
 		for _, w := range errs {
 			if w.fd >= 0 {
-				w.cb(w, EventError)
+				w.call(EventError)
 			}
 		}
 		timeout = 0
@@ -372,7 +408,7 @@ func (l *Loop) dispatch(n int) uint64 {
 		events &= w.want | unix.EPOLLERR | unix.EPOLLHUP
 		if events != 0 {
 			delivered++
-			w.cb(w, events)
+			w.call(events)
 			// What the callbacks submitted (writes finished in C) joins
 			// the pending queue now, in the order it happened.
 			l.drain()

@@ -47,8 +47,8 @@ type Loop struct {
 
 	changes []*IO
 	ioErrs  []*IO
-	fedHead *IO
-	fedTail *IO
+	fed     []*IO // the pending queue (IOFeed), in order
+	fedRun  []*IO // the round runPending is running
 
 	timers      timerHeap
 	readyTimers recArray[*TimerRec] // scratch for runTimers, kept to allocate nothing
