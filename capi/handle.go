@@ -44,7 +44,7 @@ func gouv_close_go(ch *C.uv_handle_t, cb C.uv_close_cb) {
 		return
 	}
 	ch.close_cb = cb
-	h.Close(closeDone)
+	h.Close(nil) // the loop's close hook is closeDone
 }
 
 //export uv_ref

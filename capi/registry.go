@@ -136,11 +136,14 @@ func lookup[T handleObj](hp unsafe.Pointer) (T, bool) {
 	return t, ok
 }
 
-// closeDone is every handle's close callback on the Go side: the slot is
-// freed and the tag cleared first, because the host may free the handle
-// from its close_cb.
+// closeDone is the close hook of every loop (loop.SetCloseHook): the last
+// step of closing a handle with Go state. The slot is freed and the tag
+// cleared first, because the host may free the handle from its close_cb.
 func closeDone(h *loop.Handle) {
 	ch := (*C.uv_handle_t)(h.User)
+	if ch == nil {
+		return // not a host's handle
+	}
 	ch.gouv_gen = 0
 	if ch._type == C.UV_NAMED_PIPE {
 		freePipeName((*C.uv_pipe_t)(unsafe.Pointer(ch)))

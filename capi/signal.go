@@ -45,7 +45,8 @@ func init() { uvio.SetSignalBackend(cSignals{}) }
 
 // signalFired calls the host's callback with the C handle.
 func signalFired(s *uvio.Signal, signum int) {
-	C.gouv_call_signal(s.UserFn, s.User, C.int(signum))
+	cs := (*C.uv_signal_t)(s.User)
+	C.gouv_call_signal(unsafe.Pointer(cs.signal_cb), s.User, C.int(signum))
 }
 
 //export uv_signal_init
@@ -76,7 +77,6 @@ func signalStart(cs *C.uv_signal_t, cb C.uv_signal_cb, signum C.int, oneshot boo
 	if err := sig.Start(signalFired, int(signum), oneshot); err != nil {
 		return errno(err)
 	}
-	sig.UserFn = unsafe.Pointer(cb)
 	cs.signal_cb = cb
 	return 0
 }

@@ -100,20 +100,16 @@ type closer interface {
 	closeHandle()
 }
 
-// Handle is the Go side of a handle that has Go state: its record, its
-// loop and its close callback (its Go object is in the loop's table, at
-// the record's slot).
+// Handle is the Go side of a handle that has Go state: its record and its
+// loop (its Go object is in the loop's table, at the record's slot; a
+// close callback given to Close waits in the loop's table of them).
 type Handle struct {
 	rec  *Rec
 	loop *Loop
 
-	closeCb func(h *Handle)
-
-	// User and UserFn belong to the code that embeds the loop (capi keeps
-	// the C handle and the host's C callback there). The loop never
-	// dereferences them.
-	User   unsafe.Pointer
-	UserFn unsafe.Pointer
+	// User belongs to the code that embeds the loop (capi keeps the C
+	// handle there). The loop never dereferences it.
+	User unsafe.Pointer
 }
 
 // init links a new handle into l. rec, when non-nil, is where the handle's
@@ -128,7 +124,6 @@ func (h *Handle) init(l *Loop, obj Object, kind int, rec *Rec) {
 	l.drain()
 	h.rec = rec
 	h.loop = l
-	h.closeCb = nil
 	*rec = Rec{Kind: int32(kind), Flags: FlagRef, Tag: rec.Tag}
 	rec.Slot = l.addObject(obj)
 	l.link(rec)
@@ -286,7 +281,12 @@ func (h *Handle) Close(cb func(h *Handle)) error {
 	l := h.loop
 	l.drain()
 	r.Flags |= FlagClosing
-	h.closeCb = cb
+	if cb != nil {
+		if l.closeCbs == nil {
+			l.closeCbs = make(map[*Rec]func(*Handle))
+		}
+		l.closeCbs[r] = cb
+	}
 	switch o := l.objs[r.Slot].(type) {
 	case closer:
 		o.closeHandle()
@@ -339,11 +339,18 @@ func (h *Handle) finishClose() {
 		e.FinishClose()
 	}
 	l.finishRec(r)
-	if cb := h.closeCb; cb != nil {
-		h.closeCb = nil
+	if cb, ok := l.closeCbs[r]; ok {
+		delete(l.closeCbs, r)
 		cb(h)
+	} else if l.closeHook != nil {
+		l.closeHook(h)
 	}
 }
+
+// SetCloseHook sets what runs last when a handle with Go state that was
+// closed without a callback of its own finishes closing (capi's hands
+// the host its close_cb), so that the handles need not each keep one.
+func (l *Loop) SetCloseHook(fn func(h *Handle)) { l.closeHook = fn }
 
 // closeBatchMax bounds a batch of light handles' close callbacks: the
 // records a batch finished are still in the cache when their callbacks

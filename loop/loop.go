@@ -45,10 +45,13 @@ type Loop struct {
 	fds    []*IO // watcher by descriptor
 	nfds   int   // descriptors registered besides the wakeup one
 
-	changes []*IO
-	ioErrs  []*IO
-	fed     []*IO // the pending queue (IOFeed), in order
-	fedRun  []*IO // the round runPending is running
+	changes   []*IO
+	ioErrs    []*IO
+	closeCbs  map[*Rec]func(*Handle) // callbacks given to Handle.Close
+	closeHook func(*Handle)          // SetCloseHook
+
+	fed    []*IO // the pending queue (IOFeed), in order
+	fedRun []*IO // the round runPending is running
 
 	timers      timerHeap
 	readyTimers recArray[*TimerRec] // scratch for runTimers, kept to allocate nothing

@@ -217,6 +217,34 @@ func (o *owned) FinishClose()   {}
 func (o *owned) Submitted()     { o.loop.IOFeed(&o.io) }
 func (o *owned) submit(l *Loop) { submit(l, o.Rec(), SubOwner) }
 
+// A handle closed with a callback gets that callback, one closed without
+// gets the loop's close hook: never both, and each exactly once.
+func TestCloseRunsTheHandlesCallbackOrElseTheLoopsHook(t *testing.T) {
+	l := newLoop(t)
+	var got []string
+	var a, b owned
+	a.name, b.name = "a", "b"
+	l.SetCloseHook(func(h *Handle) {
+		for _, o := range []*owned{&a, &b} {
+			if h == &o.Handle {
+				got = append(got, "hook "+o.name)
+			}
+		}
+	})
+	for _, o := range []*owned{&a, &b} {
+		o.Handle.InitExternal(l, o, 0, nil)
+	}
+	a.Close(func(*Handle) { got = append(got, "callback a") })
+	b.Close(nil)
+	l.Run(RunDefault)
+	if diff := cmp.Diff([]string{"hook b", "callback a"}, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if len(l.closeCbs) != 0 {
+		t.Errorf("%d close callbacks left behind", len(l.closeCbs))
+	}
+}
+
 func TestOwnerSubmissionsJoinThePendingQueueInOrderAndNeverTheClosingPhase(t *testing.T) {
 	l := newLoop(t)
 	var got []string
