@@ -2,6 +2,7 @@ package main
 
 // #include "capi.h"
 // #include "stream.h"
+// #include "udp.h"
 import "C"
 
 import (
@@ -38,6 +39,8 @@ const (
 	_ = uint32(C.GOUV_PHASE_PREPARE-uint32(loop.PhasePrepare)) + uint32(uint32(loop.PhasePrepare)-C.GOUV_PHASE_PREPARE)
 	_ = uint32(C.GOUV_PHASE_CHECK-uint32(loop.PhaseCheck)) + uint32(uint32(loop.PhaseCheck)-C.GOUV_PHASE_CHECK)
 	_ = uint32(C.GOUV_TIMER_READY-loop.TimerReady) + uint32(loop.TimerReady-C.GOUV_TIMER_READY)
+
+	_ = uint32(C.GOUV_UDP_CONNECTED-uvio.UDPFlagConnected) + uint32(uvio.UDPFlagConnected-C.GOUV_UDP_CONNECTED)
 
 	_ = uint32(C.GOUV__STREAM_READING-uvio.FlagReading) + uint32(uvio.FlagReading-C.GOUV__STREAM_READING)
 	_ = uint32(C.GOUV__STREAM_READ_EOF-uvio.FlagReadEOF) + uint32(uvio.FlagReadEOF-C.GOUV__STREAM_READ_EOF)

@@ -212,11 +212,6 @@ void gouv_udp_read_direct(uv_udp_t* h, int budget, int errqueue) {
   }
 }
 
-void gouv_udp_call_send(uv_udp_send_t* req, int status) {
-  if (req->cb != NULL)
-    req->cb(req, status);
-}
-
 /* gouv_udp_addrlen is the length of a destination address: its family's
  * size (sockaddr_un for a Unix datagram socket given to uv_udp_open), or
  * just the family field for families UDP does not send to (Go reads the
@@ -233,16 +228,162 @@ unsigned gouv_udp_addrlen(const struct sockaddr* addr) {
   return sizeof(addr->sa_family);
 }
 
+/* The send engine of C hosts' UDP handles (uvio.UDPSender): uv_udp_send
+ * sends at once when nothing is queued, as libuv does, and otherwise queues;
+ * the loop watches for writability while the queue is not empty and calls
+ * gouv_udp_send_io then, and in the pending phase while finished sends wait
+ * for their callbacks; gouv_udp_cancel_sends fails the queue at close. A
+ * call that leaves the loop work submits the handle (GOUV_SUB_OWNER).
+ *
+ * A handle's words: io_watcher.gouv_private[0..1] the queue, [2..3] the
+ * finished sends; a request's: gouv_send_a[0] the next request, [1] its
+ * status, gouv_send_b[0] its buffers (gouv_send_c, or allocator memory for
+ * more than four), [1] how many, [2] the address length (0: none), [3] the
+ * bytes. */
+#define UDP_QUEUE_HEAD(h) ((h)->io_watcher.gouv_private[0])
+#define UDP_QUEUE_TAIL(h) ((h)->io_watcher.gouv_private[1])
+#define UDP_DONE_HEAD(h) ((h)->io_watcher.gouv_private[2])
+#define UDP_DONE_TAIL(h) ((h)->io_watcher.gouv_private[3])
+#define SEND_NEXT(r) ((r)->gouv_send_a[0])
+#define SEND_STATUS(r) ((r)->gouv_send_a[1])
+#define SEND_BUFS(r) ((uv_buf_t*)(r)->gouv_send_b[0])
+#define SEND_NBUFS(r) ((size_t)(uintptr_t)(r)->gouv_send_b[1])
+#define SEND_ADDRLEN(r) ((socklen_t)(uintptr_t)(r)->gouv_send_b[2])
+#define SEND_SIZE(r) ((size_t)(uintptr_t)(r)->gouv_send_b[3])
+
+/* libuv's flag while the finished sends' callbacks run: a send made from
+ * one of them queues, so that a callback cannot recurse. */
+#define GOUV_UDP_PROCESSING 0x01000000u
+
+static int udp_open(const uv_udp_t* h) {
+  return h != NULL && h->gouv_gen == GOUV_HANDLE_TAG && h->type == UV_UDP &&
+         !(h->flags & (GOUV_FLAG_CLOSING | GOUV_FLAG_CLOSED));
+}
+
+/* libuv's rules on addressed and unaddressed sends. */
+static int udp_check_dest(const uv_udp_t* h, const struct sockaddr* addr,
+                          unsigned addrlen) {
+  int connected = (h->flags & GOUV_UDP_CONNECTED) != 0;
+  if (addr == NULL) return connected ? 0 : UV_EDESTADDRREQ;
+  if (connected) return UV_EISCONN;
+  if (addrlen < sizeof(addr->sa_family)) return UV_EINVAL;
+  if (addr->sa_family != AF_INET && addr->sa_family != AF_INET6 &&
+      addr->sa_family != AF_UNIX)
+    return UV_EINVAL;
+  return 0;
+}
+
+/* A handle without a socket gets one bound to the wildcard address of the
+ * destination's family before its first send (Go's bind, once). */
+static int udp_prepare(uv_udp_t* h, const struct sockaddr* addr) {
+  if (addr == NULL || h->io_watcher.fd >= 0) return 0;
+  return gouv_udp_prepare_send(h, addr->sa_family);
+}
+
+static void udp_msg(struct msghdr* m, uv_udp_send_t* req) {
+  memset(m, 0, sizeof *m);
+  if (SEND_ADDRLEN(req) != 0) {
+    m->msg_name = &req->gouv_addr;
+    m->msg_namelen = SEND_ADDRLEN(req);
+  }
+  m->msg_iov = (struct iovec*)SEND_BUFS(req);
+  m->msg_iovlen = SEND_NBUFS(req);
+}
+
+static void udp_done(uv_udp_t* h, uv_udp_send_t* req, int status) {
+  UDP_QUEUE_HEAD(h) = SEND_NEXT(req);
+  if (UDP_QUEUE_HEAD(h) == NULL) UDP_QUEUE_TAIL(h) = NULL;
+  SEND_NEXT(req) = NULL;
+  SEND_STATUS(req) = (void*)(intptr_t)status;
+  if (UDP_DONE_TAIL(h) != NULL)
+    SEND_NEXT((uv_udp_send_t*)UDP_DONE_TAIL(h)) = req;
+  else
+    UDP_DONE_HEAD(h) = req;
+  UDP_DONE_TAIL(h) = req;
+}
+
+/* Sends queued datagrams until the queue is empty or the socket is full:
+ * one with sendmsg, several with sendmmsg. */
+static void udp_flush(uv_udp_t* h) {
+  struct mmsghdr msgs[UDP_MMSG_WIDTH];
+  while (UDP_QUEUE_HEAD(h) != NULL && h->io_watcher.fd >= 0) {
+    uv_udp_send_t* req = UDP_QUEUE_HEAD(h);
+    int n, k = 0;
+    if (SEND_NEXT(req) == NULL) {
+      ssize_t r;
+      udp_msg(&msgs[0].msg_hdr, req);
+      do
+        r = sendmsg(h->io_watcher.fd, &msgs[0].msg_hdr, 0);
+      while (r == -1 && errno == EINTR);
+      if (r == -1 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS))
+        return;
+      udp_done(h, req, r == -1 ? -errno : 0);
+      continue;
+    }
+    for (; req != NULL && k < UDP_MMSG_WIDTH; req = SEND_NEXT(req), k++) {
+      udp_msg(&msgs[k].msg_hdr, req);
+      msgs[k].msg_len = 0;
+    }
+    do
+      n = sendmmsg(h->io_watcher.fd, msgs, (unsigned)k, 0);
+    while (n == -1 && errno == EINTR);
+    if (n == -1) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) return;
+      /* The first datagram of the batch is the one that failed. */
+      udp_done(h, UDP_QUEUE_HEAD(h), -errno);
+      continue;
+    }
+    for (; n > 0; n--) udp_done(h, UDP_QUEUE_HEAD(h), 0);
+  }
+}
+
+/* Runs the finished sends' callbacks; with the queue empty the handle stops
+ * being active unless it receives. */
+static void udp_run_done(uv_udp_t* h) {
+  uv_udp_send_t* req;
+  h->flags |= GOUV_UDP_PROCESSING;
+  while ((req = UDP_DONE_HEAD(h)) != NULL) {
+    UDP_DONE_HEAD(h) = SEND_NEXT(req);
+    if (UDP_DONE_HEAD(h) == NULL) UDP_DONE_TAIL(h) = NULL;
+    SEND_NEXT(req) = NULL;
+    h->send_queue_size -= SEND_SIZE(req);
+    h->send_queue_count--;
+    h->loop->active_reqs.count--;
+    if (SEND_BUFS(req) != req->gouv_send_c) gouv__free(SEND_BUFS(req));
+    if (req->cb != NULL) req->cb(req, (int)(intptr_t)SEND_STATUS(req));
+  }
+  if (UDP_QUEUE_HEAD(h) == NULL && GOUV_UDP_RECV_CB(h) == NULL)
+    gouv_light_deactivate((uv_handle_t*)h);
+  h->flags &= ~GOUV_UDP_PROCESSING;
+}
+
+void gouv_udp_send_io(uv_udp_t* h) {
+  udp_flush(h);
+  udp_run_done(h);
+}
+
+void gouv_udp_cancel_sends(uv_udp_t* h) {
+  while (UDP_QUEUE_HEAD(h) != NULL)
+    udp_done(h, UDP_QUEUE_HEAD(h), UV_ECANCELED);
+  udp_run_done(h);
+}
+
 int uv_udp_send(uv_udp_send_t* req, uv_udp_t* handle, const uv_buf_t bufs[],
                 unsigned int nbufs, const struct sockaddr* addr,
                 uv_udp_send_cb send_cb) {
   uv_buf_t* copy;
-  unsigned addrlen;
-  int r;
+  unsigned addrlen, i;
+  size_t size = 0;
+  int empty, r;
 
-  if (req == NULL || handle == NULL)
+  if (req == NULL || !udp_open(handle))
     return UV_EINVAL;
   r = gouv_check_bufs(bufs, nbufs);
+  if (r != 0)
+    return r;
+  addrlen = gouv_udp_addrlen(addr);
+  r = udp_check_dest(handle, addr, addrlen);
+  if (r == 0) r = udp_prepare(handle, addr);
   if (r != 0)
     return r;
   /* libuv copies the buffer array (not the data) and the address into the
@@ -253,30 +394,72 @@ int uv_udp_send(uv_udp_send_t* req, uv_udp_t* handle, const uv_buf_t bufs[],
     if (copy == NULL)
       return UV_ENOMEM;
   }
-  if (nbufs != 0)
-    memcpy(copy, bufs, (size_t)nbufs * sizeof(*bufs));
-  addrlen = gouv_udp_addrlen(addr);
+  for (i = 0; i < nbufs; i++) {
+    copy[i] = bufs[i];
+    size += bufs[i].len;
+  }
   if (addr != NULL)
     memcpy(&req->gouv_addr, addr, addrlen);
-  r = gouv_udp_send(req, handle, copy, nbufs,
-                    addr != NULL ? &req->gouv_addr : NULL, addrlen, send_cb);
-  if (r != 0 && copy != req->gouv_send_c)
-    gouv__free(copy);
-  return r;
+  req->type = UV_UDP_SEND;
+  req->handle = handle;
+  req->cb = send_cb;
+  SEND_NEXT(req) = NULL;
+  SEND_STATUS(req) = NULL;
+  req->gouv_send_b[0] = copy;
+  req->gouv_send_b[1] = (void*)(uintptr_t)nbufs;
+  req->gouv_send_b[2] = (void*)(uintptr_t)(addr != NULL ? addrlen : 0);
+  req->gouv_send_b[3] = (void*)(uintptr_t)size;
+
+  empty = handle->send_queue_count == 0;
+  handle->send_queue_size += size;
+  handle->send_queue_count++;
+  if (UDP_QUEUE_TAIL(handle) != NULL)
+    SEND_NEXT((uv_udp_send_t*)UDP_QUEUE_TAIL(handle)) = req;
+  else
+    UDP_QUEUE_HEAD(handle) = req;
+  UDP_QUEUE_TAIL(handle) = req;
+  handle->loop->active_reqs.count++;
+  gouv_light_activate((uv_handle_t*)handle);
+  if (empty && !(handle->flags & GOUV_UDP_PROCESSING)) udp_flush(handle);
+  /* What is left (a queue, or callbacks to run) is the loop's to serve. */
+  gouv_submit(handle->loop, GOUV_REC(handle), GOUV_SUB_OWNER);
+  return 0;
 }
 
 int uv_udp_try_send(uv_udp_t* handle, const uv_buf_t bufs[],
                     unsigned int nbufs, const struct sockaddr* addr) {
+  struct msghdr m;
+  unsigned addrlen;
+  ssize_t n;
   int r;
 
-  if (handle == NULL)
+  if (!udp_open(handle))
     return UV_EINVAL;
   r = gouv_check_bufs(bufs, nbufs);
   if (r != 0)
     return r;
-  /* Synchronous: the host's own array and address serve as they are. */
-  return gouv_udp_try_send(handle, (uv_buf_t*)bufs, nbufs,
-                           (struct sockaddr*)addr, gouv_udp_addrlen(addr));
+  addrlen = gouv_udp_addrlen(addr);
+  r = udp_check_dest(handle, addr, addrlen);
+  if (r != 0)
+    return r;
+  if (handle->send_queue_count != 0)
+    return UV_EAGAIN;
+  r = udp_prepare(handle, addr);
+  if (r != 0)
+    return r;
+  memset(&m, 0, sizeof m);
+  if (addr != NULL) {
+    m.msg_name = (void*)addr;
+    m.msg_namelen = addrlen;
+  }
+  m.msg_iov = (struct iovec*)bufs;
+  m.msg_iovlen = nbufs;
+  do
+    n = sendmsg(handle->io_watcher.fd, &m, 0);
+  while (n == -1 && errno == EINTR);
+  if (n == -1)
+    return errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS ? UV_EAGAIN : -errno;
+  return (int)n;
 }
 
 /* libuv 1.50: several datagrams without queueing; count >= 1, no flags. */

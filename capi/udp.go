@@ -45,11 +45,12 @@ func uv_udp_init_ex(cl *C.uv_loop_t, cu *C.uv_udp_t, flags C.uint) C.int {
 		QueueCount: (*uintptr)(unsafe.Pointer(&cu.send_queue_count)),
 	}
 	u := &uvio.UDP{}
-	if err := uvio.InitUDP(s.l, u, C.UV_UDP, uint(flags), place, udpSendDone); err != nil {
+	if err := uvio.InitUDP(s.l, u, C.UV_UDP, uint(flags), place, nil); err != nil {
 		return errno(err)
 	}
 	initHandle(s, ch, cl, C.UV_UDP, u)
 	cu.gouv_udp_a[0], cu.gouv_udp_a[1] = nil, nil
+	cu.io_watcher.gouv_private = [5]unsafe.Pointer{} // the send engine's lists
 	// The recvmmsg mode is also marked in the C struct (the handle's own
 	// address in its first spare word), because hosts ask
 	// uv_udp_using_recvmmsg after the close too, as libuv answers from
@@ -168,43 +169,27 @@ func iovOf(bufs *C.uv_buf_t, nbufs C.uint) []unix.Iovec {
 	return unsafe.Slice((*unix.Iovec)(unsafe.Pointer(bufs)), int(nbufs))
 }
 
-//export gouv_udp_send
-func gouv_udp_send(req *C.uv_udp_send_t, cu *C.uv_udp_t, bufs *C.uv_buf_t, nbufs C.uint, addr *C.struct_sockaddr_storage, addrlen C.uint, cb C.uv_udp_send_cb) C.int {
+//export gouv_udp_prepare_send
+func gouv_udp_prepare_send(cu *C.uv_udp_t, family C.int) C.int {
 	u := udpOf(cu)
 	if u == nil {
 		return C.UV_EINVAL
 	}
-	req._type = C.UV_UDP_SEND
-	req.handle = cu
-	req.cb = cb
-	s := u.NewSend()
-	s.User = unsafe.Pointer(req)
-	// addr points into the request (C memory), which the host keeps until
-	// the send callback.
-	return errno(u.Send(s, iovOf(bufs, nbufs), unsafe.Pointer(addr), uint32(addrlen)))
+	return errno(u.PrepareSend(int(family)))
 }
 
-// udpSendDone runs when a send completes: the buffer array copy is freed
-// if it did not fit in the request, then the host hears the status.
-func udpSendDone(s *uvio.UDPSend, err error) {
-	req := (*C.uv_udp_send_t)(s.User)
-	if iov := s.Iov(); len(iov) > 0 && unsafe.Pointer(&iov[0]) != unsafe.Pointer(&req.gouv_send_c[0]) {
-		C.gouv__free(unsafe.Pointer(&iov[0]))
-	}
-	C.gouv_udp_call_send(req, errno(err))
-}
+// udpSends is the send engine of C hosts' handles (udp.c): the loop calls it
+// on writability and in the pending phase, and reads its queue words.
+type udpSends struct{}
 
-//export gouv_udp_try_send
-func gouv_udp_try_send(cu *C.uv_udp_t, bufs *C.uv_buf_t, nbufs C.uint, addr *C.struct_sockaddr, addrlen C.uint) C.int {
-	u := udpOf(cu)
-	if u == nil {
-		return C.UV_EINVAL
-	}
-	n, err := u.TrySend(iovOf(bufs, nbufs), unsafe.Pointer(addr), uint32(addrlen))
-	if err != nil {
-		return errno(err)
-	}
-	return C.int(n)
+func (udpSends) SendIO(u *uvio.UDP)      { C.gouv_udp_send_io((*C.uv_udp_t)(u.User)) }
+func (udpSends) CancelSends(u *uvio.UDP) { C.gouv_udp_cancel_sends((*C.uv_udp_t)(u.User)) }
+
+// SendState reads the engine's lists in the C handle (udp.c names the
+// words): the queue, and the finished sends.
+func (udpSends) SendState(u *uvio.UDP) (queued, pending bool) {
+	cu := (*C.uv_udp_t)(u.User)
+	return cu.io_watcher.gouv_private[0] != nil, cu.io_watcher.gouv_private[2] != nil
 }
 
 // udpAlloc asks the host's alloc_cb for a buffer. The buffer is C memory
@@ -256,9 +241,11 @@ func uv_udp_recv_stop(cu *C.uv_udp_t) C.int {
 	return 0
 }
 
-// The receives of a readiness event run in C (udp.c), the error queue's
-// too: one call per event, whatever the number of datagrams.
+// The sends run in C (udp.c), and so do the receives of a readiness event,
+// the error queue's too: one call per event, whatever the number of
+// datagrams.
 func init() {
+	uvio.SetUDPSender(udpSends{})
 	uvio.SetUDPReader(func(u *uvio.UDP, max int, errQueue bool) {
 		q := C.int(0)
 		if errQueue {

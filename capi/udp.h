@@ -14,7 +14,12 @@ void gouv_udp_call_recv(uv_udp_t* handle, ssize_t nread, char* base,
                         size_t len, const struct sockaddr* addr,
                         unsigned flags);
 void gouv_udp_read_direct(uv_udp_t* handle, int budget, int errqueue);
-void gouv_udp_call_send(uv_udp_send_t* req, int status);
+void gouv_udp_send_io(uv_udp_t* handle);
+void gouv_udp_cancel_sends(uv_udp_t* handle);
+
+/* Set in the handle's flags while it is connected (uvio.UDPFlagConnected,
+ * libuv's value); layout.go checks that the two agree. */
+#define GOUV_UDP_CONNECTED 0x02000000u
 unsigned gouv_udp_addrlen(const struct sockaddr* addr);
 
 #endif

@@ -32,10 +32,14 @@ const (
 	udpRecvBudget = 32
 )
 
-// State bits of a UDP handle (not libuv's flag values: those stay in C).
+// UDPFlagConnected is set in the handle's state word (its record's flags,
+// at libuv's value) while the handle is connected: a send engine in C
+// (UDPSender) checks destinations with it.
+const UDPFlagConnected uint32 = 0x02000000
+
+// State bits of a UDP handle of its own.
 const (
 	udpBound      = 1 << iota // bind succeeded (explicitly or deferred)
-	udpConnected              // connect succeeded, not disconnected since
 	udpIPv6                   // bound to an IPv6 address: options use IPPROTO_IPV6
 	udpMmsg                   // initialised with UDPRecvmmsg
 	udpProcessing             // send completions are being delivered
@@ -84,9 +88,6 @@ type UDPSend struct {
 	// request there). It is valid until the completion callback returns.
 	User unsafe.Pointer
 }
-
-// Iov returns the buffers the send was queued with.
-func (s *UDPSend) Iov() []unix.Iovec { return s.iov }
 
 // UDP is a datagram socket handle (uv_udp_t).
 type UDP struct {
@@ -230,7 +231,7 @@ func (u *UDP) open(fd int, flags int) error {
 	}
 	u.setFD(fd)
 	if _, err := unix.Getpeername(fd); err == nil {
-		u.state |= udpConnected
+		*u.FlagWord() |= UDPFlagConnected
 	}
 	return nil
 }
@@ -331,7 +332,7 @@ func (u *UDP) Connect(sa unix.Sockaddr) error {
 		return loop.ErrClosing
 	}
 	if sa == nil {
-		if u.state&udpConnected == 0 {
+		if !u.connected() {
 			return unix.ENOTCONN
 		}
 		// Connecting to AF_UNSPEC dissolves the association; Linux may
@@ -341,14 +342,14 @@ func (u *UDP) Connect(sa unix.Sockaddr) error {
 		if e != 0 && e != unix.EAFNOSUPPORT {
 			return e
 		}
-		u.state &^= udpConnected
+		*u.FlagWord() &^= UDPFlagConnected
 		return nil
 	}
 	family := udpFamily(sa)
 	if family < 0 {
 		return ErrUDPFlags
 	}
-	if u.state&udpConnected != 0 {
+	if u.connected() {
 		return ErrUDPIsConn
 	}
 	if err := u.bindDeferred(family, 0); err != nil {
@@ -364,9 +365,16 @@ func (u *UDP) Connect(sa unix.Sockaddr) error {
 		}
 		break
 	}
-	u.state |= udpConnected
+	*u.FlagWord() |= UDPFlagConnected
 	return nil
 }
+
+func (u *UDP) connected() bool { return *u.FlagWord()&UDPFlagConnected != 0 }
+
+// PrepareSend gives a handle without a socket one bound to the wildcard
+// address of family, as the first send to an address does (for a
+// UDPSender).
+func (u *UDP) PrepareSend(family int) error { return u.bindDeferred(family, 0) }
 
 // Sockname returns the local address (EBADF without a socket).
 func (u *UDP) Sockname() (unix.Sockaddr, error) {
@@ -407,11 +415,11 @@ func (u *UDP) recycle(s *UDPSend) {
 // checkDest applies libuv's rules on addressed and unaddressed sends and
 // returns the destination's family (0 for none).
 func (u *UDP) checkDest(name unsafe.Pointer, namelen uint32) (int, error) {
-	if name != nil && u.state&udpConnected != 0 {
+	if name != nil && u.connected() {
 		return 0, ErrUDPIsConn
 	}
 	if name == nil {
-		if u.state&udpConnected == 0 {
+		if !u.connected() {
 			return 0, ErrUDPNoDest
 		}
 		return 0, nil
@@ -708,7 +716,11 @@ func (u *UDP) RecvStart(alloc UDPAllocFunc, recv UDPRecvFunc) error {
 // RecvStop stops receiving (uv_udp_recv_stop).
 func (u *UDP) RecvStop() {
 	u.Loop().IOStop(&u.w, loop.EventRead)
-	if !u.w.Active(loop.EventWrite) {
+	sending := u.w.Active(loop.EventWrite)
+	if udpSender != nil {
+		sending, _ = udpSender.SendState(u)
+	}
+	if !sending {
 		u.Handle.Stop()
 	}
 	u.alloc, u.recv = nil, nil
@@ -734,6 +746,13 @@ func udpEvents(w *loop.IO, events uint32) {
 	// Completions are delivered on writability or a feed only, as in
 	// libuv: a read event leaves the send side alone.
 	if events&(loop.EventWrite|loop.EventFeed) != 0 {
+		if udpSender != nil {
+			udpSender.SendIO(u)
+			if u.fd >= 0 {
+				u.syncSends()
+			}
+			return
+		}
 		u.flush()
 		u.runCompleted()
 	}
@@ -753,6 +772,54 @@ var udpReader UDPReader
 // SetUDPReader chooses who runs the receives; it must be called before the
 // first handle receives.
 func SetUDPReader(r UDPReader) { udpReader = r }
+
+// UDPSender runs the sends of UDP handles instead of this package: capi's
+// is C, because uv_udp_send sends before it returns when nothing is queued
+// and a crossing per datagram would cost more than the send. It keeps the
+// queue, the finished sends and their callbacks; the handle watches for
+// writability for it and calls it at the points below. When a call outside
+// the loop leaves it work, it submits the handle (loop.SubOwner).
+type UDPSender interface {
+	// SendIO sends what is queued and runs the finished sends'
+	// callbacks: the socket is writable, or the pending phase has come.
+	SendIO(u *UDP)
+	// CancelSends fails what is queued as the handle closes, after the
+	// finished sends report.
+	CancelSends(u *UDP)
+	// SendState says whether sends are queued (watch for writability)
+	// and whether finished ones wait for their callbacks.
+	SendState(u *UDP) (queued, pending bool)
+}
+
+// udpSender, when set, runs every handle's sends.
+var udpSender UDPSender
+
+// SetUDPSender chooses who runs the sends; it must be called before the
+// first handle sends.
+func SetUDPSender(s UDPSender) { udpSender = s }
+
+// Submitted is the loop's word that the sender left the handle work
+// (loop.Submitter).
+func (u *UDP) Submitted() {
+	if u.fd >= 0 && udpSender != nil {
+		u.syncSends()
+	}
+}
+
+// syncSends makes the loop serve the sender: watch for writability while
+// sends are queued, and feed the pending phase when callbacks wait.
+func (u *UDP) syncSends() {
+	queued, pending := udpSender.SendState(u)
+	l := u.Loop()
+	if queued && !u.w.Active(loop.EventWrite) {
+		l.IOStart(&u.w, loop.EventWrite)
+	} else if !queued && u.w.Active(loop.EventWrite) {
+		l.IOStop(&u.w, loop.EventWrite)
+	}
+	if pending {
+		l.IOFeed(&u.w)
+	}
+}
 
 // readable reads until the socket is empty, the budget is spent, or the
 // receive callback stops or closes the handle.
@@ -985,6 +1052,11 @@ func (u *UDP) CloseHandle() {
 // FinishClose cancels the sends still queued: their callbacks run with
 // ECANCELED, after those that completed, before the close callback.
 func (u *UDP) FinishClose() {
+	if udpSender != nil {
+		udpSender.CancelSends(u)
+		u.alloc, u.recv = nil, nil
+		return
+	}
 	for u.sendHead != nil {
 		u.complete(u.sendHead, unix.ECANCELED)
 	}
