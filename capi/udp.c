@@ -90,6 +90,45 @@ static int udp_recv_batch(uv_udp_t* h, uv_buf_t* buf) {
   return n;
 }
 
+/* Asks alloc_cb for a buffer. 0 means the event's reads end: the callback
+ * stopped or closed the handle, or gave no memory (UV_ENOBUFS to recv_cb). */
+static int udp_alloc(uv_udp_t* h, uv_buf_t* buf) {
+  *buf = uv_buf_init(NULL, 0);
+  ((uv_alloc_cb)GOUV_UDP_ALLOC_CB(h))((uv_handle_t*)h, UDP_DGRAM_MAX, buf);
+  if (!udp_receiving(h)) return 0;
+  if (buf->base == NULL || buf->len == 0) {
+    udp_recv(h, UV_ENOBUFS, buf, NULL, 0);
+    return 0;
+  }
+  return 1;
+}
+
+/* One recvmsg into buf, the sender's address into a zeroed *peer. On a
+ * failure recv_cb hears it ("nothing now" is nread 0) and -1 is returned. */
+static ssize_t udp_recvmsg(uv_udp_t* h, uv_buf_t* buf, struct sockaddr_storage* peer,
+                           struct msghdr* msg, void* control, size_t controllen,
+                           int flags) {
+  struct iovec iov;
+  ssize_t n;
+  memset(peer, 0, sizeof *peer);
+  memset(msg, 0, sizeof *msg);
+  iov.iov_base = buf->base;
+  iov.iov_len = buf->len;
+  msg->msg_name = peer;
+  msg->msg_namelen = sizeof *peer;
+  msg->msg_iov = &iov;
+  msg->msg_iovlen = 1;
+  msg->msg_control = control;
+  msg->msg_controllen = controllen;
+  do
+    n = recvmsg(h->io_watcher.fd, msg, flags);
+  while (n == -1 && errno == EINTR);
+  msg->msg_iov = NULL; /* iov dies here */
+  if (n == -1)
+    udp_recv(h, errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno, buf, NULL, 0);
+  return n;
+}
+
 /* The error queue of a UV_UDP_LINUX_RECVERR socket, read as libuv 1.45+
  * does: each queued ICMP error reaches recv_cb as its errno with
  * UV_UDP_LINUX_RECVERR and the address of the host that reported it (the
@@ -98,7 +137,6 @@ static int udp_recv_batch(uv_udp_t* h, uv_buf_t* buf) {
 static void udp_read_errqueue(uv_udp_t* h, int budget) {
   struct sockaddr_storage peer;
   struct msghdr msg;
-  struct iovec iov;
   struct cmsghdr* cm;
   union {
     char bytes[256];
@@ -107,33 +145,13 @@ static void udp_read_errqueue(uv_udp_t* h, int budget) {
   ssize_t n;
 
   for (; budget > 0 && udp_receiving(h); budget--) {
-    uv_buf_t buf = uv_buf_init(NULL, 0);
+    uv_buf_t buf;
     unsigned flags;
     int queued = 0;
-    ((uv_alloc_cb)GOUV_UDP_ALLOC_CB(h))((uv_handle_t*)h, UDP_DGRAM_MAX, &buf);
-    if (!udp_receiving(h)) return;
-    if (buf.base == NULL || buf.len == 0) {
-      udp_recv(h, UV_ENOBUFS, &buf, NULL, 0);
-      return;
-    }
-    memset(&peer, 0, sizeof peer);
-    memset(&msg, 0, sizeof msg);
-    iov.iov_base = buf.base;
-    iov.iov_len = buf.len;
-    msg.msg_name = &peer;
-    msg.msg_namelen = sizeof peer;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control.bytes;
-    msg.msg_controllen = sizeof control.bytes;
-    do
-      n = recvmsg(h->io_watcher.fd, &msg, MSG_ERRQUEUE);
-    while (n == -1 && errno == EINTR);
-    if (n == -1) {
-      udp_recv(h, errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno, &buf,
-               NULL, 0);
-      return;
-    }
+    if (!udp_alloc(h, &buf)) return;
+    n = udp_recvmsg(h, &buf, &peer, &msg, control.bytes, sizeof control.bytes,
+                    MSG_ERRQUEUE);
+    if (n == -1) return;
     flags = (msg.msg_flags & MSG_TRUNC) ? UV_UDP_PARTIAL : 0;
     if (msg.msg_flags & MSG_ERRQUEUE) {
       for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm)) {
@@ -160,23 +178,17 @@ static void udp_read_errqueue(uv_udp_t* h, int budget) {
 }
 
 void gouv_udp_read_direct(uv_udp_t* h, int budget, int errqueue) {
+  struct sockaddr_storage peer;
+  struct msghdr msg;
+  ssize_t n;
+
   if (errqueue) {
     udp_read_errqueue(h, budget);
     return;
   }
-  struct sockaddr_storage peer;
-  struct msghdr msg;
-  struct iovec iov;
-  ssize_t n;
-
   while (budget > 0 && udp_receiving(h)) {
-    uv_buf_t buf = uv_buf_init(NULL, 0);
-    ((uv_alloc_cb)GOUV_UDP_ALLOC_CB(h))((uv_handle_t*)h, UDP_DGRAM_MAX, &buf);
-    if (!udp_receiving(h)) return; /* alloc_cb stopped or closed it */
-    if (buf.base == NULL || buf.len == 0) {
-      udp_recv(h, UV_ENOBUFS, &buf, NULL, 0);
-      return;
-    }
+    uv_buf_t buf;
+    if (!udp_alloc(h, &buf)) return;
     if (h->gouv_udp_b[0] != NULL) { /* recvmmsg mode (uv_udp_init_ex) */
       int got;
       /* A buffer smaller than one chunk holds no datagram: newer libuv
@@ -190,22 +202,8 @@ void gouv_udp_read_direct(uv_udp_t* h, int budget, int errqueue) {
       budget -= got;
       continue;
     }
-    memset(&peer, 0, sizeof peer);
-    memset(&msg, 0, sizeof msg);
-    iov.iov_base = buf.base;
-    iov.iov_len = buf.len;
-    msg.msg_name = &peer;
-    msg.msg_namelen = sizeof peer;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    do
-      n = recvmsg(h->io_watcher.fd, &msg, 0);
-    while (n == -1 && errno == EINTR);
-    if (n == -1) {
-      udp_recv(h, errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno, &buf,
-               NULL, 0);
-      return;
-    }
+    n = udp_recvmsg(h, &buf, &peer, &msg, NULL, 0, 0);
+    if (n == -1) return;
     udp_recv(h, n, &buf, (const struct sockaddr*)&peer,
              (msg.msg_flags & MSG_TRUNC) ? UV_UDP_PARTIAL : 0);
     budget--;
@@ -214,8 +212,8 @@ void gouv_udp_read_direct(uv_udp_t* h, int budget, int errqueue) {
 
 /* gouv_udp_addrlen is the length of a destination address: its family's
  * size (sockaddr_un for a Unix datagram socket given to uv_udp_open), or
- * just the family field for families UDP does not send to (Go reads the
- * family and refuses them). */
+ * just the family field for families UDP does not send to (they are
+ * refused). */
 unsigned gouv_udp_addrlen(const struct sockaddr* addr) {
   if (addr == NULL)
     return 0;
