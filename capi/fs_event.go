@@ -12,8 +12,8 @@ import (
 func fsEventFired(e *uvio.FSEvent, name []byte, events int) {
 	// name is NUL-terminated Go memory holding no pointers, read by the
 	// callback only during the call.
-	ch := (*C.uv_fs_event_t)(e.User)
-	C.gouv_call_fs_event(ch.gouv_fs_event[0], e.User, (*C.char)(unsafe.Pointer(&name[0])), C.int(events), 0)
+	ch := (*C.uv_fs_event_t)(cHandle(e.Base()))
+	C.gouv_call_fs_event(ch.gouv_fs_event[0], cHandle(e.Base()), (*C.char)(unsafe.Pointer(&name[0])), C.int(events), 0)
 }
 
 //export uv_fs_event_init
@@ -42,7 +42,7 @@ func gouv_fs_event_start(h *C.uv_fs_event_t, cb C.uv_fs_event_cb, path *C.char, 
 		return C.UV_EINVAL
 	}
 	// The host's callback stays in C memory, in the handle.
-	(*C.uv_fs_event_t)(e.User).gouv_fs_event[0] = unsafe.Pointer(cb)
+	(*C.uv_fs_event_t)(cHandle(e.Base())).gouv_fs_event[0] = unsafe.Pointer(cb)
 	e.Cb = fsEventFired
 	e.OnStop = fsEventStopped
 	if err := e.Start(C.GoString(path), uint32(flags)); err != nil {
@@ -54,7 +54,7 @@ func gouv_fs_event_start(h *C.uv_fs_event_t, cb C.uv_fs_event_cb, path *C.char, 
 }
 
 func fsEventStopped(e *uvio.FSEvent) {
-	h := (*C.uv_fs_event_t)(e.User)
+	h := (*C.uv_fs_event_t)(cHandle(e.Base()))
 	if h.path != nil {
 		C.gouv__free(unsafe.Pointer(h.path))
 		h.path = nil

@@ -12,8 +12,8 @@ import (
 func fsPollFired(p *uvio.FSPoll, err error, prev, curr *uvio.Stat) {
 	// prev and curr are Go memory without pointers, read by the callback
 	// only during the call; uvio.Stat has uv_stat_t's layout (fs.go).
-	ch := (*C.uv_fs_poll_t)(p.User)
-	C.gouv_call_fs_poll(ch.poll_ctx, p.User, errno(err), unsafe.Pointer(prev), unsafe.Pointer(curr))
+	ch := (*C.uv_fs_poll_t)(cHandle(p.Base()))
+	C.gouv_call_fs_poll(ch.poll_ctx, cHandle(p.Base()), errno(err), unsafe.Pointer(prev), unsafe.Pointer(curr))
 }
 
 //export uv_fs_poll_init
@@ -40,7 +40,7 @@ func gouv_fs_poll_start(h *C.uv_fs_poll_t, cb C.uv_fs_poll_cb, path *C.char, int
 		return 0
 	}
 	// The host's callback stays in C memory, in the handle.
-	(*C.uv_fs_poll_t)(p.User).poll_ctx = unsafe.Pointer(cb)
+	(*C.uv_fs_poll_t)(cHandle(p.Base())).poll_ctx = unsafe.Pointer(cb)
 	p.Cb = fsPollFired
 	return errno(p.Start(C.GoString(path), uint64(interval)))
 }

@@ -122,7 +122,7 @@ func cStrings(p **C.char) []string {
 }
 
 func processExited(p *uvio.Process, status int64, sig int) {
-	ch := (*C.uv_process_t)(p.User)
+	ch := (*C.uv_process_t)(cHandle(p.Base()))
 	if cb := ch.exit_cb; cb != nil {
 		C.gouv_call_exit(unsafe.Pointer(cb), unsafe.Pointer(ch), C.int64_t(status), C.int(sig))
 	}

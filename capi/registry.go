@@ -86,6 +86,12 @@ func recOf(ch *C.uv_handle_t) *loop.Rec {
 	return (*loop.Rec)(unsafe.Pointer(&ch.handle_queue))
 }
 
+// cHandle returns the C handle of a handle with Go state: every one capi
+// makes keeps its record inside the C handle (recOf).
+func cHandle(h *loop.Handle) unsafe.Pointer {
+	return unsafe.Pointer(handleOfRec(h.Rec()))
+}
+
 // handleOfRec returns the C handle that holds a record.
 func handleOfRec(r *loop.Rec) *C.uv_handle_t {
 	return (*C.uv_handle_t)(unsafe.Add(unsafe.Pointer(r), -int(unsafe.Offsetof(C.uv_handle_t{}.handle_queue))))
@@ -94,7 +100,6 @@ func handleOfRec(r *loop.Rec) *C.uv_handle_t {
 // add stamps a C handle whose Go object the loop has just initialised.
 func (s *loopState) add(ch *C.uv_handle_t, obj handleObj) {
 	ch.gouv_gen = C.GOUV_HANDLE_TAG
-	obj.Base().User = unsafe.Pointer(ch)
 }
 
 // openRec returns the record and loop of an initialised, not yet closed C
@@ -111,7 +116,7 @@ func openRec(hp unsafe.Pointer) (*loop.Rec, *loopState) {
 	r := recOf(ch)
 	if r.Slot != 0 {
 		obj := s.l.Object(r)
-		if obj == nil || obj.Base().User != hp {
+		if obj == nil || obj.Base().Rec() != r {
 			return nil, nil
 		}
 	}
@@ -140,10 +145,10 @@ func lookup[T handleObj](hp unsafe.Pointer) (T, bool) {
 // step of closing a handle with Go state. The slot is freed and the tag
 // cleared first, because the host may free the handle from its close_cb.
 func closeDone(h *loop.Handle) {
-	ch := (*C.uv_handle_t)(h.User)
-	if ch == nil {
-		return // not a host's handle
+	if h.Rec().Tag != C.GOUV_HANDLE_TAG {
+		return // not a host's handle: its record is not in a C handle
 	}
+	ch := (*C.uv_handle_t)(cHandle(h))
 	ch.gouv_gen = 0
 	if ch._type == C.UV_NAMED_PIPE {
 		freePipeName((*C.uv_pipe_t)(unsafe.Pointer(ch)))

@@ -45,8 +45,8 @@ func init() { uvio.SetSignalBackend(cSignals{}) }
 
 // signalFired calls the host's callback with the C handle.
 func signalFired(s *uvio.Signal, signum int) {
-	cs := (*C.uv_signal_t)(s.User)
-	C.gouv_call_signal(unsafe.Pointer(cs.signal_cb), s.User, C.int(signum))
+	cs := (*C.uv_signal_t)(cHandle(s.Base()))
+	C.gouv_call_signal(unsafe.Pointer(cs.signal_cb), cHandle(s.Base()), C.int(signum))
 }
 
 //export uv_signal_init

@@ -12,17 +12,17 @@ import (
 	"gouv/loop"
 )
 
-// streamHooks connects every uvio.Stream to its C handle, kept in the
-// stream's User field. It has no state, so one value serves all streams
-// and an interface call through it allocates nothing.
+// streamHooks connects every uvio.Stream to its C handle, which holds the
+// stream's record. It has no state: it is the one uvio.StreamOwner, and
+// capi's streams are initialised with nil hooks.
 type streamHooks struct{}
 
-var hooks uvio.StreamHooks = streamHooks{}
+func init() { uvio.SetStreamOwner(streamHooks{}) }
 
 // cstream returns the C handle of a stream: initHandle stored it in User,
 // and the host keeps it alive until close_cb, after which Go never calls
 // a hook of this stream again.
-func cstream(s *uvio.Stream) *C.uv_stream_t { return (*C.uv_stream_t)(s.User) }
+func cstream(s *uvio.Stream) *C.uv_stream_t { return (*C.uv_stream_t)(cHandle(s.Base())) }
 
 // ReadDirect runs the reads of one readiness event in C, ends included
 // (io.DirectReader).

@@ -37,7 +37,7 @@ func uv_tcp_init_ex(cl *C.uv_loop_t, ct *C.uv_tcp_t, flags C.uint) C.int {
 	cs := (*C.uv_stream_t)(unsafe.Pointer(ct))
 	s := &uvio.Stream{}
 	fl, fd, wq := streamWords(cs)
-	if err := uvio.InitTCP(st.l, s, C.UV_TCP, hooks, int(flags&0xff), fl, fd, wq); err != nil {
+	if err := uvio.InitTCP(st.l, s, C.UV_TCP, nil, int(flags&0xff), fl, fd, wq); err != nil {
 		return errno(err)
 	}
 	initHandle(st, (*C.uv_handle_t)(unsafe.Pointer(ct)), cl, C.UV_TCP, s)

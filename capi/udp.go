@@ -182,13 +182,13 @@ func gouv_udp_prepare_send(cu *C.uv_udp_t, family C.int) C.int {
 // on writability and in the pending phase, and reads its queue words.
 type udpSends struct{}
 
-func (udpSends) SendIO(u *uvio.UDP)      { C.gouv_udp_send_io((*C.uv_udp_t)(u.User)) }
-func (udpSends) CancelSends(u *uvio.UDP) { C.gouv_udp_cancel_sends((*C.uv_udp_t)(u.User)) }
+func (udpSends) SendIO(u *uvio.UDP)      { C.gouv_udp_send_io((*C.uv_udp_t)(cHandle(u.Base()))) }
+func (udpSends) CancelSends(u *uvio.UDP) { C.gouv_udp_cancel_sends((*C.uv_udp_t)(cHandle(u.Base()))) }
 
 // SendState reads the engine's lists in the C handle (udp.c names the
 // words): the queue, and the finished sends.
 func (udpSends) SendState(u *uvio.UDP) (queued, pending bool) {
-	cu := (*C.uv_udp_t)(u.User)
+	cu := (*C.uv_udp_t)(cHandle(u.Base()))
 	return cu.io_watcher.gouv_private[0] != nil, cu.io_watcher.gouv_private[2] != nil
 }
 
@@ -196,7 +196,7 @@ func (udpSends) SendState(u *uvio.UDP) (queued, pending bool) {
 // the host owns; the Go slice over it is used only until the matching
 // receive callback hands it back.
 func udpAlloc(u *uvio.UDP, suggested int) []byte {
-	b := C.gouv_udp_call_alloc((*C.uv_udp_t)(u.User), C.size_t(suggested))
+	b := C.gouv_udp_call_alloc((*C.uv_udp_t)(cHandle(u.Base())), C.size_t(suggested))
 	if b.base == nil {
 		return nil
 	}
@@ -210,7 +210,7 @@ func udpRecv(u *uvio.UDP, n int, err error, buf []byte, from *unix.RawSockaddrAn
 	if err != nil {
 		nread = C.ssize_t(errno(err))
 	}
-	C.gouv_udp_call_recv((*C.uv_udp_t)(u.User), nread, (*C.char)(unsafe.Pointer(unsafe.SliceData(buf))),
+	C.gouv_udp_call_recv((*C.uv_udp_t)(cHandle(u.Base())), nread, (*C.char)(unsafe.Pointer(unsafe.SliceData(buf))),
 		C.size_t(len(buf)), (*C.struct_sockaddr)(unsafe.Pointer(from)), C.uint(flags))
 }
 
@@ -251,7 +251,7 @@ func init() {
 		if errQueue {
 			q = 1
 		}
-		C.gouv_udp_read_direct((*C.uv_udp_t)(u.User), C.int(max), q)
+		C.gouv_udp_read_direct((*C.uv_udp_t)(cHandle(u.Base())), C.int(max), q)
 	})
 }
 

@@ -73,8 +73,7 @@ type StreamHooks interface {
 // machinery of reading, writing, shutting down, listening and accepting.
 type Stream struct {
 	loop.Handle
-	w     loop.IO
-	hooks StreamHooks
+	w loop.IO
 
 	fdWord *int32  // the host-visible descriptor (io_watcher.fd)
 	wqSize *uint64 // the host-visible write_queue_size
@@ -128,33 +127,50 @@ func (s *Stream) auxOf() *streamAux {
 	return s.aux
 }
 
-// ownEngine reports whether hooks run the stream's reads and writes
-// themselves (capi does, in C); otherwise the stream gets this package's
-// engine, and hooks must be ReadHooks and WriteHooks.
-func ownEngine(hooks StreamHooks) bool {
-	_, r := hooks.(DirectReader)
-	_, w := hooks.(WriteEngine)
-	return r && w
+// StreamOwner is the one owner of every stream that runs its streams'
+// reads and writes itself (capi does, in C): its hooks and both engines.
+// One value serves all its streams, so they keep no hooks of their own.
+type StreamOwner interface {
+	StreamHooks
+	DirectReader
+	WriteEngine
 }
 
-// reader and writer return who runs the stream's reads and writes.
+// owner is the StreamOwner, if any (SetStreamOwner).
+var owner StreamOwner
+
+// SetStreamOwner installs the owner of the streams initialised with nil
+// hooks; it must be called before the first one.
+func SetStreamOwner(o StreamOwner) { owner = o }
+
+// hooks, reader and writer return who hears of the stream's events and
+// runs its reads and writes: its Go engine, or the owner.
+func (s *Stream) hooks() StreamHooks {
+	if s.goEng != nil {
+		return s.goEng.hooks
+	}
+	return owner
+}
+
 func (s *Stream) reader() DirectReader {
 	if s.goEng != nil {
 		return s.goEng
 	}
-	return s.hooks.(DirectReader)
+	return owner
 }
 
 func (s *Stream) writer() WriteEngine {
 	if s.goEng != nil {
 		return s.goEng
 	}
-	return s.hooks.(WriteEngine)
+	return owner
 }
 
-// InitStream prepares s on l. rec, fd and wqSize, when non-nil, are where
-// the words a host reads live (the handle's record with its flags,
-// io_watcher.fd, write_queue_size).
+// InitStream prepares s on l. hooks are a Go program's (ReadHooks and
+// WriteHooks as well), which gives the stream this package's engine; nil
+// makes it a stream of the StreamOwner. rec, fd and wqSize, when non-nil,
+// are where the words a host reads live (the handle's record with its
+// flags, io_watcher.fd, write_queue_size).
 func InitStream(l *loop.Loop, s *Stream, kind StreamKind, handleKind int, hooks StreamHooks,
 	rec *loop.Rec, fd *int32, wqSize *uint64) {
 	if fd == nil || wqSize == nil {
@@ -166,10 +182,9 @@ func InitStream(l *loop.Loop, s *Stream, kind StreamKind, handleKind int, hooks 
 		fd, wqSize = &own.fd, &own.size
 	}
 	s.Handle.InitExternal(l, s, handleKind, rec)
-	s.hooks = hooks
 	s.goEng = nil
-	if !ownEngine(hooks) {
-		s.goEng = &goEngine{}
+	if hooks != nil {
+		s.goEng = &goEngine{hooks: hooks}
 	}
 	s.Kind = kind
 	s.fdWord = fd
@@ -471,14 +486,14 @@ func (s *Stream) serverIO() {
 				if streamsEmfileTrick(s.FD()) == nil {
 					return
 				}
-				s.hooks.Connection(s, err)
+				s.hooks().Connection(s, err)
 				return
 			}
-			s.hooks.Connection(s, err)
+			s.hooks().Connection(s, err)
 			continue
 		}
 		s.acceptedFd = int32(fd)
-		s.hooks.Connection(s, nil)
+		s.hooks().Connection(s, nil)
 		if s.acceptedFd != -1 {
 			// The owner did not accept: wait until it does.
 			s.Loop().IOStop(&s.w, loop.EventRead)
@@ -575,7 +590,7 @@ func (s *Stream) FinishClose() {
 		req := s.connectReq
 		s.connectReq = nil
 		s.Loop().ReqDone()
-		s.hooks.Connected(s, req, unix.ECANCELED)
+		s.hooks().Connected(s, req, unix.ECANCELED)
 	}
 	s.writer().CancelWrites(s)
 }

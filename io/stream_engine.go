@@ -94,8 +94,9 @@ func (q *reqQueue) pop() *WriteReq {
 // goEngine runs the reads and writes of one stream whose hooks are
 // ReadHooks and WriteHooks. InitStream makes it for such a stream only.
 type goEngine struct {
-	writes      reqQueue // not yet fully written, in order
-	completed   reqQueue // written or failed, callback pending
+	hooks       StreamHooks // the program's, also ReadHooks and WriteHooks
+	writes      reqQueue    // not yet fully written, in order
+	completed   reqQueue    // written or failed, callback pending
 	free        *WriteReq
 	batch       *WriteBatch
 	shutdownReq unsafe.Pointer
@@ -105,7 +106,7 @@ type goEngine struct {
 // ReadDirect reads until the socket is drained, the allocator refuses,
 // the reader stops, or max reads were made (DirectReader).
 func (g *goEngine) ReadDirect(s *Stream, max int) {
-	r := s.hooks.(ReadHooks)
+	r := g.hooks.(ReadHooks)
 	base, size := r.Alloc(s)
 	for count := max; ; count-- {
 		if !s.has(FlagReading) || s.FD() < 0 {
@@ -151,7 +152,7 @@ func (g *goEngine) readEnd(s *Stream, err error) {
 		s.clear(FlagReadable | FlagWritable)
 	}
 	s.ReadStop()
-	s.hooks.(ReadHooks).Read(s, 0, err, false)
+	g.hooks.(ReadHooks).Read(s, 0, err, false)
 }
 
 // readOnce reads into the host's buffer, and collects passed descriptors
@@ -492,7 +493,7 @@ func (g *goEngine) CancelWrites(s *Stream) {
 	if on {
 		s.clear(FlagShutting)
 		s.Loop().ReqDone()
-		s.hooks.(WriteHooks).ShutDown(s, req, unix.ECANCELED)
+		g.hooks.(WriteHooks).ShutDown(s, req, unix.ECANCELED)
 	}
 }
 
@@ -532,7 +533,7 @@ func (g *goEngine) report(s *Stream) {
 		b.Errs = append(b.Errs, r.err)
 		g.recycle(r)
 	}
-	s.hooks.(WriteHooks).WritesDone(s, b)
+	g.hooks.(WriteHooks).WritesDone(s, b)
 	clear(b.Users)
 	clear(b.Errs)
 	b.Users, b.Errs = b.Users[:0], b.Errs[:0]
@@ -566,5 +567,5 @@ func (g *goEngine) finishShutdown(s *Stream) {
 	}
 	s.set(FlagShut)
 	s.Loop().ReqDone()
-	s.hooks.(WriteHooks).ShutDown(s, req, err)
+	g.hooks.(WriteHooks).ShutDown(s, req, err)
 }

@@ -229,7 +229,7 @@ func (s *Stream) finishConnect() {
 	if queued, _ := e.WriteState(s); err != nil || !queued {
 		s.Loop().IOStop(&s.w, loop.EventWrite)
 	}
-	s.hooks.Connected(s, req, err)
+	s.hooks().Connected(s, req, err)
 	if s.FD() < 0 {
 		return
 	}

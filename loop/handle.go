@@ -2,7 +2,6 @@ package loop
 
 import (
 	"errors"
-	"unsafe"
 )
 
 // Handle state bits, at libuv 1.44's values: hosts read them in
@@ -106,10 +105,6 @@ type closer interface {
 type Handle struct {
 	rec  *Rec
 	loop *Loop
-
-	// User belongs to the code that embeds the loop (capi keeps the C
-	// handle there). The loop never dereferences it.
-	User unsafe.Pointer
 }
 
 // init links a new handle into l. rec, when non-nil, is where the handle's
