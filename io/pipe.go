@@ -87,10 +87,11 @@ func (s *Stream) pipeBind(name string, exact bool) error {
 // BoundPath is the file system path the pipe is bound to ("" for none or
 // an abstract name): the socket file that closing the pipe removes.
 func (s *Stream) BoundPath() string {
-	if s.aux == nil {
+	a := s.aux()
+	if a == nil {
 		return ""
 	}
-	return s.aux.pipeName
+	return a.pipeName
 }
 
 // PipeListen listens on a bound pipe; IPC pipes cannot listen.

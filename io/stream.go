@@ -2,6 +2,7 @@ package uvio
 
 import (
 	"io"
+	"sync"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -81,16 +82,16 @@ type Stream struct {
 	goEng *goEngine // the reads and writes of a Go program's stream
 
 	connectReq unsafe.Pointer
-	aux        *streamAux // what few streams need, made on first use
 
 	// Small fields last, packed together: a server holds thousands, and
-	// the struct fits the allocator's 256-byte class.
+	// the struct fits the allocator's 80-byte class.
 	acceptedFd int32
 	delayedErr errno32 // an error a later call reports (bind, connect)
 	Kind       StreamKind
 	IPC        bool
 	connecting bool
 	family     uint8 // TCP: address family of the socket, 0 before one exists
+	hasAux     bool  // auxes holds a streamAux for it
 }
 
 // errno32 is an errno kept in 4 bytes; 0 is no error.
@@ -120,11 +121,30 @@ type streamAux struct {
 	orig      unix.Termios // the TTY's settings in normal mode
 }
 
+// auxes holds the streamAux of the streams that have one, outside the
+// streams themselves, so that the many that need none stay small; a stream
+// knows it has one (hasAux) without a lookup. It is dropped when the
+// stream finishes closing.
+var auxes sync.Map // *Stream -> *streamAux
+
+// auxOf returns the stream's streamAux, made on first use.
 func (s *Stream) auxOf() *streamAux {
-	if s.aux == nil {
-		s.aux = &streamAux{}
+	if a := s.aux(); a != nil {
+		return a
 	}
-	return s.aux
+	a := &streamAux{}
+	auxes.Store(s, a)
+	s.hasAux = true
+	return a
+}
+
+// aux returns the stream's streamAux, or nil if it has none.
+func (s *Stream) aux() *streamAux {
+	if !s.hasAux {
+		return nil
+	}
+	a, _ := auxes.Load(s)
+	return a.(*streamAux)
 }
 
 // StreamOwner is the one owner of every stream that runs its streams'
@@ -441,10 +461,11 @@ func (s *Stream) PendingCount() int {
 	if !s.IPC || s.acceptedFd == -1 {
 		return 0
 	}
-	if s.aux == nil {
+	a := s.aux()
+	if a == nil {
 		return 1
 	}
-	return 1 + len(s.aux.queuedFds)
+	return 1 + len(a.queuedFds)
 }
 
 // PendingFD returns the next descriptor Accept would hand out, or -1.
@@ -536,7 +557,7 @@ func (s *Stream) OpenAccepted(fd int) error {
 // Accepted tells the server that the descriptor from Accept was taken
 // (ok) or should stay waiting (the client could not be opened).
 func (s *Stream) Accepted() {
-	if a := s.aux; a != nil && len(a.queuedFds) > 0 {
+	if a := s.aux(); a != nil && len(a.queuedFds) > 0 {
 		s.acceptedFd = int32(a.queuedFds[0])
 		copy(a.queuedFds, a.queuedFds[1:])
 		a.queuedFds = a.queuedFds[:len(a.queuedFds)-1]
@@ -556,12 +577,13 @@ func (s *Stream) CloseHandle() {
 	s.clear(FlagReading | FlagListening | FlagReadable | FlagWritable)
 	s.Loop().IOClose(&s.w)
 	fd := s.FD()
+	a := s.aux()
 	if fd != -1 {
-		if s.aux != nil && s.aux.pipeName != "" {
+		if a != nil && a.pipeName != "" {
 			// Unlink before closing, so a socket of the same name made
 			// meanwhile by someone else is not removed.
-			unix.Unlink(s.aux.pipeName)
-			s.aux.pipeName = ""
+			unix.Unlink(a.pipeName)
+			a.pipeName = ""
 		}
 		if fd > 2 {
 			unix.Close(fd)
@@ -572,11 +594,11 @@ func (s *Stream) CloseHandle() {
 		unix.Close(int(s.acceptedFd))
 		s.acceptedFd = -1
 	}
-	if s.aux != nil {
-		for _, q := range s.aux.queuedFds {
+	if a != nil {
+		for _, q := range a.queuedFds {
 			unix.Close(q)
 		}
-		s.aux.queuedFds = nil
+		a.queuedFds = nil
 	}
 	s.Handle.Stop()
 }
@@ -593,4 +615,8 @@ func (s *Stream) FinishClose() {
 		s.hooks().Connected(s, req, unix.ECANCELED)
 	}
 	s.writer().CancelWrites(s)
+	if s.hasAux {
+		auxes.Delete(s)
+		s.hasAux = false
+	}
 }

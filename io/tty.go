@@ -100,10 +100,10 @@ func readlink(p string) (string, error) {
 
 // SetMode switches the terminal's mode (uv_tty_set_mode).
 func (s *Stream) SetMode(mode int) error {
-	if s.aux == nil || !s.aux.tty {
+	tty := s.aux()
+	if tty == nil || !tty.tty {
 		return unix.EINVAL
 	}
-	tty := s.aux
 	if mode == tty.mode {
 		return nil
 	}
