@@ -734,6 +734,71 @@ TEST(udp_close_cancels_queued_sends_before_close_cb) {
   CHECK_EQ(uv_loop_close(&loop), 0);
 }
 
+/* Completions run in the order the sends were made, each after the queue
+ * counters have let it go; a send made from a send callback is queued and
+ * still completes, in order, in a later round. */
+static uv_udp_send_t chain_reqs[6];
+static int chain_order[6], chain_counts[6], chain_calls;
+
+static void chain_send(uv_udp_t* h, int i);
+
+static void chain_cb(uv_udp_send_t* req, int status) {
+  int i = (int)(req - chain_reqs);
+  CHECK_EQ(status, 0);
+  chain_order[chain_calls] = i;
+  chain_counts[chain_calls] = (int)req->handle->send_queue_count;
+  chain_calls++;
+  if (i < 3) chain_send(req->handle, i + 3); /* 0 -> 3, 1 -> 4, 2 -> 5 */
+}
+
+static struct sockaddr_in chain_dest;
+
+static char chain_bytes[6] = "abcdef"; /* the data must live until the callback */
+
+static void chain_send(uv_udp_t* h, int i) {
+  uv_buf_t buf = uv_buf_init(&chain_bytes[i], 1);
+  CHECK_EQ(uv_udp_send(&chain_reqs[i], h, &buf, 1, (const struct sockaddr*)&chain_dest, chain_cb), 0);
+}
+
+TEST(udp_send_callbacks_run_in_order_and_sends_from_them_queue) {
+  uv_loop_t loop;
+  uv_udp_t rx, tx;
+  int namelen = sizeof chain_dest, i;
+  char got[8];
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_udp_init(&loop, &rx), 0);
+  CHECK_EQ(uv_udp_init(&loop, &tx), 0);
+  CHECK_EQ(uv_ip4_addr("127.0.0.1", 0, &chain_dest), 0);
+  CHECK_EQ(uv_udp_bind(&rx, (const struct sockaddr*)&chain_dest, 0), 0);
+  CHECK_EQ(uv_udp_getsockname(&rx, (struct sockaddr*)&chain_dest, &namelen), 0);
+  chain_calls = 0;
+  for (i = 0; i < 3; i++) chain_send(&tx, i);
+  CHECK_EQ(tx.send_queue_count, 3);
+  CHECK_EQ(chain_calls, 0); /* never from inside uv_udp_send */
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(chain_calls, 6);
+  for (i = 0; i < 6; i++) CHECK_EQ(chain_order[i], i);
+  /* The first three each leave the ones behind them, plus the sends the
+   * earlier callbacks of the round queued; the last three leave the rest. */
+  CHECK_EQ(chain_counts[0], 2);
+  CHECK_EQ(chain_counts[1], 2);
+  CHECK_EQ(chain_counts[2], 2);
+  CHECK_EQ(chain_counts[3], 2);
+  CHECK_EQ(chain_counts[4], 1);
+  CHECK_EQ(chain_counts[5], 0);
+  CHECK_EQ(tx.send_queue_size, 0);
+  CHECK(!uv_is_active((uv_handle_t*)&tx));
+  /* All six arrived, in order. */
+  for (i = 0; i < 6; i++) {
+    CHECK_EQ(recv(rx.io_watcher.fd, got, sizeof got, MSG_DONTWAIT), 1);
+    CHECK_EQ(got[0], 'a' + i);
+  }
+  uv_close((uv_handle_t*)&rx, NULL);
+  uv_close((uv_handle_t*)&tx, NULL);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+}
+
 /* ------------------------------------------------------------------------
  * Bad input. */
 
