@@ -368,11 +368,7 @@ func (s *Stream) Submitted() {
 func (s *Stream) syncWrites(e WriteEngine) {
 	queued, pending := e.WriteState(s)
 	if !s.connecting {
-		if queued && !s.w.Active(loop.EventWrite) {
-			s.Loop().IOStart(&s.w, loop.EventWrite)
-		} else if !queued && s.w.Active(loop.EventWrite) {
-			s.Loop().IOStop(&s.w, loop.EventWrite)
-		}
+		s.Loop().IOWatch(&s.w, loop.EventWrite, queued)
 	}
 	if pending {
 		s.Loop().IOFeed(&s.w)
@@ -437,12 +433,7 @@ func (s *Stream) syncReads() {
 	if s.FD() < 0 || s.has(FlagListening) {
 		return
 	}
-	reading := s.has(FlagReading)
-	if reading && !s.w.Active(loop.EventRead) {
-		s.Loop().IOStart(&s.w, loop.EventRead)
-	} else if !reading && s.w.Active(loop.EventRead) {
-		s.Loop().IOStop(&s.w, loop.EventRead)
-	}
+	s.Loop().IOWatch(&s.w, loop.EventRead, s.has(FlagReading))
 }
 
 // TakeFD queues a descriptor received on an IPC pipe for Accept (a

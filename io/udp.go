@@ -810,14 +810,9 @@ func (u *UDP) Submitted() {
 // sends are queued, and feed the pending phase when callbacks wait.
 func (u *UDP) syncSends() {
 	queued, pending := udpSender.SendState(u)
-	l := u.Loop()
-	if queued && !u.w.Active(loop.EventWrite) {
-		l.IOStart(&u.w, loop.EventWrite)
-	} else if !queued && u.w.Active(loop.EventWrite) {
-		l.IOStop(&u.w, loop.EventWrite)
-	}
+	u.Loop().IOWatch(&u.w, loop.EventWrite, queued)
 	if pending {
-		l.IOFeed(&u.w)
+		u.Loop().IOFeed(&u.w)
 	}
 }
 

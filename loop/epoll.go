@@ -96,6 +96,20 @@ func (l *Loop) IOStart(w *IO, events uint32) {
 	l.ioChanged(w)
 }
 
+// IOWatch makes w watch events exactly while on holds, for owners that
+// keep the state it follows elsewhere (a C engine's queue, a reading
+// bit); when w already agrees it does nothing.
+func (l *Loop) IOWatch(w *IO, events uint32, on bool) {
+	if on == w.Active(events) {
+		return
+	}
+	if on {
+		l.IOStart(w, events)
+	} else {
+		l.IOStop(w, events)
+	}
+}
+
 // IOStop removes events from what w watches.
 func (l *Loop) IOStop(w *IO, events uint32) {
 	if w.fd < 0 {
