@@ -1,8 +1,8 @@
 /* The C half of UDP: wrappers for the functions whose signatures Go cannot
- * export (const parameters), string parsing of multicast addresses, the
- * receives of a readiness event (alloc_cb, recvmsg or recvmmsg, recv_cb,
- * without a crossing per datagram), and the trampolines that call the
- * host's other UDP callbacks. */
+ * export (const parameters), string parsing of multicast addresses, and the
+ * two engines of a C host's handle: the receives of a readiness event
+ * (alloc_cb, recvmsg or recvmmsg, recv_cb, without a crossing per datagram)
+ * and the sends (uv_udp_send, uv_udp_try_send and their callbacks). */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* recvmmsg */
 #endif
@@ -17,20 +17,6 @@
 #include "internal.h"
 #include "udp.h"
 #include "_cgo_export.h"
-
-uv_buf_t gouv_udp_call_alloc(uv_udp_t* handle, size_t suggested) {
-  uv_buf_t buf = {NULL, 0};
-  ((uv_alloc_cb)GOUV_UDP_ALLOC_CB(handle))((uv_handle_t*)handle, suggested,
-                                           &buf);
-  return buf;
-}
-
-void gouv_udp_call_recv(uv_udp_t* handle, ssize_t nread, char* base,
-                        size_t len, const struct sockaddr* addr,
-                        unsigned flags) {
-  uv_buf_t buf = {base, len};
-  ((uv_udp_recv_cb)GOUV_UDP_RECV_CB(handle))(handle, nread, &buf, addr, flags);
-}
 
 /* The receives of one readiness event (uvio.UDPReader): up to budget
  * datagrams, each into a buffer from alloc_cb and handed to recv_cb with the

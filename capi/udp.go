@@ -192,38 +192,17 @@ func (udpSends) SendState(u *uvio.UDP) (queued, pending bool) {
 	return cu.io_watcher.gouv_private[0] != nil, cu.io_watcher.gouv_private[2] != nil
 }
 
-// udpAlloc asks the host's alloc_cb for a buffer. The buffer is C memory
-// the host owns; the Go slice over it is used only until the matching
-// receive callback hands it back.
-func udpAlloc(u *uvio.UDP, suggested int) []byte {
-	b := C.gouv_udp_call_alloc((*C.uv_udp_t)(cHandle(u.Base())), C.size_t(suggested))
-	if b.base == nil {
-		return nil
-	}
-	return unsafe.Slice((*byte)(unsafe.Pointer(b.base)), int(b.len))
-}
-
-// udpRecv passes one receive to the host's recv_cb. from points into a
-// pointer-free Go allocation owned by the handle, valid for the call.
-func udpRecv(u *uvio.UDP, n int, err error, buf []byte, from *unix.RawSockaddrAny, flags int) {
-	nread := C.ssize_t(n)
-	if err != nil {
-		nread = C.ssize_t(errno(err))
-	}
-	C.gouv_udp_call_recv((*C.uv_udp_t)(cHandle(u.Base())), nread, (*C.char)(unsafe.Pointer(unsafe.SliceData(buf))),
-		C.size_t(len(buf)), (*C.struct_sockaddr)(unsafe.Pointer(from)), C.uint(flags))
-}
-
 //export uv_udp_recv_start
 func uv_udp_recv_start(cu *C.uv_udp_t, alloc C.uv_alloc_cb, recv C.uv_udp_recv_cb) C.int {
 	u := udpOf(cu)
 	if u == nil || alloc == nil || recv == nil {
 		return C.UV_EINVAL
 	}
-	if err := u.RecvStart(udpAlloc, udpRecv); err != nil {
+	// The reads are C's (udp.c, the UDPReader): Go keeps no callbacks.
+	if err := u.RecvStart(nil, nil); err != nil {
 		return errno(err)
 	}
-	// C function pointers, kept in C memory for the trampolines.
+	// C function pointers, kept in C memory for the C reader.
 	cu.gouv_udp_a[0] = unsafe.Pointer(alloc)
 	cu.gouv_udp_a[1] = unsafe.Pointer(recv)
 	return 0

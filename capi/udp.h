@@ -4,15 +4,11 @@
 
 #include <uv.h>
 
-/* The host's receive callbacks live in the handle's private area, so the
- * trampolines find them without Go passing them across. */
+/* The host's receive callbacks live in the handle's private area, where
+ * the C reader finds them. */
 #define GOUV_UDP_ALLOC_CB(h) ((h)->gouv_udp_a[0])
 #define GOUV_UDP_RECV_CB(h) ((h)->gouv_udp_a[1])
 
-uv_buf_t gouv_udp_call_alloc(uv_udp_t* handle, size_t suggested);
-void gouv_udp_call_recv(uv_udp_t* handle, ssize_t nread, char* base,
-                        size_t len, const struct sockaddr* addr,
-                        unsigned flags);
 void gouv_udp_read_direct(uv_udp_t* handle, int budget, int errqueue);
 void gouv_udp_send_io(uv_udp_t* handle);
 void gouv_udp_cancel_sends(uv_udp_t* handle);
@@ -20,6 +16,7 @@ void gouv_udp_cancel_sends(uv_udp_t* handle);
 /* Set in the handle's flags while it is connected (uvio.UDPFlagConnected,
  * libuv's value); layout.go checks that the two agree. */
 #define GOUV_UDP_CONNECTED 0x02000000u
+
 unsigned gouv_udp_addrlen(const struct sockaddr* addr);
 
 #endif

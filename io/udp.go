@@ -689,12 +689,13 @@ func (u *UDP) runCompleted() {
 }
 
 // RecvStart starts receiving (uv_udp_recv_start). A handle without a
-// socket is bound to 0.0.0.0 first.
+// socket is bound to 0.0.0.0 first. With a UDPReader installed, the reader
+// has the callbacks and alloc and recv may be nil.
 func (u *UDP) RecvStart(alloc UDPAllocFunc, recv UDPRecvFunc) error {
 	if u.IsClosing() {
 		return loop.ErrClosing
 	}
-	if alloc == nil || recv == nil {
+	if udpReader == nil && (alloc == nil || recv == nil) {
 		return loop.ErrNoCallback
 	}
 	if u.w.Active(loop.EventRead) {
@@ -726,21 +727,22 @@ func (u *UDP) RecvStop() {
 	u.alloc, u.recv = nil, nil
 }
 
-// Receiving reports whether RecvStart is in effect.
-func (u *UDP) Receiving() bool { return u.recv != nil }
+// Receiving reports whether RecvStart is in effect (and the handle is
+// not closing).
+func (u *UDP) Receiving() bool { return u.w.Active(loop.EventRead) }
 
 // udpClass is the watcher class of every UDP handle.
 var udpClass = loop.RegisterIO(udpEvents)
 
 func udpEvents(w *loop.IO, events uint32) {
 	u := loop.OwnerOf[UDP](w, unsafe.Offsetof(UDP{}.w))
-	if events&(loop.EventRead|loop.EventError|loop.EventHup) != 0 && u.recv != nil {
+	if events&(loop.EventRead|loop.EventError|loop.EventHup) != 0 && u.Receiving() {
 		u.readable()
 	}
 	// With IP_RECVERR (UDPLinuxRecvErr) an ICMP error also waits in the
 	// socket's error queue, and the socket stays in error until that
 	// queue is read: without this the loop would wake for it forever.
-	if events&loop.EventError != 0 && u.recv != nil && u.fd >= 0 {
+	if events&loop.EventError != 0 && u.Receiving() && u.fd >= 0 {
 		u.readErrQueue()
 	}
 	// Completions are delivered on writability or a feed only, as in
