@@ -410,9 +410,31 @@ int uv_udp_send(uv_udp_send_t* req, uv_udp_t* handle, const uv_buf_t bufs[],
   return 0;
 }
 
+/* One datagram now or not at all: the bytes sent, or -errno. */
+static ssize_t udp_send_now(uv_udp_t* h, const uv_buf_t bufs[], unsigned nbufs,
+                            const struct sockaddr* addr, unsigned addrlen) {
+  struct msghdr m;
+  ssize_t n;
+  memset(&m, 0, sizeof m);
+  if (addr != NULL) {
+    m.msg_name = (void*)addr;
+    m.msg_namelen = addrlen;
+  }
+  m.msg_iov = (struct iovec*)bufs;
+  m.msg_iovlen = nbufs;
+  do
+    n = sendmsg(h->io_watcher.fd, &m, 0);
+  while (n == -1 && errno == EINTR);
+  return n == -1 ? -errno : n;
+}
+
+/* A try-send's failure: "later" for a full socket, the errno otherwise. */
+static int udp_try_status(ssize_t n) {
+  return n == -EAGAIN || n == -EWOULDBLOCK || n == -ENOBUFS ? UV_EAGAIN : (int)n;
+}
+
 int uv_udp_try_send(uv_udp_t* handle, const uv_buf_t bufs[],
                     unsigned int nbufs, const struct sockaddr* addr) {
-  struct msghdr m;
   unsigned addrlen;
   ssize_t n;
   int r;
@@ -431,26 +453,19 @@ int uv_udp_try_send(uv_udp_t* handle, const uv_buf_t bufs[],
   r = udp_prepare(handle, addr);
   if (r != 0)
     return r;
-  memset(&m, 0, sizeof m);
-  if (addr != NULL) {
-    m.msg_name = (void*)addr;
-    m.msg_namelen = addrlen;
-  }
-  m.msg_iov = (struct iovec*)bufs;
-  m.msg_iovlen = nbufs;
-  do
-    n = sendmsg(handle->io_watcher.fd, &m, 0);
-  while (n == -1 && errno == EINTR);
-  if (n == -1)
-    return errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS ? UV_EAGAIN : -errno;
-  return (int)n;
+  n = udp_send_now(handle, bufs, nbufs, addr, addrlen);
+  return n < 0 ? udp_try_status(n) : (int)n;
 }
 
-/* libuv 1.50: several datagrams without queueing; count >= 1, no flags. */
+/* libuv 1.50: several datagrams without queueing; count >= 1, no flags.
+ * Every destination is checked first, the socket must exist already (no
+ * implicit bind), and only a failure of the first datagram is an error:
+ * after that, the count sent so far. */
 int uv_udp_try_send2(uv_udp_t* handle, unsigned int count, uv_buf_t* bufs[],
                      unsigned int nbufs[], struct sockaddr* addrs[],
                      unsigned int flags) {
   unsigned int i;
+  ssize_t n;
   int r;
 
   if (handle == NULL || count < 1 || flags != 0 || bufs == NULL || nbufs == NULL)
@@ -462,7 +477,25 @@ int uv_udp_try_send2(uv_udp_t* handle, unsigned int count, uv_buf_t* bufs[],
     if (r != 0)
       return r;
   }
-  return gouv_udp_try_send2(handle, count, bufs, nbufs, addrs);
+  if (!udp_open(handle))
+    return UV_EINVAL;
+  for (i = 0; i < count; i++) {
+    const struct sockaddr* a = addrs != NULL ? addrs[i] : NULL;
+    r = udp_check_dest(handle, a, gouv_udp_addrlen(a));
+    if (r != 0)
+      return r;
+  }
+  if (handle->send_queue_count != 0)
+    return UV_EAGAIN;
+  if (handle->io_watcher.fd < 0)
+    return UV_EINVAL;
+  for (i = 0; i < count; i++) {
+    const struct sockaddr* a = addrs != NULL ? addrs[i] : NULL;
+    n = udp_send_now(handle, bufs[i], nbufs[i], a, gouv_udp_addrlen(a));
+    if (n < 0)
+      return i > 0 ? (int)i : udp_try_status(n);
+  }
+  return (int)count;
 }
 
 int uv_udp_bind(uv_udp_t* handle, const struct sockaddr* addr,

@@ -80,36 +80,6 @@ func uv_udp_open_ex(cu *C.uv_udp_t, sock C.uv_os_sock_t, flags C.uint) C.int {
 	return errno(u.OpenEx(int(sock), int(flags)))
 }
 
-// gouv_udp_try_send2 sends count datagrams: bufs[i] (nbufs[i] buffers) to
-// addrs[i]; udp.c has checked the count, the flags and the buffers.
-//
-//export gouv_udp_try_send2
-func gouv_udp_try_send2(cu *C.uv_udp_t, count C.uint, bufs **C.uv_buf_t, nbufs *C.uint, addrs **C.struct_sockaddr) C.int {
-	u := udpOf(cu)
-	if u == nil {
-		return C.UV_EINVAL
-	}
-	// SAFETY: the host passes three arrays of count entries each.
-	b := unsafe.Slice(bufs, int(count))
-	nb := unsafe.Slice(nbufs, int(count))
-	var as []*C.struct_sockaddr
-	if addrs != nil {
-		as = unsafe.Slice(addrs, int(count))
-	}
-	n, err := u.TrySendMany(int(count), func(i int) uvio.UDPDatagram {
-		d := uvio.UDPDatagram{Iov: iovOf(b[i], nb[i])}
-		if as != nil && as[i] != nil {
-			d.Name = unsafe.Pointer(as[i])
-			d.Namelen = uint32(C.gouv_udp_addrlen(as[i]))
-		}
-		return d
-	})
-	if err != nil {
-		return errno(err)
-	}
-	return C.int(n)
-}
-
 //export gouv_udp_bind
 func gouv_udp_bind(cu *C.uv_udp_t, addr *C.struct_sockaddr, flags C.uint) C.int {
 	u := udpOf(cu)
@@ -156,17 +126,6 @@ func gouv_udp_getname(cu *C.uv_udp_t, name *C.struct_sockaddr, namelen *C.int, p
 		return errno(err)
 	}
 	return sockaddrToC(sa, name, namelen)
-}
-
-// iovOf views the host's uv_buf_t array as iovecs: uv_buf_t is declared
-// with struct iovec's layout (base pointer, then length), and the array is
-// C memory that lives as long as the request (a copy in the request, or
-// the host's own array for the synchronous try_send).
-func iovOf(bufs *C.uv_buf_t, nbufs C.uint) []unix.Iovec {
-	if nbufs == 0 {
-		return nil
-	}
-	return unsafe.Slice((*unix.Iovec)(unsafe.Pointer(bufs)), int(nbufs))
 }
 
 //export gouv_udp_prepare_send

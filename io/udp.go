@@ -510,51 +510,6 @@ func (u *UDP) TrySend(iov []unix.Iovec, name unsafe.Pointer, namelen uint32) (in
 	return n, err
 }
 
-// UDPDatagram is one datagram of TrySendMany: its buffers and its
-// destination (a raw socket address of Namelen bytes, nil on a connected
-// handle).
-type UDPDatagram struct {
-	Iov     []unix.Iovec
-	Name    unsafe.Pointer
-	Namelen uint32
-}
-
-// TrySendMany sends count datagrams without queueing any
-// (uv_udp_try_send2, libuv 1.50); next(i) describes datagram i. Every
-// destination is checked first; the socket must exist (no implicit bind).
-// It returns how many were sent: an error only when the first one fails,
-// EAGAIN (errUDPAgain) when it cannot be sent now.
-func (u *UDP) TrySendMany(count int, next func(i int) UDPDatagram) (int, error) {
-	if u.IsClosing() {
-		return 0, loop.ErrClosing
-	}
-	for i := 0; i < count; i++ {
-		d := next(i)
-		if _, err := u.checkDest(d.Name, d.Namelen); err != nil {
-			return 0, err
-		}
-	}
-	if *u.queueCount != 0 {
-		return 0, errUDPAgain
-	}
-	if u.fd < 0 {
-		return 0, unix.EINVAL
-	}
-	for i := 0; i < count; i++ {
-		d := next(i)
-		if _, err := udpSendmsg(u.fd, d.Iov, d.Name, d.Namelen); err != nil {
-			if i > 0 {
-				return i, nil
-			}
-			if err == unix.EAGAIN || err == unix.ENOBUFS {
-				return 0, errUDPAgain
-			}
-			return 0, err
-		}
-	}
-	return count, nil
-}
-
 // udpSendmsg sends one datagram, retrying interruptions.
 func udpSendmsg(fd int, iov []unix.Iovec, name unsafe.Pointer, namelen uint32) (int, error) {
 	var msg unix.Msghdr
