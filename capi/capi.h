@@ -32,7 +32,8 @@ struct gouv_rec_s {
   gouv_rec* sub_next;
   uint32_t sub;
   int32_t kind;
-  void* spare;
+  uint32_t loop_no; /* loop.Rec.LoopNo: set by the Go loop */
+  uint32_t spare;
   uint32_t slot; /* uv_handle_t.gouv_slot: 0 for a light handle */
   uint32_t tag;  /* uv_handle_t.gouv_gen */
   uint32_t flags; /* uv_handle_t.flags */

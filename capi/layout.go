@@ -64,6 +64,8 @@ var (
 	_ [unsafe.Offsetof(C.gouv_rec{}.sub) - unsafe.Offsetof(loop.Rec{}.Sub)]byte
 	_ [unsafe.Offsetof(loop.Rec{}.Kind) - unsafe.Offsetof(C.gouv_rec{}.kind)]byte
 	_ [unsafe.Offsetof(C.gouv_rec{}.kind) - unsafe.Offsetof(loop.Rec{}.Kind)]byte
+	_ [unsafe.Offsetof(loop.Rec{}.LoopNo) - unsafe.Offsetof(C.gouv_rec{}.loop_no)]byte
+	_ [unsafe.Offsetof(C.gouv_rec{}.loop_no) - unsafe.Offsetof(loop.Rec{}.LoopNo)]byte
 	_ [unsafe.Offsetof(loop.Rec{}.Slot) - unsafe.Offsetof(C.gouv_rec{}.slot)]byte
 	_ [unsafe.Offsetof(C.gouv_rec{}.slot) - unsafe.Offsetof(loop.Rec{}.Slot)]byte
 	_ [unsafe.Offsetof(loop.Rec{}.Tag) - unsafe.Offsetof(C.gouv_rec{}.tag)]byte

@@ -110,7 +110,7 @@ func (a *Async) Send() {
 	}
 	atomic.AddInt32(&ar.Busy, 1)
 	if atomic.SwapInt32(&ar.Pending, asyncPending) == 0 {
-		a.loop.Wake()
+		a.Loop().Wake()
 	}
 	atomic.AddInt32(&ar.Busy, -1)
 }
@@ -139,7 +139,7 @@ func (a *AsyncRec) take() bool {
 }
 
 func (a *Async) closeHandle() {
-	a.loop.unlinkAsync(&a.ah.Async)
+	a.Loop().unlinkAsync(&a.ah.Async)
 	a.Handle.Stop()
 }
 

@@ -31,7 +31,7 @@ func (h *Handle) CloseReady() {
 		return
 	}
 	r.Sub &^= RecCloseWait
-	h.loop.pushClosing(r)
+	h.Loop().pushClosing(r)
 }
 
 // InitExternal links a handle of a type defined outside this package into

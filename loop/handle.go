@@ -69,7 +69,8 @@ type Rec struct {
 	SubNext    *Rec   // the submission list
 	Sub        uint32 // Sub* and Rec* bits
 	Kind       int32  // the embedder's type tag
-	_          uintptr
+	LoopNo     uint32 // the loop's number (Loop.Num), for a handle with Go state
+	_          uint32
 	Slot       uint32 // index of the Go object in the loop's table; 0: none
 	Tag        uint32 // the embedder's (capi: "initialised" marker)
 	Flags      uint32 // Flag* bits, and bits of the handle type above them
@@ -99,12 +100,13 @@ type closer interface {
 	closeHandle()
 }
 
-// Handle is the Go side of a handle that has Go state: its record and its
-// loop (its Go object is in the loop's table, at the record's slot; a
-// close callback given to Close waits in the loop's table of them).
+// Handle is the Go side of a handle that has Go state: its record, which
+// names its loop by number, so that a Handle holds no Go pointer and may
+// live in memory the GC does not scan (its Go object is in the loop's
+// table, at the record's slot; a close callback given to Close waits in the
+// loop's table of them).
 type Handle struct {
-	rec  *Rec
-	loop *Loop
+	rec *Rec
 }
 
 // init links a new handle into l. rec, when non-nil, is where the handle's
@@ -118,8 +120,7 @@ func (h *Handle) init(l *Loop, obj Object, kind int, rec *Rec) {
 	}
 	l.drain()
 	h.rec = rec
-	h.loop = l
-	*rec = Rec{Kind: int32(kind), Flags: FlagRef, Tag: rec.Tag}
+	*rec = Rec{Kind: int32(kind), Flags: FlagRef, Tag: rec.Tag, LoopNo: l.num}
 	rec.Slot = l.addObject(obj)
 	l.link(rec)
 }
@@ -181,7 +182,7 @@ func (h *Handle) Base() *Handle { return h }
 func (h *Handle) Rec() *Rec { return h.rec }
 
 // Loop returns the loop the handle belongs to.
-func (h *Handle) Loop() *Loop { return h.loop }
+func (h *Handle) Loop() *Loop { return loopOf(h.rec.LoopNo) }
 
 // Kind returns the type tag given at initialisation.
 func (h *Handle) Kind() int { return int(h.rec.Kind) }
@@ -208,16 +209,16 @@ func (h *Handle) HasRef() bool { return h.rec.Flags&FlagRef != 0 }
 
 // Start marks the handle active; an active referenced handle keeps the
 // loop alive. Handle types call it; so may packages that build on loop.
-func (h *Handle) Start() { h.loop.startRec(h.rec) }
+func (h *Handle) Start() { h.Loop().startRec(h.rec) }
 
 // Stop marks the handle inactive.
-func (h *Handle) Stop() { h.loop.stopRec(h.rec) }
+func (h *Handle) Stop() { h.Loop().stopRec(h.rec) }
 
 // Ref references the handle (uv_ref).
-func (h *Handle) Ref() { h.loop.Ref(h.rec) }
+func (h *Handle) Ref() { h.Loop().Ref(h.rec) }
 
 // Unref unreferences the handle (uv_unref).
-func (h *Handle) Unref() { h.loop.Unref(h.rec) }
+func (h *Handle) Unref() { h.Loop().Unref(h.rec) }
 
 func (l *Loop) startRec(r *Rec) {
 	f := r.Flags
@@ -273,7 +274,7 @@ func (h *Handle) Close(cb func(h *Handle)) error {
 	if r.Flags&(FlagClosing|FlagClosed) != 0 {
 		return ErrClosing
 	}
-	l := h.loop
+	l := h.Loop()
 	l.drain()
 	r.Flags |= FlagClosing
 	if cb != nil {
@@ -325,7 +326,7 @@ func (l *Loop) finishRec(r *Rec) {
 // handle leaves the loop and its callback runs last, since the owner may
 // free it from there.
 func (h *Handle) finishClose() {
-	l := h.loop
+	l := h.Loop()
 	r := h.rec
 	obj := l.objs[r.Slot]
 	if e, ok := obj.(External); ok {

@@ -3,6 +3,7 @@ package loop
 import (
 	"errors"
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"unsafe"
 
@@ -81,9 +82,58 @@ type Loop struct {
 	pollStart    uint64
 	pollTimeout  int // of the wait whose events are being dispatched
 
+	num uint32 // the loop's number (Num)
+
 	// User belongs to the code that embeds the loop.
 	User unsafe.Pointer
 }
+
+// Loops by number. A handle's record names its loop by number rather than
+// by pointer (Rec.LoopNo), so that the record, and a handle type's whole
+// state, can live in memory the GC does not scan, such as a host's handle.
+// The table is replaced whole when it grows, so that lookups take no lock;
+// a closed loop's number is given to the next loop.
+var (
+	loopTab   atomic.Pointer[[]*Loop]
+	loopTabMu sync.Mutex
+	loopFree  []uint32
+)
+
+func (l *Loop) register() {
+	loopTabMu.Lock()
+	defer loopTabMu.Unlock()
+	var tab []*Loop
+	if p := loopTab.Load(); p != nil {
+		tab = *p
+	}
+	if n := len(loopFree); n > 0 {
+		l.num = loopFree[n-1]
+		loopFree = loopFree[:n-1]
+		tab[l.num] = l
+		return
+	}
+	if len(tab) == 0 {
+		tab = append(tab, nil) // number 0 is no loop
+	}
+	grown := append(tab[:len(tab):len(tab)], l)
+	l.num = uint32(len(grown) - 1)
+	loopTab.Store(&grown)
+}
+
+func (l *Loop) unregister() {
+	loopTabMu.Lock()
+	defer loopTabMu.Unlock()
+	(*loopTab.Load())[l.num] = nil
+	loopFree = append(loopFree, l.num)
+}
+
+// loopOf returns the loop numbered n.
+func loopOf(n uint32) *Loop {
+	return (*loopTab.Load())[n]
+}
+
+// Num returns the loop's number, which its handles' records hold.
+func (l *Loop) Num() uint32 { return l.num }
 
 // New creates a loop. w, if not nil, says where the loop keeps the words a
 // host reads directly (all of its pointers must be set); with nil the loop
@@ -123,6 +173,7 @@ func New(w *Words) (*Loop, error) {
 	}
 	l.events = make([]unix.EpollEvent, maxEvents)
 	l.UpdateTime()
+	l.register()
 	return l, nil
 }
 
@@ -281,6 +332,7 @@ func (l *Loop) Close() error {
 	l.objs, l.freeSlots = nil, nil
 	l.fds = nil
 	l.events = nil
+	l.unregister()
 	runtime.KeepAlive(l)
 	return nil
 }

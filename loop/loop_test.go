@@ -212,9 +212,9 @@ type owned struct {
 	got  *[]string
 }
 
-func (o *owned) CloseHandle()   { o.loop.IOClose(&o.io) }
+func (o *owned) CloseHandle()   { o.Loop().IOClose(&o.io) }
 func (o *owned) FinishClose()   {}
-func (o *owned) Submitted()     { o.loop.IOFeed(&o.io) }
+func (o *owned) Submitted()     { o.Loop().IOFeed(&o.io) }
 func (o *owned) submit(l *Loop) { submit(l, o.Rec(), SubOwner) }
 
 // A handle closed with a callback gets that callback, one closed without

@@ -77,7 +77,7 @@ func (t *Timer) Start(cb func(t *Timer), timeout, repeat uint64) error {
 		return ErrClosing
 	}
 	t.cb = cb
-	t.loop.startTimer(&t.th.Rec, &t.th.Timer, timeout, repeat)
+	t.Loop().startTimer(&t.th.Rec, &t.th.Timer, timeout, repeat)
 	return nil
 }
 
@@ -115,7 +115,7 @@ func (l *Loop) syncTimer(tr *TimerRec) {
 func (t *Timer) Stop() {
 	t.th.Timer.State &^= TimerReady
 	t.Handle.Stop()
-	t.loop.syncTimer(&t.th.Timer)
+	t.Loop().syncTimer(&t.th.Timer)
 }
 
 // Again restarts a repeating timer from now; a timer that does not repeat
@@ -125,7 +125,7 @@ func (t *Timer) Again() error {
 		return ErrNoCallback
 	}
 	if r := t.th.Timer.Repeat; r != 0 {
-		t.loop.startTimer(&t.th.Rec, &t.th.Timer, r, r)
+		t.Loop().startTimer(&t.th.Rec, &t.th.Timer, r, r)
 	}
 	return nil
 }
@@ -139,7 +139,7 @@ func (t *Timer) Repeat() uint64 { return t.th.Timer.Repeat }
 // DueIn returns the milliseconds until the timer is due, 0 if it is due
 // already.
 func (t *Timer) DueIn() uint64 {
-	now := *t.loop.w.Time
+	now := *t.Loop().w.Time
 	if now >= t.th.Timer.Due {
 		return 0
 	}

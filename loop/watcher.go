@@ -157,7 +157,7 @@ func (w *Watcher) Start(cb func(w *Watcher)) error {
 	}
 	w.cb = cb
 	w.Handle.Start()
-	w.loop.linkWatcher(&w.wh.Watcher)
+	w.Loop().linkWatcher(&w.wh.Watcher)
 	return nil
 }
 
@@ -166,7 +166,7 @@ func (w *Watcher) Stop() {
 	if !w.IsActive() {
 		return
 	}
-	w.loop.unlinkWatcher(&w.wh.Watcher)
+	w.Loop().unlinkWatcher(&w.wh.Watcher)
 	w.Handle.Stop()
 }
 
