@@ -104,4 +104,15 @@ var (
 
 	_ [unsafe.Sizeof(loop.Submissions{}) - unsafe.Sizeof(C.gouv_subs{})]byte
 	_ [unsafe.Sizeof(C.gouv_subs{}) - unsafe.Sizeof(loop.Submissions{})]byte
+
+	// A C stream's Go state lives in its private words (capi/stream.go,
+	// streamIn), with its watcher's descriptor on io_watcher.fd.
+	_ [unsafe.Offsetof(C.uv_stream_t{}.gouv_stream_a) + ptrSize + uvio.StreamFDOffset -
+		(unsafe.Offsetof(C.uv_stream_t{}.io_watcher) + unsafe.Offsetof(C.uv__io_t{}.fd))]byte
+	_ [unsafe.Offsetof(C.uv_stream_t{}.io_watcher) + unsafe.Offsetof(C.uv__io_t{}.fd) -
+		(unsafe.Offsetof(C.uv_stream_t{}.gouv_stream_a) + ptrSize + uvio.StreamFDOffset)]byte
+	_ [unsafe.Offsetof(C.uv_stream_t{}.gouv_stream_b) -
+		(unsafe.Offsetof(C.uv_stream_t{}.gouv_stream_a) + ptrSize + uvio.StreamSize)]byte
 )
+
+const ptrSize = unsafe.Sizeof(uintptr(0))

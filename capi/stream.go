@@ -64,19 +64,17 @@ func streamStatus(err error) C.int {
 	return errno(err)
 }
 
-// streamWords points a Go stream at the words of the C handle that hosts
-// read: its record (with flags), io_watcher.fd and write_queue_size. The
-// pointers are into host memory that outlives the Go stream's use of it
-// (until close_cb); the Go types match the C field sizes (unsigned int,
-// int, size_t).
-func streamWords(cs *C.uv_stream_t) (*loop.Rec, *int32, *uint64) {
-	ch := (*C.uv_handle_t)(unsafe.Pointer(cs))
-	cs.alloc_cb = nil
-	cs.read_cb = nil
-	cs.gouv_stream_a = [2]unsafe.Pointer{}
-	cs.gouv_stream_b = [7]unsafe.Pointer{}
-	return recOf(ch),
-		(*int32)(unsafe.Pointer(&cs.io_watcher.fd)),
+// streamIn prepares a C stream's private words for uv_*_init: they are
+// cleared as bytes (the host's memory held anything), and the Go stream
+// lives in them, from gouv_stream_a[1] through io_watcher, so that its
+// descriptor is io_watcher.fd (layout.go checks it). It returns the stream
+// and the other words hosts read: the record (with flags) and
+// write_queue_size, whose Go types match the C field sizes.
+func streamIn(cs *C.uv_stream_t) (*uvio.Stream, *loop.Rec, *uint64) {
+	start := unsafe.Offsetof(cs.alloc_cb)
+	clear(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(cs), start)), unsafe.Sizeof(*cs)-start))
+	return (*uvio.Stream)(unsafe.Pointer(&cs.gouv_stream_a[1])),
+		recOf((*C.uv_handle_t)(unsafe.Pointer(cs))),
 		(*uint64)(unsafe.Pointer(&cs.write_queue_size))
 }
 

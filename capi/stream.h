@@ -20,7 +20,10 @@
 #define GOUV__STREAM_BLOCKING_WRITES 0x100000u
 
 /* A stream's private words: the connection callback, and the buffer of
- * the read in progress (what alloc_cb filled, what read_cb receives). */
+ * the read in progress (what alloc_cb filled, what read_cb receives).
+ * gouv_stream_a[1] through the end of io_watcher hold the Go stream
+ * (io.Stream, whose watcher's descriptor is io_watcher.fd): C reads only
+ * that descriptor there. */
 #define GOUV__STREAM_CONNECTION_CB(s) ((s)->gouv_stream_a[0])
 #define GOUV__STREAM_READ_BUF(s) ((uv_buf_t*)&(s)->gouv_stream_b[0])
 /* The writes finished, whose callbacks have not run (stream_write.c). */

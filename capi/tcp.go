@@ -35,9 +35,8 @@ func uv_tcp_init_ex(cl *C.uv_loop_t, ct *C.uv_tcp_t, flags C.uint) C.int {
 		return C.UV_EINVAL
 	}
 	cs := (*C.uv_stream_t)(unsafe.Pointer(ct))
-	s := &uvio.Stream{}
-	fl, fd, wq := streamWords(cs)
-	if err := uvio.InitTCP(st.l, s, C.UV_TCP, nil, int(flags&0xff), fl, fd, wq); err != nil {
+	s, rec, wq := streamIn(cs)
+	if err := uvio.InitTCP(st.l, s, C.UV_TCP, nil, int(flags&0xff), rec, wq); err != nil {
 		return errno(err)
 	}
 	initHandle(st, (*C.uv_handle_t)(unsafe.Pointer(ct)), cl, C.UV_TCP, s)

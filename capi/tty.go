@@ -30,9 +30,8 @@ func uv_tty_init(cl *C.uv_loop_t, ct *C.uv_tty_t, fd C.uv_file, readable C.int) 
 		return C.UV_EINVAL
 	}
 	cs := (*C.uv_stream_t)(unsafe.Pointer(ct))
-	s := &uvio.Stream{}
-	fl, fdw, wq := streamWords(cs)
-	if err := uvio.InitTTY(st.l, s, C.UV_TTY, nil, int(fd), readable != 0, fl, fdw, wq); err != nil {
+	s, rec, wq := streamIn(cs)
+	if err := uvio.InitTTY(st.l, s, C.UV_TTY, nil, int(fd), readable != 0, rec, wq); err != nil {
 		return errno(err)
 	}
 	ct.gouv_mode = 0

@@ -10,8 +10,8 @@ import (
 
 // InitPipe prepares a pipe stream; ipc pipes carry descriptors too.
 func InitPipe(l *loop.Loop, s *Stream, handleKind int, hooks StreamHooks, ipc bool,
-	rec *loop.Rec, fd *int32, wqSize *uint64) {
-	InitStream(l, s, KindPipe, handleKind, hooks, rec, fd, wqSize)
+	rec *loop.Rec, wqSize *uint64) {
+	InitStream(l, s, KindPipe, handleKind, hooks, rec, wqSize)
 	s.IPC = ipc
 }
 

@@ -74,17 +74,11 @@ type StreamHooks interface {
 // machinery of reading, writing, shutting down, listening and accepting.
 type Stream struct {
 	loop.Handle
-	w loop.IO
-
-	fdWord *int32  // the host-visible descriptor (io_watcher.fd)
-	wqSize *uint64 // the host-visible write_queue_size
-
-	goEng *goEngine // the reads and writes of a Go program's stream
 
 	connectReq unsafe.Pointer
+	wqSize     *uint64   // the host-visible write_queue_size
+	goEng      *goEngine // the reads and writes of a Go program's stream
 
-	// Small fields last, packed together: a server holds thousands, and
-	// the struct fits the allocator's 80-byte class.
 	acceptedFd int32
 	delayedErr errno32 // an error a later call reports (bind, connect)
 	Kind       StreamKind
@@ -92,7 +86,20 @@ type Stream struct {
 	connecting bool
 	family     uint8 // TCP: address family of the socket, 0 before one exists
 	hasAux     bool  // auxes holds a streamAux for it
+
+	// The watcher comes last: its descriptor is the host-visible one
+	// (io_watcher.fd) when the stream lives in a host's handle.
+	w loop.IO
 }
+
+// A C host's stream holds no Go pointer (its goEng is nil, the rest point
+// into the host's memory), so it can live in the host's handle: StreamSize
+// bytes, its descriptor StreamFDOffset bytes in (capi/layout.go checks
+// both against uv_stream_t).
+const (
+	StreamSize     = unsafe.Sizeof(Stream{})
+	StreamFDOffset = unsafe.Offsetof(Stream{}.w) + loop.IOFDOffset
+)
 
 // errno32 is an errno kept in 4 bytes; 0 is no error.
 type errno32 int32
@@ -188,35 +195,29 @@ func (s *Stream) writer() WriteEngine {
 
 // InitStream prepares s on l. hooks are a Go program's (ReadHooks and
 // WriteHooks as well), which gives the stream this package's engine; nil
-// makes it a stream of the StreamOwner. rec, fd and wqSize, when non-nil,
-// are where the words a host reads live (the handle's record with its
-// flags, io_watcher.fd, write_queue_size).
+// makes it a stream of the StreamOwner. rec and wqSize, when non-nil, are
+// where the words a host reads live (the handle's record with its flags,
+// write_queue_size); the host reads the descriptor in s itself.
 func InitStream(l *loop.Loop, s *Stream, kind StreamKind, handleKind int, hooks StreamHooks,
-	rec *loop.Rec, fd *int32, wqSize *uint64) {
-	if fd == nil || wqSize == nil {
-		// Nobody else reads them: the stream keeps its own.
-		own := &struct {
-			fd   int32
-			size uint64
-		}{}
-		fd, wqSize = &own.fd, &own.size
-	}
-	s.Handle.InitExternal(l, s, handleKind, rec)
-	s.goEng = nil
+	rec *loop.Rec, wqSize *uint64) {
+	*s = Stream{} // a host's memory is cleared by its owner first
 	if hooks != nil {
 		s.goEng = &goEngine{hooks: hooks}
 	}
+	if wqSize == nil {
+		// Nobody else reads it: the stream keeps its own.
+		wqSize = new(uint64)
+	}
+	s.Handle.InitExternal(l, s, handleKind, rec)
 	s.Kind = kind
-	s.fdWord = fd
 	s.wqSize = wqSize
-	*fd = -1
 	*wqSize = 0
 	s.acceptedFd = -1
 	l.InitIO(&s.w, -1, streamClass)
 }
 
 // FD returns the stream's descriptor, -1 if it has none.
-func (s *Stream) FD() int { return int(*s.fdWord) }
+func (s *Stream) FD() int { return s.w.FD() }
 
 // has, set and clear read and change the handle's state word (its
 // record's flags, which hosts read).
@@ -250,14 +251,12 @@ func (s *Stream) Open(fd int, flags uint32) error {
 		}
 	}
 	s.set(flags & (FlagReadable | FlagWritable))
-	*s.fdWord = int32(fd)
 	s.Loop().InitIO(&s.w, fd, streamClass)
 	return nil
 }
 
 // setFD gives the stream a descriptor it created itself.
 func (s *Stream) setFD(fd int) {
-	*s.fdWord = int32(fd)
 	s.Loop().InitIO(&s.w, fd, streamClass)
 }
 
@@ -566,8 +565,8 @@ func (s *Stream) CloseHandle() {
 	// A closing stream is neither readable nor writable (libuv clears
 	// both in uv_close).
 	s.clear(FlagReading | FlagListening | FlagReadable | FlagWritable)
-	s.Loop().IOClose(&s.w)
 	fd := s.FD()
+	s.Loop().IOClose(&s.w) // the descriptor is -1 from here
 	a := s.aux()
 	if fd != -1 {
 		if a != nil && a.pipeName != "" {
@@ -579,7 +578,6 @@ func (s *Stream) CloseHandle() {
 		if fd > 2 {
 			unix.Close(fd)
 		}
-		*s.fdWord = -1
 	}
 	if s.acceptedFd != -1 {
 		unix.Close(int(s.acceptedFd))

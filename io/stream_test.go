@@ -76,7 +76,7 @@ func pipePair(t *testing.T, l *loop.Loop, h StreamHooks) (*Stream, int) {
 		t.Fatal(err)
 	}
 	s := &Stream{}
-	InitPipe(l, s, 7, h, false, nil, nil, nil)
+	InitPipe(l, s, 7, h, false, nil, nil)
 	if err := s.OpenFD(fds[0]); err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +187,7 @@ func TestTCPListenAcceptConnectEcho(t *testing.T) {
 	l := newLoop(t)
 	sh := &testHooks{buf: make([]byte, 64)}
 	server := &Stream{}
-	if err := InitTCP(l, server, 1, sh, unix.AF_INET, nil, nil, nil); err != nil {
+	if err := InitTCP(l, server, 1, sh, unix.AF_INET, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := server.Bind(&unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}, false); err != nil {
@@ -207,7 +207,7 @@ func TestTCPListenAcceptConnectEcho(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		InitTCP(l, conn, 1, ch, unix.AF_UNSPEC, nil, nil, nil)
+		InitTCP(l, conn, 1, ch, unix.AF_UNSPEC, nil, nil)
 		if err := conn.OpenAccepted(fd); err != nil {
 			t.Fatal(err)
 		}
@@ -222,7 +222,7 @@ func TestTCPListenAcceptConnectEcho(t *testing.T) {
 	}
 	client := &Stream{}
 	kh := &testHooks{buf: make([]byte, 64)}
-	InitTCP(l, client, 1, kh, unix.AF_UNSPEC, nil, nil, nil)
+	InitTCP(l, client, 1, kh, unix.AF_UNSPEC, nil, nil)
 	if err := client.Connect(sa, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -317,7 +317,7 @@ func TestShutdownWhileConnectingWaitsForTheConnection(t *testing.T) {
 	l := newLoop(t)
 	sh := &testHooks{buf: make([]byte, 64)}
 	server := &Stream{}
-	InitTCP(l, server, 1, sh, unix.AF_INET, nil, nil, nil)
+	InitTCP(l, server, 1, sh, unix.AF_INET, nil, nil)
 	server.Bind(&unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}, false)
 	if err := server.TCPListen(8); err != nil {
 		t.Fatal(err)
@@ -325,7 +325,7 @@ func TestShutdownWhileConnectingWaitsForTheConnection(t *testing.T) {
 	sa, _ := server.SockName()
 	client := &Stream{}
 	kh := &testHooks{buf: make([]byte, 64)}
-	InitTCP(l, client, 1, kh, unix.AF_UNSPEC, nil, nil, nil)
+	InitTCP(l, client, 1, kh, unix.AF_UNSPEC, nil, nil)
 	if err := client.Connect(sa, nil); err != nil {
 		t.Fatal(err)
 	}

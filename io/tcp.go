@@ -15,7 +15,7 @@ import (
 // InitTCP prepares a TCP stream. family is AF_UNSPEC (the socket is made
 // on bind or connect), AF_INET or AF_INET6 (made now).
 func InitTCP(l *loop.Loop, s *Stream, handleKind int, hooks StreamHooks, family int,
-	rec *loop.Rec, fd *int32, wqSize *uint64) error {
+	rec *loop.Rec, wqSize *uint64) error {
 	switch family {
 	case unix.AF_UNSPEC, unix.AF_INET, unix.AF_INET6:
 	default:
@@ -28,12 +28,12 @@ func InitTCP(l *loop.Loop, s *Stream, handleKind int, hooks StreamHooks, family 
 		if err != nil {
 			return err
 		}
-		InitStream(l, s, KindTCP, handleKind, hooks, rec, fd, wqSize)
+		InitStream(l, s, KindTCP, handleKind, hooks, rec, wqSize)
 		s.family = uint8(family)
 		s.setFD(sock)
 		return nil
 	}
-	InitStream(l, s, KindTCP, handleKind, hooks, rec, fd, wqSize)
+	InitStream(l, s, KindTCP, handleKind, hooks, rec, wqSize)
 	return nil
 }
 

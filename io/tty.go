@@ -25,7 +25,7 @@ var TTYSaveOrig func(fd int)
 // side is reopened so that making it non-blocking does not change the
 // descriptor other processes share; without that, writes block.
 func InitTTY(l *loop.Loop, s *Stream, handleKind int, hooks StreamHooks, fd int, readable bool,
-	rec *loop.Rec, fdw *int32, wqSize *uint64) error {
+	rec *loop.Rec, wqSize *uint64) error {
 	switch GuessHandle(fd) {
 	case HandleFile, HandleUnknown:
 		return unix.EINVAL
@@ -55,10 +55,10 @@ func InitTTY(l *loop.Loop, s *Stream, handleKind int, hooks StreamHooks, fd int,
 			}
 			fd = newfd
 		}
-		InitStream(l, s, KindTTY, handleKind, hooks, rec, fdw, wqSize)
+		InitStream(l, s, KindTTY, handleKind, hooks, rec, wqSize)
 		s.set(extra)
 	default:
-		InitStream(l, s, KindTTY, handleKind, hooks, rec, fdw, wqSize)
+		InitStream(l, s, KindTTY, handleKind, hooks, rec, wqSize)
 	}
 	if !s.has(FlagBlockingWrites) {
 		unix.SetNonblock(fd, true)

@@ -36,6 +36,10 @@ type IO struct {
 	fed     bool // in the pending queue
 }
 
+// IOFDOffset is where an IO keeps its descriptor, for owners whose host
+// reads it in place (capi's streams: io_watcher.fd).
+const IOFDOffset = unsafe.Offsetof(IO{}.fd)
+
 // IOClass is the callback of one kind of watcher, registered once with
 // RegisterIO. The callback finds the watcher's owner from w, usually the
 // struct w is a field of (OwnerOf).

@@ -48,7 +48,7 @@ func start(port int) (*server, error) {
 		return nil, err
 	}
 	srv := &server{l: l, conns: map[*conn]struct{}{}}
-	if err := uvio.InitTCP(l, &srv.listener, kindTCP, listenerHooks{srv}, unix.AF_INET, nil, nil, nil); err != nil {
+	if err := uvio.InitTCP(l, &srv.listener, kindTCP, listenerHooks{srv}, unix.AF_INET, nil, nil); err != nil {
 		l.Close()
 		return nil, err
 	}
@@ -104,7 +104,7 @@ func (h listenerHooks) Connection(ls *uvio.Stream, err error) {
 		return
 	}
 	c := &conn{srv: h.srv}
-	uvio.InitTCP(h.srv.l, &c.s, kindTCP, c, unix.AF_UNSPEC, nil, nil, nil)
+	uvio.InitTCP(h.srv.l, &c.s, kindTCP, c, unix.AF_UNSPEC, nil, nil)
 	if err := c.s.OpenAccepted(fd); err != nil {
 		// Drop this client; the listener goes on accepting.
 		unix.Close(fd)
