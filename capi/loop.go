@@ -45,6 +45,7 @@ func gouv_loop_init(cl *C.uv_loop_t) C.int {
 	forgetNotOpen(unsafe.Pointer(cl))
 	l.SetLight(lightHooks)
 	l.SetCloseHook(closeDone)
+	l.SetInPlace(inPlace)
 	l.SetWait(waitInC)
 	cl.backend_fd = C.int(l.BackendFD())
 	cl.gouv_wakeup_fd = C.int(l.WakeupFD())

@@ -73,9 +73,24 @@ func streamStatus(err error) C.int {
 func streamIn(cs *C.uv_stream_t) (*uvio.Stream, *loop.Rec, *uint64) {
 	start := unsafe.Offsetof(cs.alloc_cb)
 	clear(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(cs), start)), unsafe.Sizeof(*cs)-start))
-	return (*uvio.Stream)(unsafe.Pointer(&cs.gouv_stream_a[1])),
-		recOf((*C.uv_handle_t)(unsafe.Pointer(cs))),
+	return streamAt(cs), recOf((*C.uv_handle_t)(unsafe.Pointer(cs))),
 		(*uint64)(unsafe.Pointer(&cs.write_queue_size))
+}
+
+// streamAt returns the Go stream inside a C stream.
+func streamAt(cs *C.uv_stream_t) *uvio.Stream {
+	return (*uvio.Stream)(unsafe.Pointer(&cs.gouv_stream_a[1]))
+}
+
+// inPlace is every loop's in-place hook (loop.SetInPlace): the Go objects
+// that live inside C handles, which take no slot in the loop's table.
+func inPlace(r *loop.Rec) loop.Object {
+	ch := handleOfRec(r)
+	switch ch._type {
+	case C.UV_TCP, C.UV_NAMED_PIPE, C.UV_TTY:
+		return streamAt((*C.uv_stream_t)(unsafe.Pointer(ch)))
+	}
+	return nil
 }
 
 func streamOf(p unsafe.Pointer) (*uvio.Stream, bool) {

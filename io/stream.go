@@ -208,7 +208,12 @@ func InitStream(l *loop.Loop, s *Stream, kind StreamKind, handleKind int, hooks 
 		// Nobody else reads it: the stream keeps its own.
 		wqSize = new(uint64)
 	}
-	s.Handle.InitExternal(l, s, handleKind, rec)
+	if hooks == nil {
+		// The StreamOwner's stream lives in the owner's memory.
+		s.Handle.InitInPlace(l, s, handleKind, rec)
+	} else {
+		s.Handle.InitExternal(l, s, handleKind, rec)
+	}
 	s.Kind = kind
 	s.wqSize = wqSize
 	*wqSize = 0

@@ -64,7 +64,7 @@ type Async struct {
 // birth. cb may be nil.
 func (l *Loop) InitAsync(a *Async, kind int, cb func(a *Async)) {
 	a.ah = AsyncHandle{}
-	a.Handle.init(l, a, kind, &a.ah.Rec)
+	a.Handle.init(l, a, kind, &a.ah.Rec, false)
 	a.ah.Rec.Sub = RecAsync
 	a.cb = cb
 	atomic.StoreInt32(&a.ah.Async.Pending, 0)

@@ -37,7 +37,14 @@ func (h *Handle) CloseReady() {
 // InitExternal links a handle of a type defined outside this package into
 // l; see Handle.init for kind and rec.
 func (h *Handle) InitExternal(l *Loop, impl External, kind int, rec *Rec) {
-	h.init(l, impl, kind, rec)
+	h.init(l, impl, kind, rec, false)
+}
+
+// InitInPlace is InitExternal for a handle that lives in its embedder's
+// memory, with its record: on a loop with an in-place hook (SetInPlace),
+// which finds impl from rec, it takes no slot in the loop's table.
+func (h *Handle) InitInPlace(l *Loop, impl External, kind int, rec *Rec) {
+	h.init(l, impl, kind, rec, true)
 }
 
 // IOWatchedByOther reports whether a watcher other than w watches fd for

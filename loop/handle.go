@@ -63,6 +63,9 @@ var ErrClosing = errors.New("loop: handle is closing")
 //
 // A handle with Slot 0 has no Go object at all (a "light" handle: capi's
 // timers): the loop reaches its owner through the hooks given to SetLight.
+// A handle with SlotInPlace has one, in memory of its embedder (capi's
+// streams, inside the host's handle), which the hook given to SetInPlace
+// finds from the record: it takes no slot in the loop's table.
 type Rec struct {
 	Prev, Next *Rec   // the loop's list of open handles, in creation order
 	Closing    *Rec   // the closing queue, and the close submissions
@@ -71,7 +74,7 @@ type Rec struct {
 	Kind       int32  // the embedder's type tag
 	LoopNo     uint32 // the loop's number (Loop.Num), for a handle with Go state
 	_          uint32
-	Slot       uint32 // index of the Go object in the loop's table; 0: none
+	Slot       uint32 // index of the Go object in the loop's table; 0: none; or SlotInPlace
 	Tag        uint32 // the embedder's (capi: "initialised" marker)
 	Flags      uint32 // Flag* bits, and bits of the handle type above them
 }
@@ -109,21 +112,34 @@ type Handle struct {
 	rec *Rec
 }
 
+// SlotInPlace is the slot of a handle whose Go object the loop's in-place
+// hook finds (SetInPlace).
+const SlotInPlace = ^uint32(0)
+
 // init links a new handle into l. rec, when non-nil, is where the handle's
 // record lives (a C struct, or a record of the handle type's own); kind is
 // an opaque type tag. A handle of a Go program that has none gets one
 // allocated here: the Handle itself stays small for the hosts' handles,
 // which never need it.
-func (h *Handle) init(l *Loop, obj Object, kind int, rec *Rec) {
+func (h *Handle) init(l *Loop, obj Object, kind int, rec *Rec, inPlace bool) {
 	if rec == nil {
 		rec = new(Rec)
 	}
 	l.drain()
 	h.rec = rec
 	*rec = Rec{Kind: int32(kind), Flags: FlagRef, Tag: rec.Tag, LoopNo: l.num}
-	rec.Slot = l.addObject(obj)
+	if inPlace && l.inPlace != nil {
+		rec.Slot = SlotInPlace
+	} else {
+		rec.Slot = l.addObject(obj)
+	}
 	l.link(rec)
 }
+
+// SetInPlace installs the hook that finds the Go object of a handle
+// initialised with InitInPlace, from its record. It must answer for every
+// such handle until its close callback has run.
+func (l *Loop) SetInPlace(find func(r *Rec) Object) { l.inPlace = find }
 
 // addObject gives obj a slot in the loop's table of Go objects.
 func (l *Loop) addObject(obj Object) uint32 {
@@ -143,6 +159,9 @@ func (l *Loop) addObject(obj Object) uint32 {
 // Object returns the Go object of a record, nil for a light handle or a
 // slot that is no longer in use.
 func (l *Loop) Object(r *Rec) Object {
+	if r.Slot == SlotInPlace {
+		return l.inPlace(r)
+	}
 	if r.Slot == 0 || int(r.Slot) >= len(l.objs) {
 		return nil
 	}
@@ -283,7 +302,7 @@ func (h *Handle) Close(cb func(h *Handle)) error {
 		}
 		l.closeCbs[r] = cb
 	}
-	switch o := l.objs[r.Slot].(type) {
+	switch o := l.Object(r).(type) {
 	case closer:
 		o.closeHandle()
 	case External:
@@ -316,8 +335,10 @@ func (l *Loop) finishRec(r *Rec) {
 	}
 	l.unlink(r)
 	if r.Slot != 0 {
-		l.objs[r.Slot] = nil
-		l.freeSlots = append(l.freeSlots, r.Slot)
+		if r.Slot != SlotInPlace {
+			l.objs[r.Slot] = nil
+			l.freeSlots = append(l.freeSlots, r.Slot)
+		}
 		r.Slot = 0
 	}
 }
@@ -328,7 +349,7 @@ func (l *Loop) finishRec(r *Rec) {
 func (h *Handle) finishClose() {
 	l := h.Loop()
 	r := h.rec
-	obj := l.objs[r.Slot]
+	obj := l.Object(r)
 	if e, ok := obj.(External); ok {
 		// Requests still queued on the handle are cancelled before its
 		// close callback, as libuv does.
@@ -366,7 +387,7 @@ func (l *Loop) runClosing() {
 		if r.Slot != 0 {
 			next := r.Closing
 			r.Closing = nil
-			l.objs[r.Slot].Base().finishClose()
+			l.Object(r).Base().finishClose()
 			r = next
 			continue
 		}

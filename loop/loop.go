@@ -71,6 +71,7 @@ type Loop struct {
 	closing                  *Rec
 	objs                     []Object // Go objects by Rec.Slot; slot 0 unused
 	freeSlots                []uint32
+	inPlace                  func(r *Rec) Object // SetInPlace
 
 	wait         WaitFunc
 	running      bool

@@ -60,7 +60,7 @@ type Timer struct {
 // InitTimer prepares t on l.
 func (l *Loop) InitTimer(t *Timer, kind int) {
 	t.th = TimerHandle{}
-	t.Handle.init(l, t, kind, &t.th.Rec)
+	t.Handle.init(l, t, kind, &t.th.Rec, false)
 	t.th.Rec.Sub = RecTimer
 	t.th.Timer.Index = -1
 	t.cb = nil

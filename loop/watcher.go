@@ -136,7 +136,7 @@ func (l *Loop) syncWatcher(r *Rec, started bool) {
 // InitWatcher prepares w on l for the given phase.
 func (l *Loop) InitWatcher(w *Watcher, phase Phase, kind int) {
 	w.wh = WatcherHandle{}
-	w.Handle.init(l, w, kind, &w.wh.Rec)
+	w.Handle.init(l, w, kind, &w.wh.Rec, false)
 	w.wh.Rec.Sub = RecWatcher | uint32(phase)<<RecPhaseShift
 	w.cb = nil
 }
