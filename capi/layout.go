@@ -41,6 +41,7 @@ const (
 	_ = uint32(C.GOUV_TIMER_READY-loop.TimerReady) + uint32(loop.TimerReady-C.GOUV_TIMER_READY)
 
 	_ = uint32(C.GOUV_UDP_CONNECTED-uvio.UDPFlagConnected) + uint32(uvio.UDPFlagConnected-C.GOUV_UDP_CONNECTED)
+	_ = uint32(C.GOUV_UDP_RECVMMSG-uvio.UDPFlagRecvmmsg) + uint32(uvio.UDPFlagRecvmmsg-C.GOUV_UDP_RECVMMSG)
 
 	_ = uint32(C.GOUV__STREAM_READING-uvio.FlagReading) + uint32(uvio.FlagReading-C.GOUV__STREAM_READING)
 	_ = uint32(C.GOUV__STREAM_READ_EOF-uvio.FlagReadEOF) + uint32(uvio.FlagReadEOF-C.GOUV__STREAM_READ_EOF)
@@ -113,6 +114,11 @@ var (
 		(unsafe.Offsetof(C.uv_stream_t{}.gouv_stream_a) + ptrSize + uvio.StreamFDOffset)]byte
 	_ [unsafe.Offsetof(C.uv_stream_t{}.gouv_stream_b) -
 		(unsafe.Offsetof(C.uv_stream_t{}.gouv_stream_a) + ptrSize + uvio.StreamSize)]byte
+
+	// A C UDP handle's Go state is its io_watcher (capi/udp.go, udpAt).
+	_ [uvio.UDPFDOffset - unsafe.Offsetof(C.uv__io_t{}.fd)]byte
+	_ [unsafe.Offsetof(C.uv__io_t{}.fd) - uvio.UDPFDOffset]byte
+	_ [unsafe.Sizeof(C.uv__io_t{}) - uvio.UDPSize]byte
 )
 
 const ptrSize = unsafe.Sizeof(uintptr(0))

@@ -89,6 +89,8 @@ func inPlace(r *loop.Rec) loop.Object {
 	switch ch._type {
 	case C.UV_TCP, C.UV_NAMED_PIPE, C.UV_TTY:
 		return streamAt((*C.uv_stream_t)(unsafe.Pointer(ch)))
+	case C.UV_UDP:
+		return udpAt((*C.uv_udp_t)(unsafe.Pointer(ch)))
 	}
 	return nil
 }

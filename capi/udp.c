@@ -175,7 +175,7 @@ void gouv_udp_read_direct(uv_udp_t* h, int budget, int errqueue) {
   while (budget > 0 && udp_receiving(h)) {
     uv_buf_t buf;
     if (!udp_alloc(h, &buf)) return;
-    if (h->gouv_udp_b[0] != NULL) { /* recvmmsg mode (uv_udp_init_ex) */
+    if (h->flags & GOUV_UDP_RECVMMSG) { /* uv_udp_init_ex's mode */
       int got;
       /* A buffer smaller than one chunk holds no datagram: newer libuv
        * reports a bad argument (1.44 spun on empty batches). */
@@ -219,15 +219,15 @@ unsigned gouv_udp_addrlen(const struct sockaddr* addr) {
  * for their callbacks; gouv_udp_cancel_sends fails the queue at close. A
  * call that leaves the loop work submits the handle (GOUV_SUB_OWNER).
  *
- * A handle's words: io_watcher.gouv_private[0..1] the queue, [2..3] the
- * finished sends; a request's: gouv_send_a[0] the next request, [1] its
+ * A handle's words: gouv_udp_b[0..1] the queue, [2..3] the finished sends
+ * (udp.go's SendState reads them too); a request's: gouv_send_a[0] the next request, [1] its
  * status, gouv_send_b[0] its buffers (gouv_send_c, or allocator memory for
  * more than four), [1] how many, [2] the address length (0: none), [3] the
  * bytes. */
-#define UDP_QUEUE_HEAD(h) ((h)->io_watcher.gouv_private[0])
-#define UDP_QUEUE_TAIL(h) ((h)->io_watcher.gouv_private[1])
-#define UDP_DONE_HEAD(h) ((h)->io_watcher.gouv_private[2])
-#define UDP_DONE_TAIL(h) ((h)->io_watcher.gouv_private[3])
+#define UDP_QUEUE_HEAD(h) ((h)->gouv_udp_b[0])
+#define UDP_QUEUE_TAIL(h) ((h)->gouv_udp_b[1])
+#define UDP_DONE_HEAD(h) ((h)->gouv_udp_b[2])
+#define UDP_DONE_TAIL(h) ((h)->gouv_udp_b[3])
 #define SEND_NEXT(r) ((r)->gouv_send_a[0])
 #define SEND_STATUS(r) ((r)->gouv_send_a[1])
 #define SEND_BUFS(r) ((uv_buf_t*)(r)->gouv_send_b[0])
@@ -517,10 +517,10 @@ int uv_udp_getsockname(const uv_udp_t* handle, struct sockaddr* name,
   return gouv_udp_getname((uv_udp_t*)handle, name, namelen, 0);
 }
 
-/* Read from the mark uv_udp_init_ex leaves in the struct, so that the
- * answer outlives the close, as libuv's does. */
+/* Read from the handle's flags, so that the answer outlives the close, as
+ * libuv's does. */
 int uv_udp_using_recvmmsg(const uv_udp_t* handle) {
-  return handle != NULL && handle->gouv_udp_b[0] == (const void*)handle;
+  return handle != NULL && (handle->flags & GOUV_UDP_RECVMMSG) != 0;
 }
 
 /* gouv_udp_ifindex reads an IPv6 interface given as an address with an

@@ -35,31 +35,28 @@ func uv_udp_init_ex(cl *C.uv_loop_t, cu *C.uv_udp_t, flags C.uint) C.int {
 		return C.UV_EINVAL
 	}
 	ch := (*C.uv_handle_t)(unsafe.Pointer(cu))
-	// The state bits, the descriptor and the queue counters live in the C
-	// struct, where hosts read them; the handle outlives the Go object's
-	// use of these pointers (they are dropped when the close finishes).
+	// The private words are cleared as bytes (the host's memory held
+	// anything); the Go handle lives in io_watcher, its descriptor on
+	// io_watcher.fd (layout.go checks it). The state bits and the queue
+	// counters are the C struct's, where hosts read them.
+	start := unsafe.Offsetof(cu.send_queue_size)
+	clear(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(cu), start)), unsafe.Sizeof(*cu)-start))
 	place := uvio.UDPPlace{
 		Rec:        recOf(ch),
-		FD:         (*int32)(unsafe.Pointer(&cu.io_watcher.fd)),
 		QueueSize:  (*uintptr)(unsafe.Pointer(&cu.send_queue_size)),
 		QueueCount: (*uintptr)(unsafe.Pointer(&cu.send_queue_count)),
 	}
-	u := &uvio.UDP{}
+	u := udpAt(cu)
 	if err := uvio.InitUDP(s.l, u, C.UV_UDP, uint(flags), place, nil); err != nil {
 		return errno(err)
 	}
 	initHandle(s, ch, cl, C.UV_UDP, u)
-	cu.gouv_udp_a[0], cu.gouv_udp_a[1] = nil, nil
-	cu.io_watcher.gouv_private = [5]unsafe.Pointer{} // the send engine's lists
-	// The recvmmsg mode is also marked in the C struct (the handle's own
-	// address in its first spare word), because hosts ask
-	// uv_udp_using_recvmmsg after the close too, as libuv answers from
-	// its flags.
-	cu.gouv_udp_b[0] = nil
-	if u.UsingRecvmmsg() {
-		cu.gouv_udp_b[0] = unsafe.Pointer(cu)
-	}
 	return 0
+}
+
+// udpAt returns the Go handle inside a C UDP handle.
+func udpAt(cu *C.uv_udp_t) *uvio.UDP {
+	return (*uvio.UDP)(unsafe.Pointer(&cu.io_watcher))
 }
 
 //export uv_udp_open
@@ -148,7 +145,7 @@ func (udpSends) CancelSends(u *uvio.UDP) { C.gouv_udp_cancel_sends((*C.uv_udp_t)
 // words): the queue, and the finished sends.
 func (udpSends) SendState(u *uvio.UDP) (queued, pending bool) {
 	cu := (*C.uv_udp_t)(cHandle(u.Base()))
-	return cu.io_watcher.gouv_private[0] != nil, cu.io_watcher.gouv_private[2] != nil
+	return cu.gouv_udp_b[0] != nil, cu.gouv_udp_b[2] != nil
 }
 
 //export uv_udp_recv_start

@@ -37,11 +37,15 @@ const (
 // (UDPSender) checks destinations with it.
 const UDPFlagConnected uint32 = 0x02000000
 
+// UDPFlagRecvmmsg is set in the handle's state word, at libuv's value, for
+// a handle initialised with UDPRecvmmsg; it stays after the close, when
+// hosts may still ask (uv_udp_using_recvmmsg).
+const UDPFlagRecvmmsg uint32 = 0x04000000
+
 // State bits of a UDP handle of its own.
 const (
 	udpBound      = 1 << iota // bind succeeded (explicitly or deferred)
 	udpIPv6                   // bound to an IPv6 address: options use IPPROTO_IPV6
-	udpMmsg                   // initialised with UDPRecvmmsg
 	udpProcessing             // send completions are being delivered
 )
 
@@ -92,16 +96,31 @@ type UDPSend struct {
 // UDP is a datagram socket handle (uv_udp_t).
 type UDP struct {
 	loop.Handle
-	w     loop.IO
-	fd    int
-	fdOut *int32 // where the descriptor is published (io_watcher.fd)
-	state uint32
+	*udpEngine // a Go program's sends and receives; nil for an owner's handle
 
 	// Counters a host reads directly (send_queue_size, send_queue_count).
 	queueSize  *uintptr
 	queueCount *uintptr
-	ownSize    uintptr
-	ownCount   uintptr
+	state      uint32
+	_          uint32 // the watcher's descriptor lands on io_watcher.fd
+
+	// The watcher comes last: its descriptor is the host-visible one
+	// (io_watcher.fd) when the handle lives in a host's memory.
+	w loop.IO
+}
+
+// A host's handle, whose sends and receives run in the owner's engines
+// (UDPSender, UDPReader), holds no Go pointer, so it can live in the
+// host's memory: UDPSize bytes, its descriptor UDPFDOffset bytes in
+// (capi/layout.go checks both against uv_udp_t).
+const (
+	UDPSize     = unsafe.Sizeof(UDP{})
+	UDPFDOffset = unsafe.Offsetof(UDP{}.w) + loop.IOFDOffset
+)
+
+// udpEngine is the state of a Go program's sends and receives.
+type udpEngine struct {
+	ownSize, ownCount uintptr // the queue counters
 
 	sendHead, sendTail *UDPSend // waiting for the socket
 	doneHead, doneTail *UDPSend // waiting for their callback
@@ -124,13 +143,15 @@ type udpMmsgBufs struct {
 	iovs [udpMmsgWidth]unix.Iovec
 }
 
-// UDPPlace says where a UDP handle keeps what a host reads directly: its
-// record with its state bits (uv_handle_t.flags), its descriptor
-// (io_watcher.fd) and its queue counters (send_queue_size,
-// send_queue_count). Nil fields mean the handle keeps them itself.
+// UDPPlace says where a host's UDP handle keeps what the host reads
+// directly: its record with its state bits (uv_handle_t.flags) and its
+// queue counters (send_queue_size, send_queue_count); the descriptor is
+// in the handle itself. A handle with a place is the owner's: its sends
+// and receives run in the owner's engines (SetUDPSender, SetUDPReader),
+// and it lives in the owner's memory (loop.Handle.InitInPlace). The zero
+// place makes a Go program's handle.
 type UDPPlace struct {
 	Rec        *loop.Rec
-	FD         *int32
 	QueueSize  *uintptr
 	QueueCount *uintptr
 }
@@ -155,17 +176,17 @@ func InitUDP(l *loop.Loop, u *UDP, kind int, flags uint, place UDPPlace, sendDon
 			return err
 		}
 	}
-	*u = UDP{fd: -1, fdOut: place.FD, queueSize: place.QueueSize, queueCount: place.QueueCount, sendDone: sendDone}
-	if u.queueSize == nil {
-		u.queueSize = &u.ownSize
-	}
-	if u.queueCount == nil {
-		u.queueCount = &u.ownCount
+	*u = UDP{queueSize: place.QueueSize, queueCount: place.QueueCount} // a host's memory is cleared by its owner first
+	if place.Rec == nil {
+		u.udpEngine = &udpEngine{sendDone: sendDone}
+		u.queueSize, u.queueCount = &u.ownSize, &u.ownCount
+		u.Handle.InitExternal(l, u, kind, nil)
+	} else {
+		u.Handle.InitInPlace(l, u, kind, place.Rec)
 	}
 	*u.queueSize, *u.queueCount = 0, 0
-	u.Handle.InitExternal(l, u, kind, place.Rec)
 	if flags&UDPRecvmmsg != 0 {
-		u.state |= udpMmsg
+		*u.FlagWord() |= UDPFlagRecvmmsg
 	}
 	u.setFD(fd)
 	return nil
@@ -177,18 +198,14 @@ func udpSocket(domain int) (int, error) {
 
 // setFD records the socket and (re)initialises the watcher on it.
 func (u *UDP) setFD(fd int) {
-	u.fd = fd
-	if u.fdOut != nil {
-		*u.fdOut = int32(fd)
-	}
 	u.Loop().InitIO(&u.w, fd, udpClass)
 }
 
 // FD returns the socket, -1 when there is none yet.
-func (u *UDP) FD() int { return u.fd }
+func (u *UDP) FD() int { return u.w.FD() }
 
 // UsingRecvmmsg reports whether receives batch datagrams with recvmmsg.
-func (u *UDP) UsingRecvmmsg() bool { return u.state&udpMmsg != 0 }
+func (u *UDP) UsingRecvmmsg() bool { return *u.FlagWord()&UDPFlagRecvmmsg != 0 }
 
 // Open adopts an existing socket (uv_udp_open): it is made non-blocking
 // and address-reusable, and a socket that already has a peer counts as
@@ -210,7 +227,7 @@ func (u *UDP) open(fd int, flags int) error {
 	if u.IsClosing() {
 		return loop.ErrClosing
 	}
-	if u.fd != -1 {
+	if u.FD() != -1 {
 		return unix.EBUSY
 	}
 	if u.Loop().IOWatched(fd) {
@@ -252,7 +269,7 @@ func (u *UDP) Bind(sa unix.Sockaddr, flags int) error {
 	if flags&UDPIPv6Only != 0 && family != unix.AF_INET6 {
 		return ErrUDPFlags
 	}
-	if u.fd == -1 {
+	if u.FD() == -1 {
 		fd, err := udpSocket(family)
 		if err != nil {
 			return err
@@ -264,28 +281,28 @@ func (u *UDP) Bind(sa unix.Sockaddr, flags int) error {
 		if family == unix.AF_INET6 {
 			level, opt = unix.IPPROTO_IPV6, unix.IPV6_RECVERR
 		}
-		if err := unix.SetsockoptInt(u.fd, level, opt, 1); err != nil {
+		if err := unix.SetsockoptInt(u.FD(), level, opt, 1); err != nil {
 			return err
 		}
 	}
 	if flags&UDPReuseAddr != 0 {
-		if err := unix.SetsockoptInt(u.fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1); err != nil {
+		if err := unix.SetsockoptInt(u.FD(), unix.SOL_SOCKET, unix.SO_REUSEADDR, 1); err != nil {
 			return err
 		}
 	}
 	// SO_REUSEPORT lets several sockets bind the same address and port,
 	// the kernel spreading datagrams among them.
 	if flags&UDPReusePort != 0 {
-		if err := unix.SetsockoptInt(u.fd, unix.SOL_SOCKET, unix.SO_REUSEPORT, 1); err != nil {
+		if err := unix.SetsockoptInt(u.FD(), unix.SOL_SOCKET, unix.SO_REUSEPORT, 1); err != nil {
 			return err
 		}
 	}
 	if flags&UDPIPv6Only != 0 {
-		if err := unix.SetsockoptInt(u.fd, unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, 1); err != nil {
+		if err := unix.SetsockoptInt(u.FD(), unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, 1); err != nil {
 			return err
 		}
 	}
-	if err := unix.Bind(u.fd, sa); err != nil {
+	if err := unix.Bind(u.FD(), sa); err != nil {
 		// A socket of one family bound to an address of the other: libuv
 		// reports that as a bad argument on every platform.
 		if err == unix.EAFNOSUPPORT {
@@ -313,7 +330,7 @@ func udpFamily(sa unix.Sockaddr) int {
 // bindDeferred gives a handle without a socket one bound to the wildcard
 // address of family, as libuv does before the first send or receive.
 func (u *UDP) bindDeferred(family int, flags int) error {
-	if u.fd != -1 {
+	if u.FD() != -1 {
 		return nil
 	}
 	switch family {
@@ -338,7 +355,7 @@ func (u *UDP) Connect(sa unix.Sockaddr) error {
 		// Connecting to AF_UNSPEC dissolves the association; Linux may
 		// answer EAFNOSUPPORT and still do it.
 		unspec := unix.RawSockaddr{Family: unix.AF_UNSPEC}
-		_, _, e := unix.Syscall(unix.SYS_CONNECT, uintptr(u.fd), uintptr(unsafe.Pointer(&unspec)), unsafe.Sizeof(unspec))
+		_, _, e := unix.Syscall(unix.SYS_CONNECT, uintptr(u.FD()), uintptr(unsafe.Pointer(&unspec)), unsafe.Sizeof(unspec))
 		if e != 0 && e != unix.EAFNOSUPPORT {
 			return e
 		}
@@ -356,7 +373,7 @@ func (u *UDP) Connect(sa unix.Sockaddr) error {
 		return err
 	}
 	for {
-		err := unix.Connect(u.fd, sa)
+		err := unix.Connect(u.FD(), sa)
 		if err == unix.EINTR {
 			continue
 		}
@@ -378,19 +395,19 @@ func (u *UDP) PrepareSend(family int) error { return u.bindDeferred(family, 0) }
 
 // Sockname returns the local address (EBADF without a socket).
 func (u *UDP) Sockname() (unix.Sockaddr, error) {
-	if u.fd < 0 {
+	if u.FD() < 0 {
 		return nil, unix.EBADF
 	}
-	return unix.Getsockname(u.fd)
+	return unix.Getsockname(u.FD())
 }
 
 // Peername returns the connected peer: EBADF without a socket, the
 // kernel's ENOTCONN without a peer, as libuv 1.44 answers.
 func (u *UDP) Peername() (unix.Sockaddr, error) {
-	if u.fd < 0 {
+	if u.FD() < 0 {
 		return nil, unix.EBADF
 	}
-	return unix.Getpeername(u.fd)
+	return unix.Getpeername(u.FD())
 }
 
 // NewSend returns a send for u, recycled from earlier completions when
@@ -503,7 +520,7 @@ func (u *UDP) TrySend(iov []unix.Iovec, name unsafe.Pointer, namelen uint32) (in
 			return 0, err
 		}
 	}
-	n, err := udpSendmsg(u.fd, iov, name, namelen)
+	n, err := udpSendmsg(u.FD(), iov, name, namelen)
 	if err == unix.EAGAIN || err == unix.ENOBUFS {
 		return 0, errUDPAgain
 	}
@@ -537,10 +554,10 @@ func udpSendmsg(fd int, iov []unix.Iovec, name unsafe.Pointer, namelen uint32) (
 // full, moving each sent (or failed) one to the completed queue.
 func (u *UDP) flush() {
 	fed := false
-	for u.sendHead != nil && u.fd >= 0 {
+	for u.sendHead != nil && u.FD() >= 0 {
 		s := u.sendHead
 		if s.next == nil {
-			_, err := udpSendmsg(u.fd, s.iov, s.name, s.namelen)
+			_, err := udpSendmsg(u.FD(), s.iov, s.name, s.namelen)
 			if err == unix.EAGAIN || err == unix.ENOBUFS {
 				break
 			}
@@ -585,7 +602,7 @@ func (u *UDP) sendBatch() (int, error) {
 	}
 	for {
 		// Non-blocking socket: the raw call returns at once.
-		n, _, e := unix.RawSyscall6(unix.SYS_SENDMMSG, uintptr(u.fd), uintptr(unsafe.Pointer(&mm.hdrs[0])), uintptr(k), 0, 0, 0)
+		n, _, e := unix.RawSyscall6(unix.SYS_SENDMMSG, uintptr(u.FD()), uintptr(unsafe.Pointer(&mm.hdrs[0])), uintptr(k), 0, 0, 0)
 		if e == unix.EINTR {
 			continue
 		}
@@ -650,7 +667,7 @@ func (u *UDP) RecvStart(alloc UDPAllocFunc, recv UDPRecvFunc) error {
 	if u.IsClosing() {
 		return loop.ErrClosing
 	}
-	if udpReader == nil && (alloc == nil || recv == nil) {
+	if u.udpEngine != nil && (alloc == nil || recv == nil) {
 		return loop.ErrNoCallback
 	}
 	if u.w.Active(loop.EventRead) {
@@ -659,11 +676,12 @@ func (u *UDP) RecvStart(alloc UDPAllocFunc, recv UDPRecvFunc) error {
 	if err := u.bindDeferred(unix.AF_INET, 0); err != nil {
 		return err
 	}
-	if u.peers == nil && udpReader == nil {
-		// Only this package's reads need them (a UDPReader has its own).
-		u.peers = new([udpMmsgWidth]unix.RawSockaddrAny)
+	if u.udpEngine != nil {
+		if u.peers == nil {
+			u.peers = new([udpMmsgWidth]unix.RawSockaddrAny)
+		}
+		u.alloc, u.recv = alloc, recv
 	}
-	u.alloc, u.recv = alloc, recv
 	u.Loop().IOStart(&u.w, loop.EventRead)
 	u.Handle.Start()
 	return nil
@@ -672,11 +690,13 @@ func (u *UDP) RecvStart(alloc UDPAllocFunc, recv UDPRecvFunc) error {
 // RecvStop stops receiving (uv_udp_recv_stop).
 func (u *UDP) RecvStop() {
 	u.Loop().IOStop(&u.w, loop.EventRead)
-	sending := u.w.Active(loop.EventWrite)
-	if udpSender != nil {
-		sending, _ = udpSender.SendState(u)
+	if u.udpEngine == nil {
+		if sending, _ := udpSender.SendState(u); !sending {
+			u.Handle.Stop()
+		}
+		return
 	}
-	if !sending {
+	if !u.w.Active(loop.EventWrite) {
 		u.Handle.Stop()
 	}
 	u.alloc, u.recv = nil, nil
@@ -697,15 +717,15 @@ func udpEvents(w *loop.IO, events uint32) {
 	// With IP_RECVERR (UDPLinuxRecvErr) an ICMP error also waits in the
 	// socket's error queue, and the socket stays in error until that
 	// queue is read: without this the loop would wake for it forever.
-	if events&loop.EventError != 0 && u.Receiving() && u.fd >= 0 {
+	if events&loop.EventError != 0 && u.Receiving() && u.FD() >= 0 {
 		u.readErrQueue()
 	}
 	// Completions are delivered on writability or a feed only, as in
 	// libuv: a read event leaves the send side alone.
 	if events&(loop.EventWrite|loop.EventFeed) != 0 {
-		if udpSender != nil {
+		if u.udpEngine == nil {
 			udpSender.SendIO(u)
-			if u.fd >= 0 {
+			if u.FD() >= 0 {
 				u.syncSends()
 			}
 			return
@@ -723,7 +743,7 @@ func udpEvents(w *loop.IO, events uint32) {
 // buffer, read and callback cost no crossing.
 type UDPReader func(u *UDP, max int, errQueue bool)
 
-// udpReader, when set, runs every handle's receives instead of readable.
+// udpReader runs the receives of the owner's handles.
 var udpReader UDPReader
 
 // SetUDPReader chooses who runs the receives; it must be called before the
@@ -748,7 +768,7 @@ type UDPSender interface {
 	SendState(u *UDP) (queued, pending bool)
 }
 
-// udpSender, when set, runs every handle's sends.
+// udpSender runs the sends of the owner's handles.
 var udpSender UDPSender
 
 // SetUDPSender chooses who runs the sends; it must be called before the
@@ -758,7 +778,7 @@ func SetUDPSender(s UDPSender) { udpSender = s }
 // Submitted is the loop's word that the sender left the handle work
 // (loop.Submitter).
 func (u *UDP) Submitted() {
-	if u.fd >= 0 && udpSender != nil {
+	if u.FD() >= 0 && u.udpEngine == nil {
 		u.syncSends()
 	}
 }
@@ -776,11 +796,11 @@ func (u *UDP) syncSends() {
 // readable reads until the socket is empty, the budget is spent, or the
 // receive callback stops or closes the handle.
 func (u *UDP) readable() {
-	if udpReader != nil {
+	if u.udpEngine == nil {
 		udpReader(u, udpRecvBudget, false)
 		return
 	}
-	for count := udpRecvBudget; count > 0 && u.fd >= 0 && u.recv != nil; {
+	for count := udpRecvBudget; count > 0 && u.FD() >= 0 && u.recv != nil; {
 		buf := u.alloc(u, UDPDgramMax)
 		if u.recv == nil {
 			// alloc stopped or closed the handle: nothing may be read.
@@ -790,7 +810,7 @@ func (u *UDP) readable() {
 			u.recv(u, 0, unix.ENOBUFS, buf, nil, 0)
 			return
 		}
-		if u.state&udpMmsg != 0 {
+		if u.UsingRecvmmsg() {
 			// recvmmsg reads into 64 KiB chunks: a smaller buffer holds
 			// none, and newer libuv reports that as a bad argument (1.44
 			// spun on empty batches).
@@ -827,7 +847,7 @@ func (u *UDP) recvOne(buf []byte) bool {
 	for {
 		// Non-blocking socket: the raw call returns at once; msg and iov
 		// live on this stack for its duration.
-		n, _, e = unix.RawSyscall(unix.SYS_RECVMSG, uintptr(u.fd), uintptr(unsafe.Pointer(&msg)), 0)
+		n, _, e = unix.RawSyscall(unix.SYS_RECVMSG, uintptr(u.FD()), uintptr(unsafe.Pointer(&msg)), 0)
 		if e != unix.EINTR {
 			break
 		}
@@ -853,11 +873,11 @@ func (u *UDP) recvOne(buf []byte) bool {
 // errno with UDPLinuxRecvErr and the address of the host that reported
 // it, and the drained queue ends with the usual nread == 0 call.
 func (u *UDP) readErrQueue() {
-	if udpReader != nil {
+	if u.udpEngine == nil {
 		udpReader(u, udpRecvBudget, true)
 		return
 	}
-	for count := udpRecvBudget; count > 0 && u.fd >= 0 && u.recv != nil; count-- {
+	for count := udpRecvBudget; count > 0 && u.FD() >= 0 && u.recv != nil; count-- {
 		buf := u.alloc(u, UDPDgramMax)
 		if u.recv == nil {
 			return
@@ -884,7 +904,7 @@ func (u *UDP) readErrQueue() {
 		for {
 			// Non-blocking socket: the raw call returns at once; msg, iov
 			// and control live on this stack for its duration.
-			n, _, e = unix.RawSyscall(unix.SYS_RECVMSG, uintptr(u.fd), uintptr(unsafe.Pointer(&msg)), unix.MSG_ERRQUEUE)
+			n, _, e = unix.RawSyscall(unix.SYS_RECVMSG, uintptr(u.FD()), uintptr(unsafe.Pointer(&msg)), unix.MSG_ERRQUEUE)
 			if e != unix.EINTR {
 				break
 			}
@@ -959,7 +979,7 @@ func (u *UDP) recvBatch(buf []byte) int {
 	var e unix.Errno
 	for {
 		// Non-blocking socket and no timeout: the raw call returns at once.
-		n, _, e = unix.RawSyscall6(unix.SYS_RECVMMSG, uintptr(u.fd), uintptr(unsafe.Pointer(&mm.hdrs[0])), uintptr(chunks), 0, 0, 0)
+		n, _, e = unix.RawSyscall6(unix.SYS_RECVMMSG, uintptr(u.FD()), uintptr(unsafe.Pointer(&mm.hdrs[0])), uintptr(chunks), 0, 0, 0)
 		if e != unix.EINTR {
 			break
 		}
@@ -989,24 +1009,19 @@ func (u *UDP) recvBatch(buf []byte) int {
 
 // CloseHandle stops the socket and closes it (uv_close's first half).
 func (u *UDP) CloseHandle() {
-	l := u.Loop()
-	l.IOClose(&u.w)
+	fd := u.FD()
+	u.Loop().IOClose(&u.w) // the descriptor is -1 from here
 	u.Handle.Stop()
-	if u.fd >= 0 {
-		unix.Close(u.fd)
-	}
-	u.fd = -1
-	if u.fdOut != nil {
-		*u.fdOut = -1
+	if fd >= 0 {
+		unix.Close(fd)
 	}
 }
 
 // FinishClose cancels the sends still queued: their callbacks run with
 // ECANCELED, after those that completed, before the close callback.
 func (u *UDP) FinishClose() {
-	if udpSender != nil {
+	if u.udpEngine == nil {
 		udpSender.CancelSends(u)
-		u.alloc, u.recv = nil, nil
 		return
 	}
 	for u.sendHead != nil {
@@ -1026,7 +1041,7 @@ func (u *UDP) Membership4(group, iface [4]byte, join bool) error {
 	if join {
 		opt = unix.IP_ADD_MEMBERSHIP
 	}
-	return unix.SetsockoptIPMreq(u.fd, unix.IPPROTO_IP, opt, &unix.IPMreq{Multiaddr: group, Interface: iface})
+	return unix.SetsockoptIPMreq(u.FD(), unix.IPPROTO_IP, opt, &unix.IPMreq{Multiaddr: group, Interface: iface})
 }
 
 // Membership6 joins or leaves the IPv6 group on interface index ifindex
@@ -1039,7 +1054,7 @@ func (u *UDP) Membership6(group [16]byte, ifindex uint32, join bool) error {
 	if join {
 		opt = unix.IPV6_ADD_MEMBERSHIP
 	}
-	return unix.SetsockoptIPv6Mreq(u.fd, unix.IPPROTO_IPV6, opt, &unix.IPv6Mreq{Multiaddr: group, Interface: ifindex})
+	return unix.SetsockoptIPv6Mreq(u.FD(), unix.IPPROTO_IPV6, opt, &unix.IPv6Mreq{Multiaddr: group, Interface: ifindex})
 }
 
 // SourceMembership4 joins or leaves the source-specific IPv4 group.
@@ -1056,7 +1071,7 @@ func (u *UDP) SourceMembership4(group, iface, source [4]byte, join bool) error {
 	copy(req[0:], group[:])
 	copy(req[4:], iface[:])
 	copy(req[8:], source[:])
-	return udpSetsockoptBytes(u.fd, unix.IPPROTO_IP, opt, req[:])
+	return udpSetsockoptBytes(u.FD(), unix.IPPROTO_IP, opt, req[:])
 }
 
 // SourceMembership6 joins or leaves the source-specific IPv6 group on
@@ -1079,7 +1094,7 @@ func (u *UDP) SourceMembership6(group, source [16]byte, ifindex uint32, join boo
 		*(*uint16)(unsafe.Pointer(&req[off])) = unix.AF_INET6
 		copy(req[off+8:off+24], a[:])
 	}
-	return udpSetsockoptBytes(u.fd, unix.IPPROTO_IPV6, opt, req[:])
+	return udpSetsockoptBytes(u.FD(), unix.IPPROTO_IPV6, opt, req[:])
 }
 
 func udpSetsockoptBytes(fd, level, opt int, b []byte) error {
@@ -1095,9 +1110,9 @@ func udpSetsockoptBytes(fd, level, opt int, b []byte) error {
 // the handle is bound to, as libuv does.
 func (u *UDP) setIPOpt(opt4, opt6, v int) error {
 	if u.state&udpIPv6 != 0 {
-		return unix.SetsockoptInt(u.fd, unix.IPPROTO_IPV6, opt6, v)
+		return unix.SetsockoptInt(u.FD(), unix.IPPROTO_IPV6, opt6, v)
 	}
-	return unix.SetsockoptInt(u.fd, unix.IPPROTO_IP, opt4, v)
+	return unix.SetsockoptInt(u.FD(), unix.IPPROTO_IP, opt4, v)
 }
 
 // SetTTL sets the unicast TTL / hop limit, 1 to 255 (uv_udp_set_ttl).
@@ -1127,7 +1142,7 @@ func (u *UDP) SetMulticastLoop(on int) error {
 
 // SetBroadcast sets SO_BROADCAST.
 func (u *UDP) SetBroadcast(on int) error {
-	return unix.SetsockoptInt(u.fd, unix.SOL_SOCKET, unix.SO_BROADCAST, on)
+	return unix.SetsockoptInt(u.FD(), unix.SOL_SOCKET, unix.SO_BROADCAST, on)
 }
 
 // IPv6 reports whether the handle is bound to an IPv6 address.
@@ -1136,11 +1151,11 @@ func (u *UDP) IPv6() bool { return u.state&udpIPv6 != 0 }
 // SetMulticastInterface4 picks the interface (by its address) that sends
 // IPv4 multicast.
 func (u *UDP) SetMulticastInterface4(addr [4]byte) error {
-	return udpSetsockoptBytes(u.fd, unix.IPPROTO_IP, unix.IP_MULTICAST_IF, addr[:])
+	return udpSetsockoptBytes(u.FD(), unix.IPPROTO_IP, unix.IP_MULTICAST_IF, addr[:])
 }
 
 // SetMulticastInterface6 picks the interface (by index) that sends IPv6
 // multicast.
 func (u *UDP) SetMulticastInterface6(ifindex uint32) error {
-	return unix.SetsockoptInt(u.fd, unix.IPPROTO_IPV6, unix.IPV6_MULTICAST_IF, int(ifindex))
+	return unix.SetsockoptInt(u.FD(), unix.IPPROTO_IPV6, unix.IPV6_MULTICAST_IF, int(ifindex))
 }
