@@ -1,8 +1,10 @@
 /* The crossing table of docs/design.md ("Crossings per call"), one test per
  * row: each makes the call N times against the counting build of gouv
  * (build/lib-crossings, made with -tags gouvcrossings) and fails if the
- * calls into Go or out of it exceed what the table allows. libuv has no such
- * counter, so these build only against gouv. */
+ * calls into Go or out of it exceed what the table allows. The last test
+ * checks the other half of that design: a host's hot handles and requests
+ * cost the Go heap nothing each. libuv has no such counters, so these build
+ * only against gouv. */
 #include <uv.h>
 
 #include <stdint.h>
@@ -15,6 +17,7 @@
 #include "harness.h"
 
 void gouv_crossings(uint64_t* c_to_go, uint64_t* go_to_c);
+void gouv_go_allocs(uint64_t* objects);
 
 #define N 1000
 
@@ -445,6 +448,70 @@ TEST(udp_receives_of_one_event_cross_once) {
   CHECK(out <= 2);
   uv_close((uv_handle_t*)&rx, NULL);
   CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+}
+
+/* Handles of every hot type, and requests on a stream and a UDP handle:
+ * H of each per round (two descriptors each for TCP and UDP, within the
+ * default limit of 1024). */
+#define H 200
+
+static void close_all(uv_handle_t* h, void* arg) {
+  (void)arg;
+  if (!uv_is_closing(h)) uv_close(h, NULL);
+}
+
+static void hot_round(uv_loop_t* loop) {
+  static uv_tcp_t tcp[H];
+  static uv_pipe_t pipes[H];
+  static uv_udp_t udp[H];
+  static uv_timer_t timers[H];
+  static uv_idle_t idles[H];
+  static uv_async_t asyncs[H];
+  static uv_write_t writes[H];
+  static uv_udp_send_t sends[H];
+  static uv_pipe_t writer;
+  static uv_udp_t sender;
+  struct sockaddr_in addr;
+  int namelen = sizeof addr, sv[2], i;
+  uv_buf_t buf = uv_buf_init("x", 1);
+  for (i = 0; i < H; i++) {
+    CHECK_EQ(uv_tcp_init_ex(loop, &tcp[i], AF_INET), 0);
+    CHECK_EQ(uv_pipe_init(loop, &pipes[i], 0), 0);
+    CHECK_EQ(uv_udp_init_ex(loop, &udp[i], AF_INET), 0);
+    CHECK_EQ(uv_timer_init(loop, &timers[i]), 0);
+    CHECK_EQ(uv_timer_start(&timers[i], count_timer, 1000, 0), 0);
+    CHECK_EQ(uv_idle_init(loop, &idles[i]), 0);
+    CHECK_EQ(uv_idle_start(&idles[i], noop_idle), 0);
+    CHECK_EQ(uv_async_init(loop, &asyncs[i], noop_async), 0);
+  }
+  CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+  CHECK_EQ(uv_pipe_init(loop, &writer, 0), 0);
+  CHECK_EQ(uv_pipe_open(&writer, sv[0]), 0);
+  CHECK_EQ(uv_udp_init(loop, &sender), 0);
+  CHECK_EQ(uv_ip4_addr("127.0.0.1", 0, &addr), 0);
+  CHECK_EQ(uv_udp_bind(&sender, (const struct sockaddr*)&addr, 0), 0);
+  CHECK_EQ(uv_udp_getsockname(&sender, (struct sockaddr*)&addr, &namelen), 0);
+  for (i = 0; i < H; i++) {
+    CHECK_EQ(uv_write(&writes[i], (uv_stream_t*)&writer, &buf, 1, NULL), 0);
+    CHECK_EQ(uv_udp_send(&sends[i], &sender, &buf, 1, (const struct sockaddr*)&addr, NULL), 0);
+  }
+  uv_run(loop, UV_RUN_NOWAIT);
+  uv_walk(loop, close_all, NULL);
+  CHECK_EQ(uv_run(loop, UV_RUN_DEFAULT), 0);
+  close(sv[1]);
+}
+
+TEST(hot_handles_and_requests_allocate_no_go_memory) {
+  uv_loop_t loop;
+  uint64_t before, after;
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  hot_round(&loop); /* the loop's own tables grow to their size here */
+  gouv_go_allocs(&before);
+  hot_round(&loop);
+  gouv_go_allocs(&after);
+  /* 8 * H handles and 2 * H requests: one Go object each would be 2000. */
+  CHECK(after - before <= 16);
   CHECK_EQ(uv_loop_close(&loop), 0);
 }
 
