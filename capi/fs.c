@@ -36,11 +36,6 @@ void gouv_call_fs_event(void* cb, void* handle, const char* name, int events,
   ((uv_fs_event_cb)cb)((uv_fs_event_t*)handle, name, events, status);
 }
 
-void gouv_call_fs_poll(void* cb, void* handle, int status, const void* prev,
-                       const void* curr) {
-  ((uv_fs_poll_cb)cb)((uv_fs_poll_t*)handle, status, (const uv_stat_t*)prev,
-                      (const uv_stat_t*)curr);
-}
 
 char* gouv_fs_strndup(const char* s, size_t n) {
   char* p = gouv__malloc(n + 1);

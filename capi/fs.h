@@ -59,7 +59,11 @@ void gouv_call_work(void* cb, void* req);
 void gouv_call_after_work(void* cb, void* req, int status);
 void gouv_call_random(void* cb, void* req, int status, void* buf, size_t len);
 void gouv_call_fs_event(void* cb, void* handle, const char* name, int events, int status);
-void gouv_call_fs_poll(void* cb, void* handle, int status, const void* prev, const void* curr);
+/* fs_poll's ticker and the host's callback (fs_event.c). */
+int gouv_fs_poll_open(uv_fs_poll_t* handle, void* cb);
+void gouv_fs_poll_arm(uv_fs_poll_t* handle, uint64_t ms);
+void gouv_fs_poll_close(uv_fs_poll_t* handle);
+void gouv_fs_poll_call(uv_fs_poll_t* handle, int status, const void* prev, const void* curr);
 
 /* C string helpers for Go: a copy of n bytes plus a NUL through the
  * replaceable allocator, and libc's getenv (Go's copy of the environment

@@ -12,8 +12,28 @@ import (
 func fsPollFired(p *uvio.FSPoll, err error, prev, curr *uvio.Stat) {
 	// prev and curr are Go memory without pointers, read by the callback
 	// only during the call; uvio.Stat has uv_stat_t's layout (fs.go).
-	ch := (*C.uv_fs_poll_t)(cHandle(p.Base()))
-	C.gouv_call_fs_poll(ch.poll_ctx, cHandle(p.Base()), errno(err), unsafe.Pointer(prev), unsafe.Pointer(curr))
+	C.gouv_fs_poll_call(fsPollC(p), errno(err), unsafe.Pointer(prev), unsafe.Pointer(curr))
+}
+
+func fsPollC(p *uvio.FSPoll) *C.uv_fs_poll_t { return (*C.uv_fs_poll_t)(cHandle(p.Base())) }
+
+// fsPollTicks is every C fs_poll's ticker (uvio.FSPollTicker): a timer in
+// C memory that holds the host's callback too (fs_event.c), made by
+// gouv_fs_poll_start, which has the callback, before the start.
+type fsPollTicks struct{}
+
+func (fsPollTicks) Open(p *uvio.FSPoll) error { return nil }
+
+func (fsPollTicks) Arm(p *uvio.FSPoll, ms uint64) { C.gouv_fs_poll_arm(fsPollC(p), C.uint64_t(ms)) }
+func (fsPollTicks) Close(p *uvio.FSPoll)          { C.gouv_fs_poll_close(fsPollC(p)) }
+
+// gouv_fs_poll_timer is the ticker's timer callback: the next stat is due.
+//
+//export gouv_fs_poll_timer
+func gouv_fs_poll_timer(h *C.uv_fs_poll_t) {
+	if p, ok := lookup[*uvio.FSPoll](unsafe.Pointer(h)); ok {
+		p.Tick()
+	}
 }
 
 //export uv_fs_poll_init
@@ -24,7 +44,7 @@ func uv_fs_poll_init(cl *C.uv_loop_t, h *C.uv_fs_poll_t) C.int {
 	}
 	ch := (*C.uv_handle_t)(unsafe.Pointer(h))
 	p := &uvio.FSPoll{}
-	uvio.InitFSPoll(s.l, p, C.UV_FS_POLL, recOf(ch))
+	uvio.InitFSPoll(s.l, p, C.UV_FS_POLL, recOf(ch), fsPollTicks{})
 	initHandle(s, ch, cl, C.UV_FS_POLL, p)
 	h.poll_ctx = nil
 	return 0
@@ -39,10 +59,19 @@ func gouv_fs_poll_start(h *C.uv_fs_poll_t, cb C.uv_fs_poll_cb, path *C.char, int
 	if p.IsActive() {
 		return 0
 	}
-	// The host's callback stays in C memory, in the handle.
-	(*C.uv_fs_poll_t)(cHandle(p.Base())).poll_ctx = unsafe.Pointer(cb)
+	if p.IsClosing() {
+		return C.UV_EINVAL
+	}
+	// The host's callback goes to C memory, with the ticker.
+	if rc := C.gouv_fs_poll_open(h, unsafe.Pointer(cb)); rc != 0 {
+		return rc
+	}
 	p.Cb = fsPollFired
-	return errno(p.Start(C.GoString(path), uint64(interval)))
+	if err := p.Start(C.GoString(path), uint64(interval)); err != nil {
+		C.gouv_fs_poll_close(h)
+		return errno(err)
+	}
+	return 0
 }
 
 //export uv_fs_poll_stop

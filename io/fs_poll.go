@@ -1,6 +1,8 @@
 package uvio
 
 import (
+	"unsafe"
+
 	"golang.org/x/sys/unix"
 
 	"gouv/loop"
@@ -13,8 +15,8 @@ import (
 // is reported once per distinct error, with a zeroed current stat.
 type FSPoll struct {
 	loop.Handle
-	timer loop.Timer
-	ctx   *fsPollCtx
+	ticker FSPollTicker
+	ctx    *fsPollCtx
 	// stats counts the stats on the pool, of this start and of earlier
 	// ones that were stopped: closing waits for all of them, as libuv's
 	// does, so that the close callback means no request is left.
@@ -41,13 +43,55 @@ type fsPollCtx struct {
 	st *[3]Stat
 }
 
-// InitFSPoll prepares p on l; rec is as for the loop's Init methods.
-func InitFSPoll(l *loop.Loop, p *FSPoll, kind int, rec *loop.Rec) {
-	p.InitExternal(l, p, kind, rec)
-	l.InitTimer(&p.timer, kind)
-	p.timer.SetInternal()
-	p.timer.Unref()
+// FSPollTicker times a poll's stats: Open at each start (its error fails
+// the start), Arm after each stat for the next one, which it runs with
+// p.Tick, and Close at stop and at close. A Go program's is a timer of the
+// loop (nil to InitFSPoll); capi's is a timer of the host's loop in C
+// memory, as libuv's poll context is, so that no record in Go memory joins
+// a loop of records in the host's memory.
+type FSPollTicker interface {
+	Open(p *FSPoll) error
+	Arm(p *FSPoll, ms uint64)
+	Close(p *FSPoll)
 }
+
+// InitFSPoll prepares p on l; rec is as for the loop's Init methods, and
+// ticker nil gives p a timer of the loop.
+func InitFSPoll(l *loop.Loop, p *FSPoll, kind int, rec *loop.Rec, ticker FSPollTicker) {
+	p.InitExternal(l, p, kind, rec)
+	if ticker == nil {
+		ticker = &goTicker{}
+	}
+	p.ticker = ticker
+}
+
+// goTicker is a Go program's FSPollTicker: an internal, unreferenced timer
+// of the loop, made at each start.
+type goTicker struct {
+	t    loop.Timer // first: the timer's callback finds the ticker from it
+	p    *FSPoll
+	open bool
+}
+
+func (g *goTicker) Open(p *FSPoll) error {
+	g.p = p
+	p.Loop().InitTimer(&g.t, p.Kind())
+	g.t.SetInternal()
+	g.t.Unref()
+	g.open = true
+	return nil
+}
+
+func (g *goTicker) Arm(p *FSPoll, ms uint64) { g.t.Start(goTickerFired, ms, 0) }
+
+func (g *goTicker) Close(p *FSPoll) {
+	if g.open {
+		g.open = false
+		g.t.Close(nil)
+	}
+}
+
+func goTickerFired(t *loop.Timer) { (*goTicker)(unsafe.Pointer(t)).p.Tick() }
 
 // Start polls path every interval milliseconds. Starting an active
 // handle does nothing, as in libuv.
@@ -57,6 +101,9 @@ func (p *FSPoll) Start(path string, interval uint64) error {
 	}
 	if p.IsActive() {
 		return nil
+	}
+	if err := p.ticker.Open(p); err != nil {
+		return err
 	}
 	c := &fsPollCtx{p: p, interval: max(interval, 1), st: new([3]Stat)}
 	c.path = append([]byte(path), 0)
@@ -114,12 +161,11 @@ func fsPollDone(w *pool.Work, err error) {
 		return // the callback stopped or closed the handle
 	}
 	elapsed := p.Loop().Now() - c.start
-	p.timer.Start(fsPollTimer, c.interval-elapsed%c.interval, 0)
+	p.ticker.Arm(p, c.interval-elapsed%c.interval)
 }
 
-func fsPollTimer(t *loop.Timer) {
-	// The timer is the first field after Handle in FSPoll; find p from it.
-	p := fsPollOfTimer(t)
+// Tick starts the next stat: the ticker's time has come.
+func (p *FSPoll) Tick() {
 	if c := p.ctx; c != nil && !c.stopped {
 		c.submit()
 	}
@@ -142,7 +188,7 @@ func (p *FSPoll) Stop() {
 		p.ctx.stopped = true
 		p.ctx = nil
 	}
-	p.timer.Stop()
+	p.ticker.Close(p)
 	p.Handle.Stop()
 }
 
@@ -161,8 +207,5 @@ func (p *FSPoll) FinishClose() {}
 // to finish releases it (fsPollDone).
 func (p *FSPoll) CloseWait() bool { return p.stats > 0 }
 
-// CloseHandle stops polling and closes the internal timer.
-func (p *FSPoll) CloseHandle() {
-	p.Stop()
-	p.timer.Close(nil)
-}
+// CloseHandle stops polling, which closes the ticker.
+func (p *FSPoll) CloseHandle() { p.Stop() }

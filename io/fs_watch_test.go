@@ -51,7 +51,7 @@ func TestFSPollReportsAGrowingFile(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "f")
 	os.WriteFile(p, []byte("1"), 0o600)
 	var fp FSPoll
-	InitFSPoll(l, &fp, 0, nil)
+	InitFSPoll(l, &fp, 0, nil, nil)
 	var sizes [][2]uint64
 	ticks := 0
 	fp.Cb = func(fp *FSPoll, err error, prev, curr *Stat) {

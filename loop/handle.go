@@ -213,9 +213,16 @@ func (h *Handle) Flags() uint32 { return h.rec.Flags }
 // that keep bits of their own in the same word (streams do, as libuv).
 func (h *Handle) FlagWord() *uint32 { return &h.rec.Flags }
 
-// SetInternal marks the handle as the loop's own: Walk skips it and it
-// does not make LoopClose report busy.
-func (h *Handle) SetInternal() { h.rec.Flags |= FlagInternal }
+// SetInternal makes a handle just initialised the loop's own: it leaves
+// the list of handles, so Walk never sees it and it does not make
+// LoopClose report busy, and its Close finishes at once, without the
+// closing queue. The list and the queue then link only records of the
+// embedder's kind of memory: an internal handle of Go memory among a
+// host's handles would store Go pointers in C memory.
+func (h *Handle) SetInternal() {
+	h.rec.Flags |= FlagInternal
+	h.Loop().unlink(h.rec)
+}
 
 // IsActive reports whether the handle is started.
 func (h *Handle) IsActive() bool { return h.rec.Flags&FlagActive != 0 }
@@ -312,6 +319,10 @@ func (h *Handle) Close(cb func(h *Handle)) error {
 			return nil // queued by CloseReady once its work is done
 		}
 	}
+	if r.Flags&FlagInternal != 0 {
+		h.finishClose()
+		return nil
+	}
 	l.pushClosing(r)
 	return nil
 }
@@ -333,7 +344,9 @@ func (l *Loop) finishRec(r *Rec) {
 		// stops counting now, or the loop would never end.
 		*l.w.ActiveHandles--
 	}
-	l.unlink(r)
+	if f&FlagInternal == 0 {
+		l.unlink(r)
+	}
 	if r.Slot != 0 {
 		if r.Slot != SlotInPlace {
 			l.objs[r.Slot] = nil
@@ -440,7 +453,9 @@ func (l *Loop) drain() {
 		sub := r.Sub
 		r.Sub = sub &^ (SubQueued | SubInit | SubTimer | SubWatch | SubStarted | SubOwner | SubClosed)
 		if sub&SubInit != 0 {
-			l.link(r)
+			if r.Flags&FlagInternal == 0 { // the embedder's own stay out (SetInternal)
+				l.link(r)
+			}
 			if r.Sub&RecAsync != 0 {
 				l.linkAsync(asyncOfRec(r))
 			}
@@ -486,16 +501,14 @@ func (l *Loop) closeSync(r *Rec) {
 	}
 }
 
-// Walk calls fn for the record of every handle of the loop that is not
-// internal, in creation order, including handles that are closing. fn may
-// close handles, its own or others.
+// Walk calls fn for the record of every handle of the loop (internal
+// ones are not in the list), in creation order, including handles that are
+// closing. fn may close handles, its own or others.
 func (l *Loop) Walk(fn func(r *Rec)) {
 	l.drain()
 	snap := l.walkScratch[:0]
 	for r := l.handlesHead; r != nil; r = r.Next {
-		if r.Flags&FlagInternal == 0 {
-			snap = append(snap, r)
-		}
+		snap = append(snap, r)
 	}
 	l.walkScratch = nil // a nested Walk gets its own slice
 	for _, r := range snap {
@@ -509,10 +522,5 @@ func (l *Loop) Walk(fn func(r *Rec)) {
 // open (not yet through its close callback).
 func (l *Loop) HasUserHandles() bool {
 	l.drain()
-	for r := l.handlesHead; r != nil; r = r.Next {
-		if r.Flags&FlagInternal == 0 {
-			return true
-		}
-	}
-	return false
+	return l.handlesHead != nil
 }

@@ -8,6 +8,9 @@
 #                on, UBSan fatal (suppressions: cbindings_test/harden/*.supp),
 #                and the same tests built for the system libuv
 #                (build/asan-ref)
+#   cgocheck2    the C tests against a library built with
+#                GOEXPERIMENT=cgocheck2 (build/lib-cgocheck2), which aborts
+#                on any Go pointer stored in C memory
 #   go race      go test -race for loop/, io/, pool/
 #   fuzz         each Go fuzz target for FUZZTIME (default 20s), one at a
 #                time, since go test -fuzz takes one target
@@ -128,6 +131,25 @@ export ASAN_OPTIONS=$asan_options
 step "C tests under ASan and UBSan, against the system libuv (reference)"
 asan_ctest "$ASAN_REF_BUILD" asan-ref
 unset ASAN_OPTIONS LSAN_OPTIONS UBSAN_OPTIONS
+
+# Go state lives in hosts' memory only where it holds no Go pointer
+# (docs/design.md, "Handle memory is the state"), and no record in Go memory
+# is linked among records in a host's memory. A library built with
+# GOEXPERIMENT=cgocheck2 checks every pointer store at run time and aborts
+# on a Go pointer written to memory the Go heap does not own; the C tests
+# (the counting build's excepted: they need its own library) run against it.
+step "C tests against a build that checks cgo's pointer rules (cgocheck2)"
+CHECK_LIB=$GOUV_BUILD/lib-cgocheck2
+if { gouv_build && mkdir -p "$CHECK_LIB" &&
+     GOEXPERIMENT=cgocheck2 CGO_ENABLED=1 CGO_CFLAGS="-O2 -I$GOUV_ROOT/include" \
+       go build -trimpath -buildmode=c-shared -o "$CHECK_LIB/libgouv.so.1" \
+       "-ldflags=-extldflags '-Wl,-soname,libgouv.so.1 -Wl,--version-script=$GOUV_BUILD/gouv.map'" ./capi &&
+     rm -f "$CHECK_LIB"/*.h && ln -sf libgouv.so.1 "$CHECK_LIB/libuv.so.1"; } >"$log/cgocheck-build" 2>&1; then
+  LD_LIBRARY_PATH=$CHECK_LIB asan_ctest "$GOUV_BUILD" cgocheck2 "^(${waiting:+$waiting|}crossings_table\..*)\$"
+else
+  tail -20 "$log/cgocheck-build"
+  bad 1 "cgocheck2 build"
+fi
 
 step "go test -race (loop, io, pool)"
 go test -race -count=1 ./loop/... ./io/... ./pool/... >"$log/race" 2>&1
