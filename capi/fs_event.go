@@ -24,9 +24,9 @@ func uv_fs_event_init(cl *C.uv_loop_t, h *C.uv_fs_event_t) C.int {
 	}
 	ch := (*C.uv_handle_t)(unsafe.Pointer(h))
 	e := &uvio.FSEvent{}
+	handleIn(ch, unsafe.Sizeof(*h))
 	uvio.InitFSEvent(s.l, e, C.UV_FS_EVENT, recOf(ch))
 	initHandle(s, ch, cl, C.UV_FS_EVENT, e)
-	h.path = nil
 	// The loop's close releases its inotify descriptor (loopext.go).
 	s.extOf().fsEvents = true
 	return 0

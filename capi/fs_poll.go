@@ -44,9 +44,9 @@ func uv_fs_poll_init(cl *C.uv_loop_t, h *C.uv_fs_poll_t) C.int {
 	}
 	ch := (*C.uv_handle_t)(unsafe.Pointer(h))
 	p := &uvio.FSPoll{}
+	handleIn(ch, unsafe.Sizeof(*h))
 	uvio.InitFSPoll(s.l, p, C.UV_FS_POLL, recOf(ch), fsPollTicks{})
 	initHandle(s, ch, cl, C.UV_FS_POLL, p)
-	h.poll_ctx = nil
 	return 0
 }
 

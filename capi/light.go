@@ -16,6 +16,18 @@ import (
 
 // initHandle fills the public head of a C handle with Go state and marks
 // it initialised.
+// handleIn clears a host's handle at the start of a uv_*_init that gives it
+// Go state, as bytes, from close_cb to the end of its type. The host's
+// memory held anything, and the typed stores that follow (the record's
+// links, a stream's or UDP handle's state, the callback words) must not
+// find a stale Go pointer there: the garbage collector's write barrier
+// inspects the value a store replaces. size is the C type's; data is the
+// host's; loop and type are set by initHandle.
+func handleIn(ch *C.uv_handle_t, size uintptr) {
+	start := unsafe.Offsetof(ch.close_cb)
+	clear(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(ch), start)), size-start))
+}
+
 func initHandle(s *loopState, ch *C.uv_handle_t, cl *C.uv_loop_t, t C.uv_handle_type, obj handleObj) {
 	ch.loop = cl
 	ch._type = t

@@ -27,10 +27,9 @@ func uv_pipe_init(cl *C.uv_loop_t, cp *C.uv_pipe_t, ipc C.int) C.int {
 		return C.UV_EINVAL
 	}
 	cs := (*C.uv_stream_t)(unsafe.Pointer(cp))
-	s, rec, wq := streamIn(cs)
+	s, rec, wq := streamIn(cs, unsafe.Sizeof(*cp))
 	uvio.InitPipe(st.l, s, C.UV_NAMED_PIPE, nil, ipc != 0, rec, wq)
 	cp.ipc = ipc
-	cp.gouv_pipe_name = nil
 	initHandle(st, (*C.uv_handle_t)(unsafe.Pointer(cp)), cl, C.UV_NAMED_PIPE, s)
 	return 0
 }

@@ -21,7 +21,7 @@ func uv_poll_init(cl *C.uv_loop_t, cp *C.uv_poll_t, fd C.int) C.int {
 	}
 	ch := (*C.uv_handle_t)(unsafe.Pointer(cp))
 	p := &uvio.Poll{}
-	cp.poll_cb = nil
+	handleIn(ch, unsafe.Sizeof(*cp))
 	err := uvio.InitPoll(st.l, p, C.UV_POLL, int(fd), recOf(ch),
 		(*int32)(unsafe.Pointer(&cp.io_watcher.fd)), pollFired)
 	if err != nil {

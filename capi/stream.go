@@ -64,15 +64,14 @@ func streamStatus(err error) C.int {
 	return errno(err)
 }
 
-// streamIn prepares a C stream's private words for uv_*_init: they are
-// cleared as bytes (the host's memory held anything), and the Go stream
-// lives in them, from gouv_stream_a[1] through io_watcher, so that its
-// descriptor is io_watcher.fd (layout.go checks it). It returns the stream
-// and the other words hosts read: the record (with flags) and
-// write_queue_size, whose Go types match the C field sizes.
-func streamIn(cs *C.uv_stream_t) (*uvio.Stream, *loop.Rec, *uint64) {
-	start := unsafe.Offsetof(cs.alloc_cb)
-	clear(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(cs), start)), unsafe.Sizeof(*cs)-start))
+// streamIn prepares a C stream of size bytes for uv_*_init (handleIn): the Go
+// stream lives in its private words, from gouv_stream_a[1] through
+// io_watcher, so that its descriptor is io_watcher.fd (layout.go checks
+// it). It returns the stream and the other words hosts read: the record
+// (with flags) and write_queue_size, whose Go types match the C field
+// sizes.
+func streamIn(cs *C.uv_stream_t, size uintptr) (*uvio.Stream, *loop.Rec, *uint64) {
+	handleIn((*C.uv_handle_t)(unsafe.Pointer(cs)), size)
 	return streamAt(cs), recOf((*C.uv_handle_t)(unsafe.Pointer(cs))),
 		(*uint64)(unsafe.Pointer(&cs.write_queue_size))
 }

@@ -35,7 +35,7 @@ func uv_tcp_init_ex(cl *C.uv_loop_t, ct *C.uv_tcp_t, flags C.uint) C.int {
 		return C.UV_EINVAL
 	}
 	cs := (*C.uv_stream_t)(unsafe.Pointer(ct))
-	s, rec, wq := streamIn(cs)
+	s, rec, wq := streamIn(cs, unsafe.Sizeof(*ct))
 	if err := uvio.InitTCP(st.l, s, C.UV_TCP, nil, int(flags&0xff), rec, wq); err != nil {
 		return errno(err)
 	}

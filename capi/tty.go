@@ -30,7 +30,7 @@ func uv_tty_init(cl *C.uv_loop_t, ct *C.uv_tty_t, fd C.uv_file, readable C.int) 
 		return C.UV_EINVAL
 	}
 	cs := (*C.uv_stream_t)(unsafe.Pointer(ct))
-	s, rec, wq := streamIn(cs)
+	s, rec, wq := streamIn(cs, unsafe.Sizeof(*ct))
 	if err := uvio.InitTTY(st.l, s, C.UV_TTY, nil, int(fd), readable != 0, rec, wq); err != nil {
 		return errno(err)
 	}

@@ -35,12 +35,10 @@ func uv_udp_init_ex(cl *C.uv_loop_t, cu *C.uv_udp_t, flags C.uint) C.int {
 		return C.UV_EINVAL
 	}
 	ch := (*C.uv_handle_t)(unsafe.Pointer(cu))
-	// The private words are cleared as bytes (the host's memory held
-	// anything); the Go handle lives in io_watcher, its descriptor on
-	// io_watcher.fd (layout.go checks it). The state bits and the queue
-	// counters are the C struct's, where hosts read them.
-	start := unsafe.Offsetof(cu.send_queue_size)
-	clear(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(cu), start)), unsafe.Sizeof(*cu)-start))
+	// The Go handle lives in io_watcher, its descriptor on io_watcher.fd
+	// (layout.go checks it). The state bits and the queue counters are the
+	// C struct's, where hosts read them.
+	handleIn(ch, unsafe.Sizeof(*cu))
 	place := uvio.UDPPlace{
 		Rec:        recOf(ch),
 		QueueSize:  (*uintptr)(unsafe.Pointer(&cu.send_queue_size)),
