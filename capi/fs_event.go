@@ -26,7 +26,7 @@ func uv_fs_event_init(cl *C.uv_loop_t, h *C.uv_fs_event_t) C.int {
 	e := &uvio.FSEvent{}
 	handleIn(ch, unsafe.Sizeof(*h))
 	uvio.InitFSEvent(s.l, e, C.UV_FS_EVENT, recOf(ch))
-	initHandle(s, ch, cl, C.UV_FS_EVENT, e)
+	initHandle(ch, cl, C.UV_FS_EVENT)
 	// The loop's close releases its inotify descriptor (loopext.go).
 	s.extOf().fsEvents = true
 	return 0

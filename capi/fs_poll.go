@@ -22,8 +22,6 @@ func fsPollC(p *uvio.FSPoll) *C.uv_fs_poll_t { return (*C.uv_fs_poll_t)(cHandle(
 // gouv_fs_poll_start, which has the callback, before the start.
 type fsPollTicks struct{}
 
-func (fsPollTicks) Open(p *uvio.FSPoll) error { return nil }
-
 func (fsPollTicks) Arm(p *uvio.FSPoll, ms uint64) { C.gouv_fs_poll_arm(fsPollC(p), C.uint64_t(ms)) }
 func (fsPollTicks) Close(p *uvio.FSPoll)          { C.gouv_fs_poll_close(fsPollC(p)) }
 
@@ -46,7 +44,7 @@ func uv_fs_poll_init(cl *C.uv_loop_t, h *C.uv_fs_poll_t) C.int {
 	p := &uvio.FSPoll{}
 	handleIn(ch, unsafe.Sizeof(*h))
 	uvio.InitFSPoll(s.l, p, C.UV_FS_POLL, recOf(ch), fsPollTicks{})
-	initHandle(s, ch, cl, C.UV_FS_POLL, p)
+	initHandle(ch, cl, C.UV_FS_POLL)
 	return 0
 }
 

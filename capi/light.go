@@ -14,8 +14,6 @@ import (
 // host's struct. What is here is what the Go loop needs to reach them:
 // their callbacks.
 
-// initHandle fills the public head of a C handle with Go state and marks
-// it initialised.
 // handleIn clears a host's handle at the start of a uv_*_init that gives it
 // Go state, as bytes, from close_cb to the end of its type. The host's
 // memory held anything, and the typed stores that follow (the record's
@@ -28,11 +26,13 @@ func handleIn(ch *C.uv_handle_t, size uintptr) {
 	clear(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(ch), start)), size-start))
 }
 
-func initHandle(s *loopState, ch *C.uv_handle_t, cl *C.uv_loop_t, t C.uv_handle_type, obj handleObj) {
+// initHandle fills the public head of a C handle whose Go state the loop
+// has just initialised, and marks it initialised (closeDone unmarks it).
+func initHandle(ch *C.uv_handle_t, cl *C.uv_loop_t, t C.uv_handle_type) {
 	ch.loop = cl
 	ch._type = t
 	ch.close_cb = nil
-	s.add(ch, obj)
+	ch.gouv_gen = C.GOUV_HANDLE_TAG
 }
 
 // lightHooks are the loop's way to the callbacks of light handles.

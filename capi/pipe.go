@@ -30,7 +30,7 @@ func uv_pipe_init(cl *C.uv_loop_t, cp *C.uv_pipe_t, ipc C.int) C.int {
 	s, rec, wq := streamIn(cs, unsafe.Sizeof(*cp))
 	uvio.InitPipe(st.l, s, C.UV_NAMED_PIPE, nil, ipc != 0, rec, wq)
 	cp.ipc = ipc
-	initHandle(st, (*C.uv_handle_t)(unsafe.Pointer(cp)), cl, C.UV_NAMED_PIPE, s)
+	initHandle((*C.uv_handle_t)(unsafe.Pointer(cp)), cl, C.UV_NAMED_PIPE)
 	return 0
 }
 

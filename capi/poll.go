@@ -27,7 +27,7 @@ func uv_poll_init(cl *C.uv_loop_t, cp *C.uv_poll_t, fd C.int) C.int {
 	if err != nil {
 		return errno(err)
 	}
-	initHandle(st, ch, cl, C.UV_POLL, p)
+	initHandle(ch, cl, C.UV_POLL)
 	return 0
 }
 

@@ -145,7 +145,7 @@ func gouv_spawn(cl *C.uv_loop_t, cp *C.uv_process_t, o *C.uv_process_options_t, 
 	p := &uvio.Process{}
 	handleIn(ch, unsafe.Sizeof(*cp))
 	uvio.InitProcess(s.l, p, C.UV_PROCESS, recOf(ch))
-	initHandle(s, ch, cl, C.UV_PROCESS, p)
+	initHandle(ch, cl, C.UV_PROCESS)
 	if o == nil || o.file == nil || o.args == nil {
 		return C.UV_EINVAL
 	}

@@ -97,11 +97,6 @@ func handleOfRec(r *loop.Rec) *C.uv_handle_t {
 	return (*C.uv_handle_t)(unsafe.Add(unsafe.Pointer(r), -int(unsafe.Offsetof(C.uv_handle_t{}.handle_queue))))
 }
 
-// add stamps a C handle whose Go object the loop has just initialised.
-func (s *loopState) add(ch *C.uv_handle_t, obj handleObj) {
-	ch.gouv_gen = C.GOUV_HANDLE_TAG
-}
-
 // openRec returns the record and loop of an initialised, not yet closed C
 // handle, with or without a Go object, or nil.
 func openRec(hp unsafe.Pointer) (*loop.Rec, *loopState) {

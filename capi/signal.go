@@ -61,7 +61,7 @@ func uv_signal_init(cl *C.uv_loop_t, cs *C.uv_signal_t) C.int {
 	// SOUND: signum is a C int inside the host's handle, which outlives
 	// the Go object (the slot is freed before close_cb runs).
 	uvio.InitSignal(s.l, sig, C.UV_SIGNAL, recOf(ch), (*int32)(unsafe.Pointer(&cs.signum)))
-	initHandle(s, ch, cl, C.UV_SIGNAL, sig)
+	initHandle(ch, cl, C.UV_SIGNAL)
 	return 0
 }
 

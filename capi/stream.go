@@ -19,9 +19,9 @@ type streamHooks struct{}
 
 func init() { uvio.SetStreamOwner(streamHooks{}) }
 
-// cstream returns the C handle of a stream: initHandle stored it in User,
-// and the host keeps it alive until close_cb, after which Go never calls
-// a hook of this stream again.
+// cstream returns the C handle of a stream, which holds the stream; the
+// host keeps it alive until close_cb, after which Go never calls a hook of
+// this stream again.
 func cstream(s *uvio.Stream) *C.uv_stream_t { return (*C.uv_stream_t)(cHandle(s.Base())) }
 
 // ReadDirect runs the reads of one readiness event in C, ends included

@@ -39,7 +39,7 @@ func uv_tcp_init_ex(cl *C.uv_loop_t, ct *C.uv_tcp_t, flags C.uint) C.int {
 	if err := uvio.InitTCP(st.l, s, C.UV_TCP, nil, int(flags&0xff), rec, wq); err != nil {
 		return errno(err)
 	}
-	initHandle(st, (*C.uv_handle_t)(unsafe.Pointer(ct)), cl, C.UV_TCP, s)
+	initHandle((*C.uv_handle_t)(unsafe.Pointer(ct)), cl, C.UV_TCP)
 	return 0
 }
 

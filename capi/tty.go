@@ -34,8 +34,7 @@ func uv_tty_init(cl *C.uv_loop_t, ct *C.uv_tty_t, fd C.uv_file, readable C.int) 
 	if err := uvio.InitTTY(st.l, s, C.UV_TTY, nil, int(fd), readable != 0, rec, wq); err != nil {
 		return errno(err)
 	}
-	ct.gouv_mode = 0
-	initHandle(st, (*C.uv_handle_t)(unsafe.Pointer(ct)), cl, C.UV_TTY, s)
+	initHandle((*C.uv_handle_t)(unsafe.Pointer(ct)), cl, C.UV_TTY)
 	return 0
 }
 

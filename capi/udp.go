@@ -48,7 +48,7 @@ func uv_udp_init_ex(cl *C.uv_loop_t, cu *C.uv_udp_t, flags C.uint) C.int {
 	if err := uvio.InitUDP(s.l, u, C.UV_UDP, uint(flags), place, nil); err != nil {
 		return errno(err)
 	}
-	initHandle(s, ch, cl, C.UV_UDP, u)
+	initHandle(ch, cl, C.UV_UDP)
 	return 0
 }
 

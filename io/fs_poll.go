@@ -43,14 +43,13 @@ type fsPollCtx struct {
 	st *[3]Stat
 }
 
-// FSPollTicker times a poll's stats: Open at each start (its error fails
-// the start), Arm after each stat for the next one, which it runs with
-// p.Tick, and Close at stop and at close. A Go program's is a timer of the
-// loop (nil to InitFSPoll); capi's is a timer of the host's loop in C
-// memory, as libuv's poll context is, so that no record in Go memory joins
-// a loop of records in the host's memory.
+// FSPollTicker times a poll's stats: Arm after each stat for the next one,
+// which it runs with p.Tick, and Close at stop and at close. A Go
+// program's is a timer of the loop (nil to InitFSPoll), made at the first
+// Arm of each start; capi's is a timer of the host's loop in C memory, as
+// libuv's poll context is, made by capi before the start, so that no
+// record in Go memory joins a loop of records in the host's memory.
 type FSPollTicker interface {
-	Open(p *FSPoll) error
 	Arm(p *FSPoll, ms uint64)
 	Close(p *FSPoll)
 }
@@ -66,23 +65,23 @@ func InitFSPoll(l *loop.Loop, p *FSPoll, kind int, rec *loop.Rec, ticker FSPollT
 }
 
 // goTicker is a Go program's FSPollTicker: an internal, unreferenced timer
-// of the loop, made at each start.
+// of the loop, made at the first Arm after a start.
 type goTicker struct {
 	t    loop.Timer // first: the timer's callback finds the ticker from it
 	p    *FSPoll
 	open bool
 }
 
-func (g *goTicker) Open(p *FSPoll) error {
-	g.p = p
-	p.Loop().InitTimer(&g.t, p.Kind())
-	g.t.SetInternal()
-	g.t.Unref()
-	g.open = true
-	return nil
+func (g *goTicker) Arm(p *FSPoll, ms uint64) {
+	if !g.open {
+		g.p = p
+		p.Loop().InitTimer(&g.t, p.Kind())
+		g.t.SetInternal()
+		g.t.Unref()
+		g.open = true
+	}
+	g.t.Start(goTickerFired, ms, 0)
 }
-
-func (g *goTicker) Arm(p *FSPoll, ms uint64) { g.t.Start(goTickerFired, ms, 0) }
 
 func (g *goTicker) Close(p *FSPoll) {
 	if g.open {
@@ -101,9 +100,6 @@ func (p *FSPoll) Start(path string, interval uint64) error {
 	}
 	if p.IsActive() {
 		return nil
-	}
-	if err := p.ticker.Open(p); err != nil {
-		return err
 	}
 	c := &fsPollCtx{p: p, interval: max(interval, 1), st: new([3]Stat)}
 	c.path = append([]byte(path), 0)

@@ -72,7 +72,7 @@ type Rec struct {
 	SubNext    *Rec   // the submission list
 	Sub        uint32 // Sub* and Rec* bits
 	Kind       int32  // the embedder's type tag
-	LoopNo     uint32 // the loop's number (Loop.Num), for a handle with Go state
+	LoopNo     uint32 // the loop's number (loopOf), for a handle with Go state
 	_          uint32
 	Slot       uint32 // index of the Go object in the loop's table; 0: none; or SlotInPlace
 	Tag        uint32 // the embedder's (capi: "initialised" marker)
@@ -106,8 +106,8 @@ type closer interface {
 // Handle is the Go side of a handle that has Go state: its record, which
 // names its loop by number, so that a Handle holds no Go pointer and may
 // live in memory the GC does not scan (its Go object is in the loop's
-// table, at the record's slot; a close callback given to Close waits in the
-// loop's table of them).
+// table at the record's slot, or found by the in-place hook; a close
+// callback given to Close waits in the loop's table of them).
 type Handle struct {
 	rec *Rec
 }

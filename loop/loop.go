@@ -83,7 +83,7 @@ type Loop struct {
 	pollStart    uint64
 	pollTimeout  int // of the wait whose events are being dispatched
 
-	num uint32 // the loop's number (Num)
+	num uint32 // the loop's number, which its handles' records hold
 
 	// User belongs to the code that embeds the loop.
 	User unsafe.Pointer
@@ -132,9 +132,6 @@ func (l *Loop) unregister() {
 func loopOf(n uint32) *Loop {
 	return (*loopTab.Load())[n]
 }
-
-// Num returns the loop's number, which its handles' records hold.
-func (l *Loop) Num() uint32 { return l.num }
 
 // New creates a loop. w, if not nil, says where the loop keeps the words a
 // host reads directly (all of its pointers must be set); with nil the loop
