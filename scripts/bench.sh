@@ -89,6 +89,17 @@ bench_node() {
   # record IMPL: RESULT lines from stdin into the results file.
   record() { awk -v impl="$1" '$1 == "RESULT" && NF == 4 { print impl, $2, $3, $4 }' >>"$results"; }
 
+  # proc_cpu_ticks PID: the user and system clock ticks PID has used.
+  proc_cpu_ticks() {
+    local stat
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || { echo -1; return; }
+    stat=${stat##*) }  # the fields after the command name
+    awk '{ print $12 + $13 }' <<<"$stat"
+  }
+  # machine_cpu_ticks: clock ticks all CPUs have spent busy (not idle or
+  # waiting for I/O).
+  machine_cpu_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+
   bench_http() {
     local impl=$1 srv port="" out
     # Started directly, not through the node_run function: $! is then
@@ -109,13 +120,40 @@ bench_node() {
       nlog "http server ($impl) did not start"; tail -n 3 "$tmp/srv.err" >&2
       kill $srv 2>/dev/null; wait $srv 2>/dev/null; return 1
     fi
+    local pid
+    pid=$(sed -n 's/^PID //p' "$tmp/srv.out")
     if command -v wrk >/dev/null; then
-      out=$(wrk -t1 -c50 -d3s --latency "http://127.0.0.1:$port/" 2>&1) || true
-      echo "$out" | awk '
-        $1 == "Requests/sec:" { printf "RESULT http_requests %s req/s\n", $2 }
-        $1 == "99%" { v = $2; u = v; sub(/[a-z]+$/, "", v); sub(/^[0-9.]+/, "", u)
-                      f = (u == "us") ? 0.001 : (u == "s") ? 1000 : 1
-                      printf "RESULT http_p99_latency %.3f ms\n", v * f }' | record "$impl"
+      # Four load shapes on one server: keep-alive and a new connection
+      # per request, each with a load generator that leaves a core free
+      # (one wrk thread, 50 connections) and with one that saturates
+      # both cores with node (two threads, 100 connections).
+      local shape conn threads conns hdr
+      for shape in ka_1core ka_2core close_1core close_2core; do
+        case $shape in
+          ka_*) hdr=() ;;
+          close_*) hdr=(-H "Connection: close") ;;
+        esac
+        case $shape in
+          *_1core) threads=1 conns=50 ;;
+          *_2core) threads=2 conns=100 ;;
+        esac
+        local n0 n1 m0 m1
+        n0=$(proc_cpu_ticks "$pid"); m0=$(machine_cpu_ticks)
+        out=$(wrk -t$threads -c$conns -d3s --latency "${hdr[@]}" "http://127.0.0.1:$port/" 2>&1) || true
+        n1=$(proc_cpu_ticks "$pid"); m1=$(machine_cpu_ticks)
+        # CPU time per request, of the node process and of the whole
+        # machine (wrk included), from the clock ticks /proc counts.
+        echo "$out" | awk -v s="http_$shape" -v n="$((n1 - n0))" -v m="$((m1 - m0))" \
+          -v hz="$(getconf CLK_TCK)" '
+          $1 == "Requests/sec:" { r = $2; printf "RESULT %s_requests %s req/s\n", s, r }
+          $1 == "99%" && s ~ /_ka_/ { v = $2; u = v; sub(/[a-z]+$/, "", v); sub(/^[0-9.]+/, "", u)
+                        f = (u == "us") ? 0.001 : (u == "s") ? 1000 : 1
+                        printf "RESULT %s_p99_latency %.3f ms\n", s, v * f }
+          / requests in / { total = $1 }
+          END { if (total > 0 && n >= 0) {
+                  printf "RESULT %s_node_cpu %.2f us/req\n", s, n * 1e6 / hz / total
+                  printf "RESULT %s_machine_cpu %.2f us/req\n", s, m * 1e6 / hz / total } }' | record "$impl"
+      done
     else
       # A Node client on the reference libuv drives both servers the same way.
       node_run libuv "$dir/http_client.js" "$port" 3 50 | record "$impl"
@@ -225,14 +263,15 @@ bench_node() {
       unit[$2] = $4; key = $1 SUBSEP $2; vals[key, ++cnt[key]] = $3 + 0
     }
     END {
-      fmt = "%-22s %12s %12s %11s  %s\n"
+      fmt = "%-30s %12s %12s %11s  %s\n"
       printf "# Node %s on gouv vs its own libuv %s: medians of %d round(s)\n", version, refuv, rounds
       printf "# ratio: > 1 means gouv is better (gouv/libuv for throughput;\n"
-      printf "#        libuv/gouv for latency, start-up time and RSS, marked *)\n"
+      printf "#        libuv/gouv for latency, CPU per request, start-up time\n"
+      printf "#        and RSS, marked *)\n"
       printf fmt, "benchmark", "gouv", "libuv", "ratio", "unit"
       for (i = 1; i <= rows; i++) {
         n = order[i]; g = median("gouv" SUBSEP n); l = median("libuv" SUBSEP n)
-        lower = (unit[n] == "ms" || unit[n] == "KiB")
+        lower = (unit[n] == "ms" || unit[n] == "KiB" || unit[n] == "us/req")
         ratio = "n/a"
         if (g != "" && l != "" && g > 0 && l > 0) ratio = sprintf("%.2f%s", lower ? l / g : g / l, lower ? "*" : "")
         printf fmt, n, (g == "" ? "n/a" : g), (l == "" ? "n/a" : l), ratio, unit[n]
