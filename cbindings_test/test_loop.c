@@ -8,9 +8,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <dirent.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -854,6 +857,71 @@ TEST(loop_configure_block_signal_accepts_only_sigprof) {
   /* The loop still runs normally afterwards. */
   CHECK_EQ(uv_run(&loop, UV_RUN_NOWAIT), 0);
   CHECK_EQ(uv_loop_close(&loop), 0);
+}
+
+/* Context switches so far of every thread of this process but the calling
+ * one (from /proc/self/task). */
+static long other_threads_switches(void) {
+  long total = 0, self = (long)syscall(SYS_gettid);
+  DIR* d = opendir("/proc/self/task");
+  struct dirent* e;
+  CHECK(d != NULL);
+  while ((e = readdir(d)) != NULL) {
+    char path[64], line[128];
+    FILE* f;
+    if (e->d_name[0] == '.' || atol(e->d_name) == self)
+      continue;
+    snprintf(path, sizeof path, "/proc/self/task/%s/status", e->d_name);
+    if ((f = fopen(path, "r")) == NULL)
+      continue; /* the thread has exited */
+    while (fgets(line, sizeof line, f) != NULL) {
+      long n;
+      if (sscanf(line, "voluntary_ctxt_switches: %ld", &n) == 1 ||
+          sscanf(line, "nonvoluntary_ctxt_switches: %ld", &n) == 1)
+        total += n;
+    }
+    fclose(f);
+  }
+  closedir(d);
+  return total;
+}
+
+static uint64_t busy_until;
+
+/* 50 us of work in C per iteration, as a host's script would do, until
+ * busy_until (uv_hrtime). */
+static void busy_idle_cb(uv_idle_t* h) {
+  uint64_t t0 = uv_hrtime();
+  while (uv_hrtime() - t0 < 50000) {
+  }
+  if (uv_hrtime() >= busy_until)
+    uv_idle_stop(h);
+}
+
+/* A loop that never waits keeps its thread busy; the library must not keep
+ * other threads of the host waking up meanwhile. libuv has none to wake
+ * (its pool starts with the first request). gouv's Go runtime has a
+ * monitor thread that would otherwise wake thousands of times a second
+ * (docs/design.md, "Threads"). */
+TEST(busy_loop_does_not_keep_other_threads_waking) {
+  uv_loop_t loop;
+  uv_idle_t idle;
+  long before, woken;
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_idle_init(&loop, &idle), 0);
+  /* 50 ms to settle (the runtime's threads start), then 500 ms counted. */
+  busy_until = uv_hrtime() + 50000000;
+  CHECK_EQ(uv_idle_start(&idle, busy_idle_cb), 0);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  before = other_threads_switches();
+  busy_until = uv_hrtime() + 500000000;
+  CHECK_EQ(uv_idle_start(&idle, busy_idle_cb), 0);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  woken = other_threads_switches() - before;
+  fprintf(stderr, "other threads switched %ld times in 500 ms\n", woken);
+  CHECK(woken < 750);
+  uv_close((uv_handle_t*)&idle, NULL);
+  finish_loop(&loop);
 }
 
 HARNESS_MAIN

@@ -304,6 +304,7 @@ func (l *Loop) poll(timeout int) {
 		}
 		timeout = 0
 	}
+	l.pollStart = *l.w.Time
 	// Nothing but the wakeup descriptor is registered and we must not
 	// block: its word tells us all that epoll_wait could, without the
 	// system call.
@@ -319,7 +320,6 @@ func (l *Loop) poll(timeout int) {
 		return
 	}
 
-	l.pollStart = *l.w.Time
 	if l.metricsIdle && timeout != 0 {
 		// As libuv, with idle-time metrics on, a first look that does not
 		// wait: what it finds were events already waiting.

@@ -81,7 +81,8 @@ type Loop struct {
 	idleTime     uint64 // nanoseconds spent blocked in poll
 	metrics      Metrics
 	pollStart    uint64
-	pollTimeout  int // of the wait whose events are being dispatched
+	pollTimeout  int    // of the wait whose events are being dispatched
+	heldSince    uint64 // loop time of the last yield of the thread's P (yieldP)
 
 	num uint32 // the loop's number, which its handles' records hold
 
@@ -277,7 +278,13 @@ func (l *Loop) Run(mode RunMode) (bool, error) {
 			timeout = l.BackendTimeout()
 		}
 		l.metrics.LoopCount++
+		l.yieldP()
 		l.poll(timeout)
+		if *l.w.Time-l.pollStart >= yieldAfterWait {
+			// The wait was long enough for the scheduler to take the P
+			// (docs/design.md, "Threads"): the loop holds a new one now.
+			l.heldSince = *l.w.Time
+		}
 
 		// Callbacks queued by I/O (write completions and the like) run
 		// now, a bounded number of rounds so I/O cannot starve the rest.
@@ -301,6 +308,27 @@ func (l *Loop) Run(mode RunMode) (bool, error) {
 		*l.w.StopFlag = 0
 	}
 	return alive, nil
+}
+
+// yieldEvery and yieldAfterWait are in milliseconds (docs/design.md,
+// "Threads"). The Go scheduler's monitor takes the P of a goroutine that
+// has run for 10 ms without being scheduled, and a loop goroutine is never
+// scheduled while it runs: it would then lose its P at every look of the
+// monitor (as often as every 20 µs) until it happens to be preempted. So a
+// busy loop yields its P itself a little more often than that. A wait of
+// 10 ms or more lets the monitor take the P anyway, and counts as a yield.
+const (
+	yieldEvery     = 8
+	yieldAfterWait = 10
+)
+
+// yieldP lets the scheduler reschedule the loop's goroutine when it has
+// held its P for yieldEvery.
+func (l *Loop) yieldP() {
+	if t := *l.w.Time; t-l.heldSince >= yieldEvery {
+		l.heldSince = t
+		runtime.Gosched()
+	}
 }
 
 // Running reports whether Run is on the stack.
