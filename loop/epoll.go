@@ -304,7 +304,6 @@ func (l *Loop) poll(timeout int) {
 		}
 		timeout = 0
 	}
-	l.pollStart = *l.w.Time
 	// Nothing but the wakeup descriptor is registered and we must not
 	// block: its word tells us all that epoll_wait could, without the
 	// system call.
@@ -320,6 +319,7 @@ func (l *Loop) poll(timeout int) {
 		return
 	}
 
+	l.pollStart = *l.w.Time
 	if l.metricsIdle && timeout != 0 {
 		// As libuv, with idle-time metrics on, a first look that does not
 		// wait: what it finds were events already waiting.
@@ -330,9 +330,11 @@ func (l *Loop) poll(timeout int) {
 			return
 		}
 	}
+	// A wait that may block is timed: for the idle-time metric, and
+	// because one of yieldAfterWait lets the scheduler take the P (yieldP).
 	var start uint64
 	measure := l.metricsIdle && timeout != 0
-	if measure {
+	if timeout != 0 {
 		start = Hrtime()
 	}
 	for {
@@ -343,9 +345,15 @@ func (l *Loop) poll(timeout int) {
 		// does (a timer started from a check callback counts from now,
 		// not from before the wait).
 		l.UpdateTime()
-		if measure {
-			l.idleTime += Hrtime() - start
-			measure = false
+		if start != 0 {
+			waited := Hrtime() - start
+			if measure {
+				l.idleTime += waited
+				measure = false
+			}
+			if waited >= yieldAfterWait*1e6 {
+				l.heldSince = *l.w.Time // a new P, as a yield gives
+			}
 		}
 		if err == unix.EINTR {
 			// The Go runtime preempts with SIGURG; a signal is not an

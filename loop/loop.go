@@ -280,11 +280,6 @@ func (l *Loop) Run(mode RunMode) (bool, error) {
 		l.metrics.LoopCount++
 		l.yieldP()
 		l.poll(timeout)
-		if *l.w.Time-l.pollStart >= yieldAfterWait {
-			// The wait was long enough for the scheduler to take the P
-			// (docs/design.md, "Threads"): the loop holds a new one now.
-			l.heldSince = *l.w.Time
-		}
 
 		// Callbacks queued by I/O (write completions and the like) run
 		// now, a bounded number of rounds so I/O cannot starve the rest.
