@@ -351,8 +351,8 @@ func (l *Loop) poll(timeout int) {
 				l.idleTime += waited
 				measure = false
 			}
-			if waited >= yieldAfterWait*1e6 {
-				l.heldSince = *l.w.Time // a new P, as a yield gives
+			if waited >= yieldAfterWait {
+				l.heldSince = start + waited // a new P, as a yield gives
 			}
 		}
 		if err == unix.EINTR {
@@ -438,6 +438,7 @@ func (l *Loop) dispatch(n int) uint64 {
 			// What the callbacks submitted (writes finished in C) joins
 			// the pending queue now, in the order it happened.
 			l.drain()
+			l.yieldP()
 		}
 	}
 	return delivered

@@ -82,7 +82,7 @@ type Loop struct {
 	metrics      Metrics
 	pollStart    uint64
 	pollTimeout  int    // of the wait whose events are being dispatched
-	heldSince    uint64 // loop time of the last yield of the thread's P (yieldP)
+	heldSince    uint64 // Hrtime of the last yield of the thread's P (yieldP)
 
 	num uint32 // the loop's number, which its handles' records hold
 
@@ -305,24 +305,25 @@ func (l *Loop) Run(mode RunMode) (bool, error) {
 	return alive, nil
 }
 
-// yieldEvery and yieldAfterWait are in milliseconds (docs/design.md,
-// "Threads"). The Go scheduler's monitor takes the P of a goroutine that
-// has run for 10 ms without being scheduled, and a loop goroutine is never
-// scheduled while it runs: it would then lose its P at every look of the
-// monitor (as often as every 20 µs) until it happens to be preempted. So a
-// busy loop yields its P itself a little more often than that. A wait of
-// 10 ms or more lets the monitor take the P anyway, and counts as a yield.
+// The Go scheduler's monitor takes the P of a goroutine that has run for
+// 10 ms without being scheduled, and a loop goroutine is never scheduled
+// while it runs: it would then lose its P at every look of the monitor (as
+// often as every 20 µs) until it happens to be preempted. So a busy loop
+// yields its P itself a little more often than that, before each poll and
+// between the events of a long dispatch (docs/design.md, "Threads"). A wait
+// of yieldAfterWait or more lets the monitor take the P anyway, and counts
+// as a yield.
 const (
-	yieldEvery     = 8
-	yieldAfterWait = 10
+	yieldEvery     = 8e6  // nanoseconds
+	yieldAfterWait = 10e6 // nanoseconds
 )
 
 // yieldP lets the scheduler reschedule the loop's goroutine when it has
 // held its P for yieldEvery.
 func (l *Loop) yieldP() {
-	if t := *l.w.Time; t-l.heldSince >= yieldEvery {
-		l.heldSince = t
+	if t := uint64(nanotime()); t-l.heldSince >= yieldEvery {
 		runtime.Gosched()
+		l.heldSince = uint64(nanotime())
 	}
 }
 
