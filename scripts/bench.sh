@@ -127,7 +127,7 @@ bench_node() {
       # per request, each with a load generator that leaves a core free
       # (one wrk thread, 50 connections) and with one that saturates
       # both cores with node (two threads, 100 connections).
-      local shape conn threads conns hdr
+      local shape threads conns hdr n0 n1 m0 m1
       for shape in ka_1core ka_2core close_1core close_2core; do
         case $shape in
           ka_*) hdr=() ;;
@@ -137,15 +137,16 @@ bench_node() {
           *_1core) threads=1 conns=50 ;;
           *_2core) threads=2 conns=100 ;;
         esac
-        local n0 n1 m0 m1
         n0=$(proc_cpu_ticks "$pid"); m0=$(machine_cpu_ticks)
         out=$(wrk -t$threads -c$conns -d3s --latency "${hdr[@]}" "http://127.0.0.1:$port/" 2>&1) || true
         n1=$(proc_cpu_ticks "$pid"); m1=$(machine_cpu_ticks)
         # CPU time per request, of the node process and of the whole
         # machine (wrk included), from the clock ticks /proc counts.
+        # (No CPU rows if node's /proc entry could not be read.)
+        ((n0 >= 0 && n1 >= 0)) || n1=-1 n0=0
         echo "$out" | awk -v s="http_$shape" -v n="$((n1 - n0))" -v m="$((m1 - m0))" \
           -v hz="$(getconf CLK_TCK)" '
-          $1 == "Requests/sec:" { r = $2; printf "RESULT %s_requests %s req/s\n", s, r }
+          $1 == "Requests/sec:" { printf "RESULT %s_requests %s req/s\n", s, $2 }
           $1 == "99%" && s ~ /_ka_/ { v = $2; u = v; sub(/[a-z]+$/, "", v); sub(/^[0-9.]+/, "", u)
                         f = (u == "us") ? 0.001 : (u == "s") ? 1000 : 1
                         printf "RESULT %s_p99_latency %.3f ms\n", s, v * f }
