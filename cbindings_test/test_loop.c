@@ -7,8 +7,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <dirent.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -867,20 +867,10 @@ static long other_threads_switches(void) {
   struct dirent* e;
   CHECK(d != NULL);
   while ((e = readdir(d)) != NULL) {
-    char path[64], line[128];
-    FILE* f;
     if (e->d_name[0] == '.' || atol(e->d_name) == self)
       continue;
-    snprintf(path, sizeof path, "/proc/self/task/%s/status", e->d_name);
-    if ((f = fopen(path, "r")) == NULL)
-      continue; /* the thread has exited */
-    while (fgets(line, sizeof line, f) != NULL) {
-      long n;
-      if (sscanf(line, "voluntary_ctxt_switches: %ld", &n) == 1 ||
-          sscanf(line, "nonvoluntary_ctxt_switches: %ld", &n) == 1)
-        total += n;
-    }
-    fclose(f);
+    total += (long)(task_status(e->d_name, "voluntary_ctxt_switches", 10) +
+                    task_status(e->d_name, "nonvoluntary_ctxt_switches", 10));
   }
   closedir(d);
   return total;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "uvtest.h"
 
 static int calls[4];
 static int last_signum;
@@ -168,18 +169,7 @@ TEST(signal_reaches_loops_on_two_threads) {
 
 /* The mask a thread blocks, from /proc (bit n-1 is signal n). */
 static unsigned long long sigblk(const char* tid) {
-  char path[128], line[256];
-  unsigned long long v = 0;
-  FILE* f;
-  snprintf(path, sizeof(path), "/proc/self/task/%s/status", tid);
-  f = fopen(path, "r");
-  if (f == NULL)
-    return 0;
-  while (fgets(line, sizeof(line), f) != NULL)
-    if (strncmp(line, "SigBlk:", 7) == 0)
-      v = strtoull(line + 7, NULL, 16);
-  fclose(f);
-  return v;
+  return task_status(tid, "SigBlk", 16);
 }
 
 TEST(go_threads_block_async_signals) {

@@ -9,6 +9,25 @@
 
 #include "harness.h"
 
+/* A number field of /proc/self/task/TID/status ("SigBlk",
+ * "voluntary_ctxt_switches"), read in base; 0 if the thread has exited or
+ * has no such field. */
+static inline unsigned long long task_status(const char* tid, const char* key,
+                                             int base) {
+  char path[128], line[256];
+  unsigned long long v = 0;
+  size_t n = strlen(key);
+  FILE* f;
+  snprintf(path, sizeof(path), "/proc/self/task/%s/status", tid);
+  if ((f = fopen(path, "r")) == NULL)
+    return 0;
+  while (fgets(line, sizeof(line), f) != NULL)
+    if (strncmp(line, key, n) == 0 && line[n] == ':')
+      v = strtoull(line + n + 1, NULL, base);
+  fclose(f);
+  return v;
+}
+
 /* Sleeps for ms milliseconds, resuming after signals. */
 static inline void sleep_ms(int ms) {
   struct timespec ts;

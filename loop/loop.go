@@ -321,9 +321,9 @@ const (
 // yieldP lets the scheduler reschedule the loop's goroutine when it has
 // held its P for yieldEvery.
 func (l *Loop) yieldP() {
-	if t := uint64(nanotime()); t-l.heldSince >= yieldEvery {
+	if Hrtime()-l.heldSince >= yieldEvery {
 		runtime.Gosched()
-		l.heldSince = uint64(nanotime())
+		l.heldSince = Hrtime()
 	}
 }
 
