@@ -159,7 +159,9 @@ test('fs.watchFile sees size and mtime change', async () => {
       fs.unwatchFile(file);
       resolve({ cur, prev });
     });
-    setTimeout(() => fs.writeFileSync(file, 'longer content'), 100);
+    // One append, one write(2): a poll cannot see a truncated file in between
+    // as it could with writeFileSync's open(O_TRUNC) then write.
+    setTimeout(() => fs.appendFileSync(file, 'onger content'), 100);
   });
   assert.strictEqual(seen.prev.size, 1);
   assert.strictEqual(seen.cur.size, 14);
