@@ -505,9 +505,10 @@ TEST(a_write_made_while_connecting_waits_for_the_connection) {
 }
 
 /* A write issued from a write callback that completes at once is reported
- * in a later pending round, never in the same one: the loop re-runs the
- * pending queue a bounded number of times per iteration, so a chain of
- * writes advances a bounded number of steps before the loop polls again. */
+ * in a later pending round, never in the same one, and the rounds after the
+ * poll are bounded, so a chain of writes advances a bounded number of steps
+ * before check runs and the loop polls again. libuv runs eight rounds after
+ * the poll, gouv one (docs/differences.md). */
 static uv_pipe_t chain_pipe;
 static uv_write_t chain_req;
 static int chain_writes, chain_checks, chain_at_first_check;
@@ -526,7 +527,7 @@ static void chain_check(uv_check_t* h) {
     uv_close((uv_handle_t*)h, NULL);
 }
 
-TEST(write_callbacks_that_write_again_advance_one_step_per_pending_round) {
+TEST(write_callbacks_that_write_again_advance_a_bounded_number_of_steps) {
   uv_loop_t loop;
   uv_check_t check;
   int sv[2];
@@ -541,8 +542,8 @@ TEST(write_callbacks_that_write_again_advance_one_step_per_pending_round) {
   CHECK_EQ(uv_write(&chain_req, (uv_stream_t*)&chain_pipe, &b, 1, chain_cb), 0);
   while (chain_writes < 100)
     uv_run(&loop, UV_RUN_NOWAIT);
-  /* One round before the poll and eight after it. */
-  CHECK_EQ(chain_at_first_check, 9);
+  /* One round before the poll, and eight after it (libuv) or one (gouv). */
+  CHECK_EQ(chain_at_first_check, strstr(uv_version_string(), "gouv") ? 2 : 9);
   CHECK(chain_checks > 1);
   finish_loop(&loop);
   close(sv[1]);

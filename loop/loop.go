@@ -282,10 +282,13 @@ func (l *Loop) Run(mode RunMode) (bool, error) {
 		l.poll(timeout)
 
 		// Callbacks queued by I/O (write completions and the like) run
-		// now, a bounded number of rounds so I/O cannot starve the rest.
-		for i := 0; i < 8 && l.hasPending(); i++ {
-			l.runPending()
-		}
+		// now, as in libuv 1.45 and later, but one round where libuv runs
+		// up to eight: the writes those callbacks make, and their own
+		// callbacks, wait for the next poll, so that a stream that writes
+		// from its write callback cannot put megabytes between its
+		// readers and their data (docs/design.md, "Light handles and the
+		// submission lists", on the phases).
+		l.runPending()
 
 		l.runWatchers(PhaseCheck)
 		l.runClosing()
