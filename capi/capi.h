@@ -232,7 +232,7 @@ void gouv_call_walk(void* fn, void* handle, void* arg);
 int gouv_enosys(const char* function);
 
 /* epoll_wait on the thread's own stack (wait.c); -errno on failure. */
-int gouv_epoll_wait(int epfd, void* events, int maxevents, int timeout,
+int gouv_epoll_wait(int epfd, uintptr_t events, int maxevents, int timeout,
                     int block_sigprof);
 
 /* Adds SA_ONSTACK to the host's signal handlers (onstack.c). */

@@ -39,16 +39,16 @@ func initHandle(ch *C.uv_handle_t, cl *C.uv_loop_t, t C.uv_handle_type) {
 var lightHooks = loop.LightHooks{
 	FireTimer: func(r *loop.Rec) {
 		ct := (*C.uv_timer_t)(unsafe.Pointer(handleOfRec(r)))
-		C.gouv_call_handle(C.uintptr_t(uintptr(unsafe.Pointer(ct.gouv_timer_cb))), C.uintptr_t(uintptr(unsafe.Pointer(ct))))
+		C.gouv_call_handle(caddr(unsafe.Pointer(ct.gouv_timer_cb)), caddr(unsafe.Pointer(ct)))
 	},
 	FireWatcher: func(r *loop.Rec) {
 		// The three watcher types keep their callback at the same place.
 		cw := (*C.uv_idle_t)(unsafe.Pointer(handleOfRec(r)))
-		C.gouv_call_handle(C.uintptr_t(uintptr(cw.gouv_watcher[0])), C.uintptr_t(uintptr(unsafe.Pointer(cw))))
+		C.gouv_call_handle(caddr(cw.gouv_watcher[0]), caddr(unsafe.Pointer(cw)))
 	},
 	FireAsync: func(r *loop.Rec) {
 		ca := (*C.uv_async_t)(unsafe.Pointer(handleOfRec(r)))
-		C.gouv_call_handle(C.uintptr_t(uintptr(unsafe.Pointer(ca.gouv_async_cb))), C.uintptr_t(uintptr(unsafe.Pointer(ca))))
+		C.gouv_call_handle(caddr(unsafe.Pointer(ca.gouv_async_cb)), caddr(unsafe.Pointer(ca)))
 	},
 	Closed: func(first *loop.Rec) {
 		C.gouv_closed_batch((*C.gouv_rec)(unsafe.Pointer(first)))

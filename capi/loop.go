@@ -1,6 +1,7 @@
 package main
 
 // #include "capi.h"
+// #include "internal.h"
 import "C"
 
 import (
@@ -36,9 +37,17 @@ func gouv_loop_init(cl *C.uv_loop_t) C.int {
 	if err != nil {
 		return errno(err)
 	}
-	s := &loopState{l: l, c: cl}
+	// The polls fill C memory, from the host's allocator as libuv's loop
+	// state is: waitInC then passes cgo no Go pointer to check.
+	events := C.gouv__calloc(waitEvents, C.size_t(unsafe.Sizeof(unix.EpollEvent{})))
+	if events == nil {
+		l.Close()
+		return C.UV_ENOMEM
+	}
+	s := &loopState{l: l, c: cl, extra: []func(){func() { C.gouv__free(events) }}}
 	if !registerLoop(s) {
 		l.Close()
+		C.gouv__free(events)
 		return C.UV_ENOMEM
 	}
 	l.User = unsafe.Pointer(cl)
@@ -46,7 +55,7 @@ func gouv_loop_init(cl *C.uv_loop_t) C.int {
 	l.SetLight(lightHooks)
 	l.SetCloseHook(closeDone)
 	l.SetInPlace(inPlace)
-	l.SetWait(waitInC)
+	l.SetWait(waitInC, unsafe.Slice((*unix.EpollEvent)(events), waitEvents))
 	cl.backend_fd = C.int(l.BackendFD())
 	cl.gouv_wakeup_fd = C.int(l.WakeupFD())
 	cl.gouv_id = C.uint32_t(s.id)
@@ -246,15 +255,18 @@ func uv_walk(cl *C.uv_loop_t, cb C.uv_walk_cb, arg unsafe.Pointer) {
 	})
 }
 
+// waitEvents is how many events one poll takes, as libuv's (1024).
+const waitEvents = 1024
+
 // waitInC blocks in epoll_wait through C (wait.c), so that the wait runs
-// on the thread's own stack. events is Go memory holding no Go pointers,
-// pinned for the duration of the call, as cgo allows.
+// on the thread's own stack. events is the loop's buffer in C memory
+// (gouv_loop_init).
 func waitInC(epfd int, events []unix.EpollEvent, timeout int, blockSIGPROF bool) (int, error) {
 	prof := C.int(0)
 	if blockSIGPROF {
 		prof = 1
 	}
-	n := C.gouv_epoll_wait(C.int(epfd), unsafe.Pointer(&events[0]), C.int(len(events)), C.int(timeout), prof)
+	n := C.gouv_epoll_wait(C.int(epfd), caddr(unsafe.Pointer(&events[0])), C.int(len(events)), C.int(timeout), prof)
 	if n < 0 {
 		return -1, unix.Errno(-n)
 	}

@@ -92,6 +92,11 @@ func cHandle(h *loop.Handle) unsafe.Pointer {
 	return unsafe.Pointer(handleOfRec(h.Rec()))
 }
 
+// caddr is the address of the host's memory p as the integer that the
+// per-event calls into C take (stream.h, trampoline.c): cgo checks pointer
+// arguments for Go pointers on every call, and these never are.
+func caddr(p unsafe.Pointer) C.uintptr_t { return C.uintptr_t(uintptr(p)) }
+
 // handleOfRec returns the C handle that holds a record.
 func handleOfRec(r *loop.Rec) *C.uv_handle_t {
 	return (*C.uv_handle_t)(unsafe.Add(unsafe.Pointer(r), -int(unsafe.Offsetof(C.uv_handle_t{}.handle_queue))))
@@ -149,6 +154,6 @@ func closeDone(h *loop.Handle) {
 		freePipeName((*C.uv_pipe_t)(unsafe.Pointer(ch)))
 	}
 	if cb := ch.close_cb; cb != nil {
-		C.gouv_call_handle(C.uintptr_t(uintptr(unsafe.Pointer(cb))), C.uintptr_t(uintptr(unsafe.Pointer(ch))))
+		C.gouv_call_handle(caddr(unsafe.Pointer(cb)), caddr(unsafe.Pointer(ch)))
 	}
 }

@@ -15,18 +15,21 @@
 
 /* ---- trampolines ---------------------------------------------------- */
 
-void gouv_call_connect(uv_connect_t* req, int status) {
+void gouv_call_connect(uintptr_t r, int status) {
+  uv_connect_t* req = (uv_connect_t*)r;
   if (req->cb != NULL)
     req->cb(req, status);
 }
 
-void gouv_call_connection(uv_stream_t* s, int status) {
+void gouv_call_connection(uintptr_t h, int status) {
+  uv_stream_t* s = (uv_stream_t*)h;
   uv_connection_cb cb = (uv_connection_cb)GOUV__STREAM_CONNECTION_CB(s);
   if (cb != NULL)
     cb(s, status);
 }
 
-void gouv_call_poll(uv_poll_t* p, int status, int events) {
+void gouv_call_poll(uintptr_t h, int status, int events) {
+  uv_poll_t* p = (uv_poll_t*)h;
   if (p->poll_cb != NULL)
     p->poll_cb(p, status, events);
 }

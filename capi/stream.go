@@ -27,7 +27,7 @@ func cstream(s *uvio.Stream) *C.uv_stream_t { return (*C.uv_stream_t)(cHandle(s.
 // ReadDirect runs the reads of one readiness event in C, ends included
 // (io.DirectReader).
 func (streamHooks) ReadDirect(s *uvio.Stream, max int) {
-	C.gouv_stream_read_direct(cstream(s), C.int(max))
+	C.gouv_stream_read_direct(caddr(cHandle(s.Base())), C.int(max))
 }
 
 // gouv_stream_take_fds queues the descriptors an IPC pipe's read received
@@ -48,11 +48,11 @@ func gouv_stream_take_fds(cs *C.uv_stream_t, fds *C.int, n C.int) {
 }
 
 func (streamHooks) Connected(s *uvio.Stream, req unsafe.Pointer, err error) {
-	C.gouv_call_connect((*C.uv_connect_t)(req), streamStatus(err))
+	C.gouv_call_connect(caddr(req), streamStatus(err))
 }
 
 func (streamHooks) Connection(s *uvio.Stream, err error) {
-	C.gouv_call_connection(cstream(s), streamStatus(err))
+	C.gouv_call_connection(caddr(cHandle(s.Base())), streamStatus(err))
 }
 
 // streamStatus is errno plus the one error of streams that is not an
@@ -165,13 +165,13 @@ func uv_accept(server, client *C.uv_stream_t) C.int {
 // Each reads the engine's state from the C handle, or crosses once.
 
 // WriteIO writes what is queued: the descriptor is writable.
-func (streamHooks) WriteIO(s *uvio.Stream) { C.gouv_stream_write_io(cstream(s)) }
+func (streamHooks) WriteIO(s *uvio.Stream) { C.gouv_stream_write_io(caddr(cHandle(s.Base()))) }
 
 // RunWrites runs finished writes' callbacks and a waiting shutdown.
 func (streamHooks) RunWrites(s *uvio.Stream) {
 	cs := cstream(s)
 	if cs.gouv_stream_b[2] != nil || cs.gouv_stream_b[6] != nil {
-		C.gouv_run_staged_writes(cs)
+		C.gouv_stream_run_writes(caddr(unsafe.Pointer(cs)))
 	}
 }
 

@@ -46,14 +46,19 @@ static inline int gouv_stream_closed(const uv_stream_t* s) {
 }
 
 void gouv_stream_alloc(uv_stream_t* s);
-void gouv_stream_read_direct(uv_stream_t* s, int max);
 void gouv_run_staged_writes(uv_stream_t* s);
-void gouv_stream_write_io(uv_stream_t* s);
 void gouv_stream_connect_done(uv_stream_t* s, int status);
 void gouv_stream_cancel_writes(uv_stream_t* s);
-void gouv_call_connect(uv_connect_t* req, int status);
-void gouv_call_connection(uv_stream_t* s, int status);
-void gouv_call_poll(uv_poll_t* p, int status, int events);
+
+/* What the Go loop calls per event takes the handle (or request) as an
+ * integer: cgo checks every pointer argument of a call for Go pointers, and
+ * these are the host's memory (as trampoline.c's gouv_call_handle). */
+void gouv_stream_read_direct(uintptr_t s, int max);
+void gouv_stream_write_io(uintptr_t s);
+void gouv_stream_run_writes(uintptr_t s);
+void gouv_call_connect(uintptr_t req, int status);
+void gouv_call_connection(uintptr_t s, int status);
+void gouv_call_poll(uintptr_t p, int status, int events);
 void gouv_tty_save_orig(int fd);
 
 #endif

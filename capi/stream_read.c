@@ -111,7 +111,8 @@ static void read_end(uv_stream_t* s, ssize_t err, uv_buf_t* buf) {
  * alloc_cb, read(2), read_cb, again while reads fill their buffer, at most
  * max times, and never once the host stops reading or closes the
  * stream. */
-void gouv_stream_read_direct(uv_stream_t* s, int max) {
+void gouv_stream_read_direct(uintptr_t h, int max) {
+  uv_stream_t* s = (uv_stream_t*)h;
   uv_buf_t* buf = GOUV__STREAM_READ_BUF(s);
   ssize_t n;
   size_t len;

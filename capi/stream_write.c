@@ -7,7 +7,7 @@
  *
  * The Go loop owns the rest of the stream (its descriptor in epoll, connect,
  * reads, closing) and serves the engine through io.WriteEngine: it calls
- * gouv_stream_write_io when the descriptor is writable, gouv_run_staged_writes
+ * gouv_stream_write_io when the descriptor is writable, gouv_stream_run_writes
  * in the pending phase, gouv_stream_connect_done after a connect, and
  * gouv_stream_cancel_writes when the stream closes. When a call made here
  * leaves work for the loop (writes waiting for writability, callbacks to
@@ -300,7 +300,7 @@ int uv_shutdown(uv_shutdown_t* req, uv_stream_t* s, uv_shutdown_cb cb) {
 }
 
 /* The descriptor is writable (the loop calls this). */
-void gouv_stream_write_io(uv_stream_t* s) { write_queue(s); }
+void gouv_stream_write_io(uintptr_t s) { write_queue((uv_stream_t*)s); }
 
 /* Shuts the write side down once nothing is queued; the loop calls this
  * from the pending phase, after the finished writes' callbacks. */
@@ -338,6 +338,8 @@ void gouv_run_staged_writes(uv_stream_t* s) {
   }
   maybe_shutdown(s);
 }
+
+void gouv_stream_run_writes(uintptr_t s) { gouv_run_staged_writes((uv_stream_t*)s); }
 
 /* After a connect's callback: on success the queue is written (the loop
  * keeps watching for writability while it is not empty); on failure the

@@ -163,7 +163,8 @@ static void udp_read_errqueue(uv_udp_t* h, int budget) {
   }
 }
 
-void gouv_udp_read_direct(uv_udp_t* h, int budget, int errqueue) {
+void gouv_udp_read_direct(uintptr_t handle, int budget, int errqueue) {
+  uv_udp_t* h = (uv_udp_t*)handle;
   struct sockaddr_storage peer;
   struct msghdr msg;
   ssize_t n;
@@ -341,7 +342,8 @@ static void udp_run_done(uv_udp_t* h) {
   h->flags &= ~GOUV_UDP_PROCESSING;
 }
 
-void gouv_udp_send_io(uv_udp_t* h) {
+void gouv_udp_send_io(uintptr_t handle) {
+  uv_udp_t* h = (uv_udp_t*)handle;
   udp_flush(h);
   udp_run_done(h);
 }

@@ -11,8 +11,10 @@
 #define GOUV_UDP_ALLOC_CB(h) ((h)->gouv_udp_a[0])
 #define GOUV_UDP_RECV_CB(h) ((h)->gouv_udp_a[1])
 
-void gouv_udp_read_direct(uv_udp_t* handle, int budget, int errqueue);
-void gouv_udp_send_io(uv_udp_t* handle);
+/* Called by the Go loop per event, with the handle as an integer (stream.h
+ * says why). */
+void gouv_udp_read_direct(uintptr_t handle, int budget, int errqueue);
+void gouv_udp_send_io(uintptr_t handle);
 void gouv_udp_cancel_sends(uv_udp_t* handle);
 
 /* Set in the handle's flags while it is connected (uvio.UDPFlagConnected,

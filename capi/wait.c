@@ -8,8 +8,9 @@
 #include <signal.h>
 #include <sys/epoll.h>
 
-int gouv_epoll_wait(int epfd, void* events, int maxevents, int timeout,
+int gouv_epoll_wait(int epfd, uintptr_t buf, int maxevents, int timeout,
                     int block_sigprof) {
+  struct epoll_event* events = (struct epoll_event*)buf;
   int n;
   if (block_sigprof) {
     sigset_t set;

@@ -178,7 +178,8 @@ static void scenario_tcp_echo(void) {
   int n = sizeof a;
   echo_got = 0;
   memset(&accepted, 0, sizeof accepted);
-  CHECK_EQ(uv_loop_init(&loop), 0);
+  if (!OK_OR_NOMEM(uv_loop_init(&loop)))
+    return;
   CHECK_EQ(uv_tcp_init(&loop, &server), 0);
   CHECK_EQ(uv_ip4_addr("127.0.0.1", 0, &a), 0);
   CHECK_EQ(uv_tcp_bind(&server, (struct sockaddr*)&a, 0), 0);
@@ -212,7 +213,8 @@ static void scenario_fs(void) {
   char path[128];
   uv_file fd;
   uv_buf_t b;
-  CHECK_EQ(uv_loop_init(&loop), 0);
+  if (!OK_OR_NOMEM(uv_loop_init(&loop)))
+    return;
   snprintf(tpl, sizeof tpl, "/tmp/gouv-alloc-XXXXXX");
   if (!OK_OR_NOMEM(uv_fs_mkdtemp(&loop, &req, tpl, NULL)) || !OK_OR_NOMEM(req.result)) {
     uv_fs_req_cleanup(&req);
@@ -291,7 +293,8 @@ static void scenario_spawn(void) {
   o.stdio_count = 3;
   o.exit_cb = on_exit_cb;
   exited = 0;
-  CHECK_EQ(uv_loop_init(&loop), 0);
+  if (!OK_OR_NOMEM(uv_loop_init(&loop)))
+    return;
   if (OK_OR_NOMEM(uv_spawn(&loop, &p, &o))) {
     CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
     CHECK_EQ(exited, 1);
@@ -317,7 +320,8 @@ static void scenario_getaddrinfo(void) {
   hints.ai_family = AF_INET;
   hints.ai_socktype = SOCK_STREAM;
   resolved = 0;
-  CHECK_EQ(uv_loop_init(&loop), 0);
+  if (!OK_OR_NOMEM(uv_loop_init(&loop)))
+    return;
   if (OK_OR_NOMEM(uv_getaddrinfo(&loop, &r1, on_resolved, "localhost", "80", &hints)))
     CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
   if (OK_OR_NOMEM(uv_getaddrinfo(&loop, &r2, NULL, "localhost", NULL, NULL)))

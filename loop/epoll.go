@@ -378,11 +378,18 @@ func (l *Loop) poll(timeout int) {
 // blocked during the wait when blockSIGPROF is set.
 type WaitFunc func(epfd int, events []unix.EpollEvent, timeout int, blockSIGPROF bool) (int, error)
 
-// SetWait replaces how the loop blocks for I/O. capi waits in C, on the
-// thread's own stack: a host's signal handler installed without
-// SA_ONSTACK that interrupts the wait then runs there, not on a small
-// goroutine stack.
-func (l *Loop) SetWait(f WaitFunc) { l.wait = f }
+// SetWait replaces how the loop blocks for I/O, and with a non-empty
+// events, the buffer the waits fill (the caller keeps it alive until
+// Close). capi waits in C, on the thread's own stack: a host's signal
+// handler installed without SA_ONSTACK that interrupts the wait then runs
+// there, not on a small goroutine stack; and into C memory, so that the
+// call gives cgo no Go pointer to check.
+func (l *Loop) SetWait(f WaitFunc, events []unix.EpollEvent) {
+	l.wait = f
+	if len(events) > 0 {
+		l.events = events
+	}
+}
 
 func (l *Loop) epollWait(timeout int) (int, error) {
 	l.pollTimeout = timeout
