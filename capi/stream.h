@@ -49,6 +49,7 @@ void gouv_stream_alloc(uv_stream_t* s);
 void gouv_run_staged_writes(uv_stream_t* s);
 void gouv_stream_connect_done(uv_stream_t* s, int status);
 void gouv_stream_cancel_writes(uv_stream_t* s);
+void gouv_tty_save_orig(int fd);
 
 /* What the Go loop calls per event takes the handle (or request) as an
  * integer: cgo checks every pointer argument of a call for Go pointers, and
@@ -59,6 +60,5 @@ void gouv_stream_run_writes(uintptr_t s);
 void gouv_call_connect(uintptr_t req, int status);
 void gouv_call_connection(uintptr_t s, int status);
 void gouv_call_poll(uintptr_t p, int status, int events);
-void gouv_tty_save_orig(int fd);
 
 #endif
