@@ -38,16 +38,24 @@ func gouv_loop_init(cl *C.uv_loop_t) C.int {
 		return errno(err)
 	}
 	// The polls fill C memory, from the host's allocator as libuv's loop
-	// state is: waitInC then passes cgo no Go pointer to check.
+	// state is: waitInC then passes cgo no Go pointer to check. The loop's
+	// internal_fields, where libuv keeps its own allocation, points at it,
+	// so that the host's memory refers to it (a leak checker does not
+	// look into Go's).
 	events := C.gouv__calloc(waitEvents, C.size_t(unsafe.Sizeof(unix.EpollEvent{})))
 	if events == nil {
 		l.Close()
 		return C.UV_ENOMEM
 	}
-	s := &loopState{l: l, c: cl, extra: []func(){func() { C.gouv__free(events) }}}
+	cl.internal_fields = events
+	freeEvents := func() {
+		C.gouv__free(events)
+		cl.internal_fields = nil
+	}
+	s := &loopState{l: l, c: cl, extra: []func(){freeEvents}}
 	if !registerLoop(s) {
 		l.Close()
-		C.gouv__free(events)
+		freeEvents()
 		return C.UV_ENOMEM
 	}
 	l.User = unsafe.Pointer(cl)
