@@ -518,6 +518,34 @@ func TestIOFeedRunsInPendingPhase(t *testing.T) {
 	}
 }
 
+// A watcher that feeds itself from its own pending callback runs once
+// before the poll and once after it in each iteration: one round after the
+// poll, where libuv runs up to eight (docs/differences.md).
+func TestRunRunsOnePendingRoundAfterThePoll(t *testing.T) {
+	l := newLoop(t)
+	var w IO
+	calls := 0
+	l.InitIO(&w, 0, RegisterIO(func(w *IO, ev uint32) {
+		calls++
+		l.IOFeed(w)
+	}))
+	var keep Timer // keeps the loop alive
+	l.InitTimer(&keep, 0)
+	keep.Start(func(*Timer) {}, 1e6, 0)
+	l.IOFeed(&w)
+	var got []int
+	for i := 0; i < 3; i++ {
+		l.Run(RunNoWait)
+		got = append(got, calls)
+	}
+	l.IOClose(&w)
+	keep.Close(nil)
+	l.Run(RunDefault)
+	if diff := cmp.Diff([]int{2, 4, 6}, got); diff != "" {
+		t.Errorf("pending callbacks after each iteration (-want +got):\n%s", diff)
+	}
+}
+
 // A watcher closed by an earlier callback of the same pending round does
 // not hear its feed (libuv takes it out of the pending queue at close); the
 // callbacks of the others keep their order.
