@@ -42,7 +42,7 @@ func gouv_loop_init(cl *C.uv_loop_t) C.int {
 	// internal_fields, where libuv keeps its own allocation, points at it,
 	// so that the host's memory refers to it (a leak checker does not
 	// look into Go's).
-	events := C.gouv__calloc(waitEvents, C.size_t(unsafe.Sizeof(unix.EpollEvent{})))
+	events := C.gouv__calloc(loop.MaxEvents, C.size_t(unsafe.Sizeof(unix.EpollEvent{})))
 	if events == nil {
 		l.Close()
 		return C.UV_ENOMEM
@@ -63,7 +63,7 @@ func gouv_loop_init(cl *C.uv_loop_t) C.int {
 	l.SetLight(lightHooks)
 	l.SetCloseHook(closeDone)
 	l.SetInPlace(inPlace)
-	l.SetWait(waitInC, unsafe.Slice((*unix.EpollEvent)(events), waitEvents))
+	l.SetWait(waitInC, unsafe.Slice((*unix.EpollEvent)(events), loop.MaxEvents))
 	cl.backend_fd = C.int(l.BackendFD())
 	cl.gouv_wakeup_fd = C.int(l.WakeupFD())
 	cl.gouv_id = C.uint32_t(s.id)
@@ -262,9 +262,6 @@ func uv_walk(cl *C.uv_loop_t, cb C.uv_walk_cb, arg unsafe.Pointer) {
 		C.gouv_call_walk(unsafe.Pointer(cb), unsafe.Pointer(handleOfRec(r)), arg)
 	})
 }
-
-// waitEvents is how many events one poll takes, as libuv's (1024).
-const waitEvents = 1024
 
 // waitInC blocks in epoll_wait through C (wait.c), so that the wait runs
 // on the thread's own stack. events is the loop's buffer in C memory

@@ -10,7 +10,7 @@ import (
 )
 
 func pollFired(p *uvio.Poll, err error, events int) {
-	C.gouv_call_poll(caddr(cHandle(p.Base())), errno(err), C.int(events))
+	C.gouv_call_poll(cHandleAddr(p.Base()), errno(err), C.int(events))
 }
 
 //export uv_poll_init

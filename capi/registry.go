@@ -97,6 +97,9 @@ func cHandle(h *loop.Handle) unsafe.Pointer {
 // arguments for Go pointers on every call, and these never are.
 func caddr(p unsafe.Pointer) C.uintptr_t { return C.uintptr_t(uintptr(p)) }
 
+// cHandleAddr is cHandle as caddr passes it.
+func cHandleAddr(h *loop.Handle) C.uintptr_t { return caddr(cHandle(h)) }
+
 // handleOfRec returns the C handle that holds a record.
 func handleOfRec(r *loop.Rec) *C.uv_handle_t {
 	return (*C.uv_handle_t)(unsafe.Add(unsafe.Pointer(r), -int(unsafe.Offsetof(C.uv_handle_t{}.handle_queue))))

@@ -27,7 +27,7 @@ func cstream(s *uvio.Stream) *C.uv_stream_t { return (*C.uv_stream_t)(cHandle(s.
 // ReadDirect runs the reads of one readiness event in C, ends included
 // (io.DirectReader).
 func (streamHooks) ReadDirect(s *uvio.Stream, max int) {
-	C.gouv_stream_read_direct(caddr(cHandle(s.Base())), C.int(max))
+	C.gouv_stream_read_direct(cHandleAddr(s.Base()), C.int(max))
 }
 
 // gouv_stream_take_fds queues the descriptors an IPC pipe's read received
@@ -52,7 +52,7 @@ func (streamHooks) Connected(s *uvio.Stream, req unsafe.Pointer, err error) {
 }
 
 func (streamHooks) Connection(s *uvio.Stream, err error) {
-	C.gouv_call_connection(caddr(cHandle(s.Base())), streamStatus(err))
+	C.gouv_call_connection(cHandleAddr(s.Base()), streamStatus(err))
 }
 
 // streamStatus is errno plus the one error of streams that is not an
@@ -165,7 +165,7 @@ func uv_accept(server, client *C.uv_stream_t) C.int {
 // Each reads the engine's state from the C handle, or crosses once.
 
 // WriteIO writes what is queued: the descriptor is writable.
-func (streamHooks) WriteIO(s *uvio.Stream) { C.gouv_stream_write_io(caddr(cHandle(s.Base()))) }
+func (streamHooks) WriteIO(s *uvio.Stream) { C.gouv_stream_write_io(cHandleAddr(s.Base())) }
 
 // RunWrites runs finished writes' callbacks and a waiting shutdown.
 func (streamHooks) RunWrites(s *uvio.Stream) {

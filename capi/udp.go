@@ -136,7 +136,7 @@ func gouv_udp_prepare_send(cu *C.uv_udp_t, family C.int) C.int {
 // on writability and in the pending phase, and reads its queue words.
 type udpSends struct{}
 
-func (udpSends) SendIO(u *uvio.UDP)      { C.gouv_udp_send_io(caddr(cHandle(u.Base()))) }
+func (udpSends) SendIO(u *uvio.UDP)      { C.gouv_udp_send_io(cHandleAddr(u.Base())) }
 func (udpSends) CancelSends(u *uvio.UDP) { C.gouv_udp_cancel_sends((*C.uv_udp_t)(cHandle(u.Base()))) }
 
 // SendState reads the engine's lists in the C handle (udp.c names the
@@ -184,7 +184,7 @@ func init() {
 		if errQueue {
 			q = 1
 		}
-		C.gouv_udp_read_direct(caddr(cHandle(u.Base())), C.int(max), q)
+		C.gouv_udp_read_direct(cHandleAddr(u.Base()), C.int(max), q)
 	})
 }
 

@@ -31,8 +31,9 @@ var (
 	ErrBadMode = errors.New("loop: unknown run mode")
 )
 
-// maxEvents is how many epoll events one poll takes, as libuv (1024).
-const maxEvents = 1024
+// MaxEvents is how many epoll events one poll takes, as libuv (1024); an
+// embedder's buffer (SetWait) holds as many.
+const MaxEvents = 1024
 
 // Loop is one event loop. Create it with New, run it with Run, and close
 // it with Close once every handle is closed.
@@ -170,7 +171,7 @@ func New(w *Words) (*Loop, error) {
 		unix.Close(l.epfd)
 		return nil, err
 	}
-	l.events = make([]unix.EpollEvent, maxEvents)
+	l.events = make([]unix.EpollEvent, MaxEvents)
 	l.UpdateTime()
 	l.register()
 	return l, nil
