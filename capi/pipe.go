@@ -66,6 +66,19 @@ func bound(cp *C.uv_pipe_t, s *uvio.Stream, err error) C.int {
 	return 0
 }
 
+// cStringView is the NUL-terminated string at p, or its first max bytes,
+// over the host's memory and without a copy: only for a callee that keeps
+// no reference to it (the io package's connects copy the name into the
+// call's address).
+func cStringView(p *C.char, max int) string {
+	b := (*byte)(unsafe.Pointer(p))
+	n := 0
+	for n < max && *(*byte)(unsafe.Add(unsafe.Pointer(b), n)) != 0 {
+		n++
+	}
+	return unsafe.String(b, n)
+}
+
 func freePipeName(cp *C.uv_pipe_t) {
 	if cp.gouv_pipe_name != nil {
 		C.free(unsafe.Pointer(cp.gouv_pipe_name))
@@ -85,7 +98,8 @@ func gouv_pipe_connect(req *C.uv_connect_t, cp *C.uv_pipe_t, name *C.char, cb C.
 	req.handle = (*C.uv_stream_t)(unsafe.Pointer(cp))
 	path := ""
 	if name != nil {
-		path = C.GoString(name)
+		// Longer names are cut to sun_path's size by PipeConnect.
+		path = cStringView(name, len(C.struct_sockaddr_un{}.sun_path))
 	}
 	if err := s.PipeConnect(path, unsafe.Pointer(req)); err != nil {
 		// Only a second connect in flight gets here: libuv has no way to
@@ -118,7 +132,9 @@ func gouv_pipe_connect2(req *C.uv_connect_t, cp *C.uv_pipe_t, name *C.char, name
 	req._type = C.UV_CONNECT
 	req.cb = cb
 	req.handle = (*C.uv_stream_t)(unsafe.Pointer(cp))
-	return errno(s.PipeConnect2(C.GoStringN(name, C.int(namelen)), unsafe.Pointer(req)))
+	// SAFETY: PipeConnect2 copies the name into the call's address and
+	// keeps no reference to it.
+	return errno(s.PipeConnect2(unsafe.String((*byte)(unsafe.Pointer(name)), int(namelen)), unsafe.Pointer(req)))
 }
 
 //export gouv_pipe_name

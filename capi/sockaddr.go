@@ -19,18 +19,9 @@ func sockaddrFromC(sa *C.struct_sockaddr) (unix.Sockaddr, C.int) {
 	}
 	switch sa.sa_family {
 	case C.AF_INET:
-		in := (*C.struct_sockaddr_in)(unsafe.Pointer(sa))
-		out := &unix.SockaddrInet4{Port: int(ntohs(uint16(in.sin_port)))}
-		copy(out.Addr[:], (*[4]byte)(unsafe.Pointer(&in.sin_addr))[:])
-		return out, 0
+		return sockaddrInto(sa, new(unix.SockaddrInet4), nil)
 	case C.AF_INET6:
-		in := (*C.struct_sockaddr_in6)(unsafe.Pointer(sa))
-		out := &unix.SockaddrInet6{
-			Port:   int(ntohs(uint16(in.sin6_port))),
-			ZoneId: uint32(in.sin6_scope_id),
-		}
-		copy(out.Addr[:], (*[16]byte)(unsafe.Pointer(&in.sin6_addr))[:])
-		return out, 0
+		return sockaddrInto(sa, nil, new(unix.SockaddrInet6))
 	case C.AF_UNIX:
 		un := (*C.struct_sockaddr_un)(unsafe.Pointer(sa))
 		path := (*[108]byte)(unsafe.Pointer(&un.sun_path))
@@ -39,6 +30,28 @@ func sockaddrFromC(sa *C.struct_sockaddr) (unix.Sockaddr, C.int) {
 			n++
 		}
 		return &unix.SockaddrUnix{Name: string(path[:n])}, 0
+	}
+	return nil, C.UV_EAFNOSUPPORT
+}
+
+// sockaddrInto reads an IPv4 C address into in4 or an IPv6 one into in6
+// (the caller's, so that a caller keeping neither makes no allocation, as
+// a TCP connect) and returns it; UV_EAFNOSUPPORT for another family.
+func sockaddrInto(sa *C.struct_sockaddr, in4 *unix.SockaddrInet4, in6 *unix.SockaddrInet6) (unix.Sockaddr, C.int) {
+	switch sa.sa_family {
+	case C.AF_INET:
+		in := (*C.struct_sockaddr_in)(unsafe.Pointer(sa))
+		*in4 = unix.SockaddrInet4{Port: int(ntohs(uint16(in.sin_port)))}
+		copy(in4.Addr[:], (*[4]byte)(unsafe.Pointer(&in.sin_addr))[:])
+		return in4, 0
+	case C.AF_INET6:
+		in := (*C.struct_sockaddr_in6)(unsafe.Pointer(sa))
+		*in6 = unix.SockaddrInet6{
+			Port:   int(ntohs(uint16(in.sin6_port))),
+			ZoneId: uint32(in.sin6_scope_id),
+		}
+		copy(in6.Addr[:], (*[16]byte)(unsafe.Pointer(&in.sin6_addr))[:])
+		return in6, 0
 	}
 	return nil, C.UV_EAFNOSUPPORT
 }

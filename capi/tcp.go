@@ -86,7 +86,9 @@ func gouv_tcp_connect(req *C.uv_connect_t, ct *C.uv_tcp_t, addr *C.struct_sockad
 	if addr.sa_family != C.AF_INET && addr.sa_family != C.AF_INET6 {
 		return C.UV_EINVAL
 	}
-	sa, rc := sockaddrFromC(addr)
+	var in4 unix.SockaddrInet4
+	var in6 unix.SockaddrInet6
+	sa, rc := sockaddrInto(addr, &in4, &in6)
 	if rc != 0 {
 		return rc
 	}

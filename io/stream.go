@@ -249,7 +249,7 @@ func (s *Stream) Open(fd int, flags uint32) error {
 	}
 	if s.Kind == KindTCP {
 		if s.has(FlagTCPNoDelay) {
-			unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
+			setsockoptIntRaw(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
 		}
 		if s.has(FlagTCPKeepalive) {
 			tcpKeepalive(fd, true, 60)

@@ -38,7 +38,7 @@ func InitTCP(l *loop.Loop, s *Stream, handleKind int, hooks StreamHooks, family 
 }
 
 func tcpSocket(family int) (int, error) {
-	return unix.Socket(family, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	return socketRaw(family, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
 }
 
 // tcpEnsureSocket makes the socket for family unless one exists, and adds
@@ -52,7 +52,7 @@ func (s *Stream) tcpEnsureSocket(family int, flags uint32) error {
 		s.family = uint8(family)
 		s.setFD(sock)
 		if s.has(FlagTCPNoDelay) {
-			unix.SetsockoptInt(sock, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
+			setsockoptIntRaw(sock, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
 		}
 		if s.has(FlagTCPKeepalive) {
 			tcpKeepalive(sock, true, 60)
@@ -152,7 +152,7 @@ func (s *Stream) Connect(sa unix.Sockaddr, req unsafe.Pointer) error {
 		var err error
 		if s.Kind == KindPipe {
 			if s.FD() < 0 {
-				sock, e := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+				sock, e := socketRaw(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
 				if e != nil {
 					return e
 				}
@@ -171,12 +171,7 @@ func (s *Stream) Connect(sa unix.Sockaddr, req unsafe.Pointer) error {
 				err = pipeSys(unix.SYS_CONNECT, s.FD(), un.Name, false)
 			}
 		} else {
-			for {
-				err = unix.Connect(s.FD(), sa)
-				if err != unix.EINTR {
-					break
-				}
-			}
+			err = connectInetRaw(s.FD(), sa)
 		}
 		switch err {
 		case nil, unix.EINPROGRESS:
@@ -210,7 +205,7 @@ func (s *Stream) finishConnect() {
 		err = s.delayedErr.err()
 		s.delayedErr = 0
 	} else {
-		v, e := unix.GetsockoptInt(s.FD(), unix.SOL_SOCKET, unix.SO_ERROR)
+		v, e := getsockoptIntRaw(s.FD(), unix.SOL_SOCKET, unix.SO_ERROR)
 		if e != nil {
 			err = e
 		} else if v != 0 {
@@ -258,7 +253,7 @@ func (s *Stream) NoDelay(on bool) error {
 		if on {
 			v = 1
 		}
-		if err := unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, v); err != nil {
+		if err := setsockoptIntRaw(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, v); err != nil {
 			return err
 		}
 	}
@@ -374,7 +369,9 @@ func (s *Stream) PrepareReset() error {
 	if fd < 0 {
 		return unix.EBADF
 	}
-	return unix.SetsockoptLinger(fd, unix.SOL_SOCKET, unix.SO_LINGER, &unix.Linger{Onoff: 1, Linger: 0})
+	l := unix.Linger{Onoff: 1, Linger: 0}
+	// SAFETY: l lives on this frame until the call returns.
+	return setsockoptRaw(fd, unix.SOL_SOCKET, unix.SO_LINGER, unsafe.Pointer(&l), unsafe.Sizeof(l))
 }
 
 // The reserve descriptor for accept's EMFILE: when the process runs out of
