@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run gouv's C benchmarks (cbindings_test/bench/bench_*.c) against gouv and
-# against the system libuv, alternately, and print a table of the medians and
-# the ratio gouv/libuv (throughput terms: > 1 means gouv is faster).
+# against the system libuv, alternately (each going first in turn), and print
+# a table of the medians and the ratio gouv/libuv (throughput terms: > 1 means
+# gouv is faster).
 #
 # Usage: scripts/bench.sh [--rounds N] [--ref153] [filter]
 #        scripts/bench.sh node [--node 18|20|22|24] [--rounds N]
@@ -238,9 +239,13 @@ bench_node() {
   done
   ((${#benches[@]})) || { nlog "no benchmark matches '$filter'"; exit 1; }
   local gouv_ok=1
+  # gouv and libuv take turns going first, as in the C benchmarks.
+  local order
   for ((r = 1; r <= rounds; r++)); do
+    order=(gouv libuv)
+    ((r % 2)) || order=(libuv gouv)
     for b in "${benches[@]}"; do
-      for impl in gouv libuv; do
+      for impl in "${order[@]}"; do
         if [[ $impl == gouv ]] && ((!gouv_ok)); then continue; fi
         nlog "round $r/$rounds: $b ($impl)"
         run_bench "$b" "$impl"
@@ -458,9 +463,17 @@ run_one() {
     '$1 == "RESULT" && NF == 4 { print b, impl, $2, $3, $4 }' "$out" >>"$RESULTS"
 }
 
+# The implementations take turns going first (gouv, libuv; then libuv,
+# gouv; ...), so that whatever a run leaves behind for the next one (a
+# warm page cache, sockets still closing) favours neither.
 for b in "${BENCHES[@]}"; do
   for ((r = 1; r <= ROUNDS; r++)); do
-    for impl in "${IMPLS[@]}"; do run_one "$impl" "$b" "$r"; done
+    order=("${IMPLS[@]}")
+    if ((r % 2 == 0)); then
+      order=()
+      for impl in "${IMPLS[@]}"; do order=("$impl" "${order[@]}"); done
+    fi
+    for impl in "${order[@]}"; do run_one "$impl" "$b" "$r"; done
   done
 done
 
