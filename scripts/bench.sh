@@ -6,7 +6,7 @@
 #
 # Usage: scripts/bench.sh [--rounds N] [--ref153] [filter]
 #        scripts/bench.sh node [--node 18|20|22|24] [--rounds N]
-#                              [http|fs|spawn|worker|startup]
+#                              [http|paired|fs|spawn|worker|startup]
 #   node         one of Debian's Nodes (scripts/node.sh; default 18) on gouv
 #                and on its own libuv instead (cbindings_test/bench/node/;
 #                see bench_node below)
@@ -101,28 +101,34 @@ bench_node() {
   # waiting for I/O).
   machine_cpu_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
 
-  bench_http() {
-    local impl=$1 srv port="" out
-    # Started directly, not through the node_run function: $! is then
-    # timeout's own id, and timeout passes our kill on to node (a function
-    # in the background is a subshell, and killing it left the server up).
-    local ref=()
+  # http_start IMPL: start the HTTP hello-world server on IMPL and set
+  # SRV (the job to kill: timeout's own id, which passes the kill on to
+  # node; a function in the background would be a subshell, and killing it
+  # left the server up), SRV_PORT and SRV_PID (node's).
+  http_start() {
+    local impl=$1 ref=() out=$tmp/srv.$1
+    SRV_PORT="" SRV_PID=""
     [[ $impl == libuv ]] && ref=(--reference)
     timeout -k 5 120 "$root/scripts/node.sh" --node "$version" "${ref[@]}" "$dir/http_server.js" \
-      >"$tmp/srv.out" 2>"$tmp/srv.err" &
-    srv=$!
+      >"$out.out" 2>"$out.err" &
+    SRV=$!
     for _ in $(seq 1 100); do
-      port=$(sed -n 's/^PORT //p' "$tmp/srv.out")
-      [[ -n $port ]] && break
-      kill -0 $srv 2>/dev/null || break
+      SRV_PORT=$(sed -n 's/^PORT //p' "$out.out")
+      [[ -n $SRV_PORT ]] && break
+      kill -0 $SRV 2>/dev/null || break
       sleep 0.1
     done
-    if [[ -z $port ]]; then
-      nlog "http server ($impl) did not start"; tail -n 3 "$tmp/srv.err" >&2
-      kill $srv 2>/dev/null; wait $srv 2>/dev/null; return 1
+    if [[ -z $SRV_PORT ]]; then
+      nlog "http server ($impl) did not start"; tail -n 3 "$out.err" >&2
+      kill $SRV 2>/dev/null; wait $SRV 2>/dev/null; return 1
     fi
-    local pid
-    pid=$(sed -n 's/^PID //p' "$tmp/srv.out")
+    SRV_PID=$(sed -n 's/^PID //p' "$out.out")
+  }
+
+  bench_http() {
+    local impl=$1 srv port pid out
+    http_start "$impl" || return 1
+    srv=$SRV port=$SRV_PORT pid=$SRV_PID
     if command -v wrk >/dev/null; then
       # Four load shapes on one server: keep-alive and a new connection
       # per request, each with a load generator that leaves a core free
@@ -163,6 +169,46 @@ bench_node() {
     kill $srv 2>/dev/null; wait $srv 2>/dev/null
     kill -0 $srv 2>/dev/null && return 1
     return 0
+  }
+
+  # bench_paired: both servers at once, each under its own wrk with the
+  # same load (one thread, 50 connections; keep-alive, then a new
+  # connection per request), 4 s per shape. Whatever else the machine does
+  # in those seconds falls on both alike; windows taken in turn differ by
+  # more than the libraries do (V8's own cost per request moves by 15%
+  # from one window to the next). Needs wrk.
+  bench_paired() {
+    command -v wrk >/dev/null || { nlog "paired: needs wrk"; return 1; }
+    local impl shape hdr wp status=0
+    local -A srv=() port=() pid=() n0=() n1=()
+    for impl in gouv libuv; do
+      if ! http_start "$impl"; then status=1; break; fi
+      srv[$impl]=$SRV port[$impl]=$SRV_PORT pid[$impl]=$SRV_PID
+    done
+    if ((status == 0)); then
+      for shape in warmup ka close; do
+        hdr=() wp=()
+        [[ $shape == close ]] && hdr=(-H "Connection: close")
+        for impl in gouv libuv; do
+          n0[$impl]=$(proc_cpu_ticks "${pid[$impl]}")
+          wrk -t1 -c50 -d"$([[ $shape == warmup ]] && echo 1 || echo 4)"s "${hdr[@]}" \
+            "http://127.0.0.1:${port[$impl]}/" >"$tmp/paired.$impl" 2>&1 &
+          wp+=($!)
+        done
+        wait "${wp[@]}"
+        [[ $shape == warmup ]] && continue
+        for impl in gouv libuv; do
+          n1[$impl]=$(proc_cpu_ticks "${pid[$impl]}")
+          awk -v s="http_paired_$shape" -v n="$((n1[$impl] - n0[$impl]))" -v hz="$(getconf CLK_TCK)" '
+            $1 == "Requests/sec:" { printf "RESULT %s_requests %s req/s\n", s, $2 }
+            / requests in / { total = $1 }
+            END { if (total > 0 && n >= 0) printf "RESULT %s_node_cpu %.2f us/req\n", s, n * 1e6 / hz / total }' \
+            "$tmp/paired.$impl" | record "$impl"
+        done
+      done
+    fi
+    for impl in "${!srv[@]}"; do kill "${srv[$impl]}" 2>/dev/null; wait "${srv[$impl]}" 2>/dev/null; done
+    return $status
   }
 
   bench_startup() {
@@ -234,7 +280,7 @@ bench_node() {
   }
 
   local benches=() b r impl
-  for b in http fs spawn worker startup; do
+  for b in http paired fs spawn worker startup; do
     [[ -z $filter || $b == *"$filter"* ]] && benches+=("$b")
   done
   ((${#benches[@]})) || { nlog "no benchmark matches '$filter'"; exit 1; }
@@ -245,6 +291,12 @@ bench_node() {
     order=(gouv libuv)
     ((r % 2)) || order=(libuv gouv)
     for b in "${benches[@]}"; do
+      if [[ $b == paired ]]; then  # both libraries at once
+        ((gouv_ok)) || continue
+        nlog "round $r/$rounds: paired"
+        bench_paired || nlog "paired failed"
+        continue
+      fi
       for impl in "${order[@]}"; do
         if [[ $impl == gouv ]] && ((!gouv_ok)); then continue; fi
         nlog "round $r/$rounds: $b ($impl)"
