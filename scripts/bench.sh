@@ -175,8 +175,8 @@ bench_node() {
   # same load (one thread, 50 connections; keep-alive, then a new
   # connection per request), 4 s per shape. Whatever else the machine does
   # in those seconds falls on both alike; windows taken in turn differ by
-  # more than the libraries do (V8's own cost per request moves by 15%
-  # from one window to the next). Needs wrk.
+  # more than the libraries do (one server's CPU per request moves by up
+  # to a third between 4 s windows). Needs wrk.
   bench_paired() {
     command -v wrk >/dev/null || { nlog "paired: needs wrk"; return 1; }
     local impl shape hdr wp status=0
