@@ -66,19 +66,6 @@ func bound(cp *C.uv_pipe_t, s *uvio.Stream, err error) C.int {
 	return 0
 }
 
-// cStringView is the NUL-terminated string at p, or its first max bytes,
-// over the host's memory and without a copy: only for a callee that keeps
-// no reference to it (the io package's connects copy the name into the
-// call's address).
-func cStringView(p *C.char, max int) string {
-	b := (*byte)(unsafe.Pointer(p))
-	n := 0
-	for n < max && *(*byte)(unsafe.Add(unsafe.Pointer(b), n)) != 0 {
-		n++
-	}
-	return unsafe.String(b, n)
-}
-
 func freePipeName(cp *C.uv_pipe_t) {
 	if cp.gouv_pipe_name != nil {
 		C.free(unsafe.Pointer(cp.gouv_pipe_name))

@@ -5,6 +5,7 @@ package main
 import "C"
 
 import (
+	"strings"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -24,14 +25,23 @@ func sockaddrFromC(sa *C.struct_sockaddr) (unix.Sockaddr, C.int) {
 		return sockaddrInto(sa, nil, new(unix.SockaddrInet6))
 	case C.AF_UNIX:
 		un := (*C.struct_sockaddr_un)(unsafe.Pointer(sa))
-		path := (*[108]byte)(unsafe.Pointer(&un.sun_path))
-		n := 0
-		for n < len(path) && path[n] != 0 {
-			n++
-		}
-		return &unix.SockaddrUnix{Name: string(path[:n])}, 0
+		name := cStringView(&un.sun_path[0], len(un.sun_path))
+		return &unix.SockaddrUnix{Name: strings.Clone(name)}, 0
 	}
 	return nil, C.UV_EAFNOSUPPORT
+}
+
+// cStringView is the NUL-terminated string at p, or its first max bytes,
+// over the host's memory and without a copy: only for a callee that keeps
+// no reference to it (the io package's connects copy the name into the
+// call's address), or to copy.
+func cStringView(p *C.char, max int) string {
+	b := (*byte)(unsafe.Pointer(p))
+	n := 0
+	for n < max && *(*byte)(unsafe.Add(unsafe.Pointer(b), n)) != 0 {
+		n++
+	}
+	return unsafe.String(b, n)
 }
 
 // sockaddrInto reads an IPv4 C address into in4 or an IPv6 one into in6
