@@ -66,6 +66,7 @@ type Loop struct {
 	asyncScratch         recArray[*AsyncRec] // scratch for runAsync
 	wakeHandlers         []func()
 	posted               postQueue
+	hereHead, hereTail   *Posted // PostHere's queue, the loop thread's own
 
 	handlesHead, handlesTail *Rec
 	walkScratch              []*Rec
@@ -230,7 +231,7 @@ func (l *Loop) BackendTimeout() int {
 		return 0
 	}
 	l.drain()
-	if !l.watchers[PhaseIdle].empty() || l.hasPending() || l.closing != nil {
+	if !l.watchers[PhaseIdle].empty() || l.hasPending() || l.closing != nil || l.hereHead != nil {
 		return 0
 	}
 	return l.nextTimeout()
@@ -281,6 +282,9 @@ func (l *Loop) Run(mode RunMode) (bool, error) {
 		l.metrics.LoopCount++
 		l.yieldP()
 		l.poll(timeout)
+		if l.hereHead != nil {
+			l.runPostedHere()
+		}
 
 		// Callbacks queued by I/O (write completions and the like) run
 		// now, as in libuv 1.45 and later, but one round where libuv runs

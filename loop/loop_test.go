@@ -664,3 +664,49 @@ func TestIOCloseAfterLoopClose(t *testing.T) {
 		t.Fatalf("watcher still has fd %d", w.FD())
 	}
 }
+
+// What the loop thread posts for itself runs in the poll phase, between
+// prepare and check, and the poll does not wait for it; what those
+// callbacks post in turn waits for the next iteration's poll.
+func TestPostHereRunsInThePollPhase(t *testing.T) {
+	l := newLoop(t)
+	var got []string
+	var prep, check Watcher
+	var guard Timer
+	var first, second Posted
+	l.InitWatcher(&prep, PhasePrepare, 0)
+	l.InitWatcher(&check, PhaseCheck, 0)
+	l.InitTimer(&guard, 0)
+	stop := func() {
+		prep.Stop()
+		check.Stop()
+		guard.Stop()
+	}
+	second.Fn = func(*Posted) { got = append(got, "second") }
+	first.Fn = func(*Posted) {
+		got = append(got, "first")
+		l.PostHere(&second)
+	}
+	prep.Start(func(w *Watcher) {
+		got = append(got, "prepare")
+		if len(got) == 1 {
+			l.PostHere(&first)
+		}
+	})
+	check.Start(func(w *Watcher) {
+		got = append(got, "check")
+		if len(got) > 4 {
+			stop()
+		}
+	})
+	// A poll that waited would wait for this timer.
+	guard.Start(func(*Timer) { got = append(got, "waited"); stop() }, 5000, 0)
+	l.Run(RunDefault)
+	want := []string{"prepare", "first", "check", "prepare", "second", "check"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("order (-want +got):\n%s", diff)
+	}
+	prep.Close(nil)
+	check.Close(nil)
+	guard.Close(nil)
+}

@@ -47,6 +47,41 @@ func (l *Loop) Post(p *Posted) {
 	q.senders.Add(-1)
 }
 
+// PostHere queues p to run in the poll phase of this iteration, if its
+// poll is still to come, or of the next. It must be called on the loop
+// thread. Unlike Post it writes no wakeup: the loop does not block in its
+// poll while anything waits here (BackendTimeout is 0).
+func (l *Loop) PostHere(p *Posted) {
+	p.next = nil
+	if l.hereTail != nil {
+		l.hereTail.next = p
+	} else {
+		l.hereHead = p
+	}
+	l.hereTail = p
+}
+
+// runPostedHere runs what PostHere queued before it began, in order;
+// what their callbacks queue waits for the next poll.
+func (l *Loop) runPostedHere() {
+	p := l.hereHead
+	l.hereHead, l.hereTail = nil, nil
+	events := uint64(0)
+	for p != nil {
+		next := p.next
+		p.next = nil
+		if p.Event {
+			events++
+		}
+		p.Fn(p)
+		p = next
+	}
+	l.metrics.Events += events
+	if l.pollTimeout == 0 {
+		l.metrics.EventsWaiting += events
+	}
+}
+
 // waitPosters waits until no Post is under way (see postQueue.senders).
 func (l *Loop) waitPosters() {
 	waitUntil(func() bool { return l.posted.senders.Load() == 0 })

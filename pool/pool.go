@@ -47,6 +47,7 @@ const (
 	stateRunning
 	stateCanceled
 	stateDone
+	stateFinished // done by its submitter (Finished), still cancellable
 )
 
 // Work is one job. Run executes on a pool worker; Done executes on the
@@ -181,14 +182,7 @@ func LoopClosed() {
 // l alive until Done has run. It must be called on l's thread.
 func Submit(l *loop.Loop, w *Work, kind Kind) {
 	start.Do(startPool)
-	w.l = l
-	w.kind = kind
-	w.err = nil
-	w.next = nil
-	w.post.Fn = completed
-	w.post.Event = true
-	w.state.Store(stateQueued)
-	l.ReqStart()
+	w.begin(l, kind, stateQueued)
 	p := &thePool
 	p.mu.Lock()
 	if kind == SlowIO {
@@ -213,9 +207,40 @@ func Submit(l *loop.Loop, w *Work, kind Kind) {
 	}
 }
 
+// Finished hands w back to l as done: its caller did the work on l's
+// thread already (a read the page cache answered). Done runs on a later
+// turn of the loop, as for work a worker ran, and until then w keeps l
+// alive. If cancellable (the work left nothing behind that a cancelled
+// request must not have), Cancel may still win until Done runs, as it
+// could have had w waited in the queue; otherwise Cancel refuses it, as
+// work a worker has run. It must be called on l's thread.
+func Finished(l *loop.Loop, w *Work, kind Kind, cancellable bool) {
+	state := stateRunning
+	if cancellable {
+		state = stateFinished
+	}
+	w.begin(l, kind, state)
+	l.PostHere(&w.post)
+}
+
+func (w *Work) begin(l *loop.Loop, kind Kind, state int32) {
+	w.l = l
+	w.kind = kind
+	w.err = nil
+	w.next = nil
+	w.post.Fn = completed
+	w.post.Event = true
+	w.state.Store(state)
+	l.ReqStart()
+}
+
 // Cancel cancels w if no worker has started it: its Done then runs with
 // ErrCanceled on the next loop iteration. It reports whether it did.
 func Cancel(w *Work) bool {
+	if w.state.CompareAndSwap(stateFinished, stateCanceled) {
+		w.err = ErrCanceled // its Done is on the way already
+		return true
+	}
 	if !w.state.CompareAndSwap(stateQueued, stateCanceled) {
 		return false
 	}

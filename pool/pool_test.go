@@ -203,3 +203,45 @@ func TestBlockingWorkStartsOnEveryWorkerAtOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Work its submitter finished on the loop thread keeps the loop alive,
+// makes its poll not block, and has Done run from the loop, after the
+// call that handed it back; a cancellable one can still be cancelled
+// until then, the other not.
+func TestFinishedWorkRunsDoneFromTheLoop(t *testing.T) {
+	l := newLoop(t)
+	var calls []error
+	done := func(w *Work, err error) { calls = append(calls, err) }
+	var plain, cancellable Work
+	plain.Done, cancellable.Done = done, done
+	Finished(l, &plain, FastIO, false)
+	Finished(l, &cancellable, FastIO, true)
+	if len(calls) != 0 {
+		t.Fatal("Done ran inside Finished")
+	}
+	if !l.Alive() || l.BackendTimeout() != 0 {
+		t.Fatalf("alive %v, poll timeout %d; want alive, 0", l.Alive(), l.BackendTimeout())
+	}
+	if Cancel(&plain) {
+		t.Error("cancelled work that may not be")
+	}
+	if !Cancel(&cancellable) {
+		t.Error("could not cancel cancellable finished work")
+	}
+	if Cancel(&cancellable) {
+		t.Error("cancelled the same work twice")
+	}
+	start := time.Now()
+	if _, err := l.Run(loop.RunOnce); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("RunOnce took %v: its poll waited", d)
+	}
+	if len(calls) != 2 || calls[0] != nil || calls[1] != ErrCanceled {
+		t.Fatalf("Done calls %v, want [nil canceled]", calls)
+	}
+	if l.Alive() {
+		t.Error("loop still alive after both Done ran")
+	}
+}
