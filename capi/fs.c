@@ -134,7 +134,7 @@ static int fs_bufs(uv_fs_t* req, const uv_buf_t bufs[], unsigned int nbufs,
  * candidate path, and a crossing plus Go's syscall bookkeeping cost more
  * than the statx itself), and the pool's requests and fs_poll reach it
  * from Go through uvio.StatFunc (stat.go), so every path fills uv_stat_t
- * alike (docs/design.md, "Files").
+ * alike (docs/design.md, "Per-loop state and files").
  *
  * statx is tried first: unlike the old calls it reports birth time. Where
  * the kernel refuses it as libuv expects it may (ENOSYS on kernels before

@@ -36,7 +36,7 @@ func (f *fsState) reset() {
 // private gouv_dir points at it. The uv_dir_t is the directory's one
 // owner, as in libuv: it is not tied to a loop (a synchronous opendir may
 // have none, and any loop may read it), and closedir frees both at once
-// (docs/design.md, "Files").
+// (docs/design.md, "Per-loop state and files").
 const dirStateOff = (C.sizeof_uv_dir_t + 7) &^ 7
 
 func dirOf(d unsafe.Pointer) *uvio.Dir {
@@ -220,11 +220,27 @@ func gouv_fs_run(req *C.uv_fs_t) C.int {
 	}
 	o := getReq(s, unsafe.Pointer(req), &req.gouv_work)
 	fsFill(&o.fs.r, req)
+	// A read the page cache answers needs no worker (docs/design.md,
+	// "Per-loop state and files"); its callback still runs on a later
+	// turn of the loop, and
+	// until then uv_cancel may cancel it, unless it read at the file's
+	// position and so moved it.
+	if o.fs.r.ReadNow() {
+		fsFinish(&o.fs.r, req)
+		o.finished(s, fsDone, pool.FastIO, o.fs.r.Off >= 0)
+		return 0
+	}
 	o.submit(s, fsRun, fsDone, pool.FastIO)
 	return 0
 }
 
 func cancelFS(r *C.uv_req_t) C.int {
 	req := (*C.uv_fs_t)(unsafe.Pointer(r))
-	return cancelPoolReq(reqOf(req.loop, unsafe.Pointer(req), &req.gouv_work))
+	o := reqOf(req.loop, unsafe.Pointer(req), &req.gouv_work)
+	if o != nil && o.fs.r.Partial > 0 {
+		// Begun on the loop thread (ReadNow): it runs, as a request a
+		// worker has started does.
+		return C.UV_EBUSY
+	}
+	return cancelPoolReq(o)
 }

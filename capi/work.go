@@ -58,6 +58,15 @@ func (o *poolReq) submit(s *loopState, run func(*pool.Work), done func(*pool.Wor
 	pool.Submit(s.l, &o.Work, kind)
 }
 
+// finished hands back a request whose work ran on the loop thread:
+// done runs on a later turn of the loop, as after the pool
+// (pool.Finished).
+func (o *poolReq) finished(s *loopState, done func(*pool.Work, error), kind pool.Kind, cancellable bool) {
+	o.Run = nil
+	o.Done = done
+	pool.Finished(s.l, &o.Work, kind, cancellable)
+}
+
 // release puts the object back; its C request is the host's again.
 func (o *poolReq) release(w *C.struct_uv__work) {
 	(*C.gouv_poolreq_t)(unsafe.Pointer(w)).tag = 0

@@ -1109,6 +1109,214 @@ TEST(cancel_stops_queued_work_and_refuses_running_work) {
   uv_sem_destroy(&block_sem);
 }
 
+/* ---- reads the page cache may answer ---------------------------------- */
+
+/* Byte i of the pattern file. Each 4 KiB page differs from the next. */
+static char pattern_at(size_t i) { return (char)('a' + (i / 4096 + i) % 26); }
+
+#define PATTERN_SIZE (256u << 10)
+
+/* A 256 KiB pattern file, written and synced, whose second half is then
+ * dropped from the page cache where the file system allows it: a read
+ * across the middle finds its first part cached and the rest on disk. */
+static int open_half_cached_pattern(const char* path) {
+  static char data[PATTERN_SIZE];
+  size_t i;
+  int fd;
+
+  for (i = 0; i < PATTERN_SIZE; i++)
+    data[i] = pattern_at(i);
+  fd = open(path, O_CREAT | O_RDWR | O_TRUNC, 0600);
+  CHECK(fd >= 0);
+  /* Page by page: one large write may be cached in one large folio,
+   * which a drop of half of it leaves in place. */
+  for (i = 0; i < PATTERN_SIZE; i += 4096)
+    CHECK_EQ(pwrite(fd, data + i, 4096, (off_t)i), 4096);
+  CHECK_EQ(fsync(fd), 0);
+  CHECK_EQ(posix_fadvise(fd, PATTERN_SIZE / 2, PATTERN_SIZE / 2, POSIX_FADV_DONTNEED), 0);
+  return fd;
+}
+
+static int read_cb_calls;
+static int read_cb_in_call;
+
+static void counted_read_cb(uv_fs_t* req) {
+  CHECK(!read_cb_in_call);
+  read_cb_calls++;
+  (void)req;
+}
+
+/* One asynchronous read of bufs at off; returns its result. Its callback
+ * never runs inside uv_fs_read, only from uv_run. */
+static ssize_t async_read(uv_loop_t* loop, int fd, uv_buf_t* bufs, unsigned n, int64_t off) {
+  uv_fs_t req;
+  ssize_t r;
+
+  read_cb_calls = 0;
+  read_cb_in_call = 1;
+  CHECK_EQ(uv_fs_read(loop, &req, fd, bufs, n, off, counted_read_cb), 0);
+  read_cb_in_call = 0;
+  CHECK_EQ(read_cb_calls, 0);
+  CHECK_EQ(uv_run(loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(read_cb_calls, 1);
+  r = req.result;
+  uv_fs_req_cleanup(&req);
+  return r;
+}
+
+static void check_pattern(const char* got, size_t from, size_t len) {
+  size_t i;
+  for (i = 0; i < len; i++)
+    if (got[i] != pattern_at(from + i)) {
+      fprintf(stderr, "byte %zu of the file: got %d, want %d\n", from + i, got[i],
+              pattern_at(from + i));
+      CHECK(0);
+    }
+}
+
+TEST(fs_async_reads_return_every_byte_whether_cached_or_not) {
+  static char out[PATTERN_SIZE];
+  uv_loop_t loop;
+  uv_buf_t bufs[3];
+  int fd;
+
+  tmp_setup();
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  fd = open_half_cached_pattern(tp("pattern"));
+
+  /* At an offset, across the cached first half into the dropped second. */
+  bufs[0] = uv_buf_init(out, 128u << 10);
+  CHECK_EQ(async_read(&loop, fd, bufs, 1, 64u << 10), 128u << 10);
+  check_pattern(out, 64u << 10, 128u << 10);
+
+  /* At the file's position, in three uneven buffers: the bytes land in
+   * order and the position moves by exactly what was read. */
+  CHECK_EQ(posix_fadvise(fd, PATTERN_SIZE / 2, PATTERN_SIZE / 2, POSIX_FADV_DONTNEED), 0);
+  CHECK_EQ(lseek(fd, 100000, SEEK_SET), 100000);
+  bufs[0] = uv_buf_init(out, 1000);
+  bufs[1] = uv_buf_init(out + 1000, 70000);
+  bufs[2] = uv_buf_init(out + 71000, 60000);
+  CHECK_EQ(async_read(&loop, fd, bufs, 3, -1), 131000);
+  check_pattern(out, 100000, 131000);
+  CHECK_EQ(lseek(fd, 0, SEEK_CUR), 231000);
+
+  /* Up to the end: the rest of the file, then nothing. */
+  bufs[0] = uv_buf_init(out, sizeof(out));
+  CHECK_EQ(async_read(&loop, fd, bufs, 1, -1), PATTERN_SIZE - 231000);
+  check_pattern(out, 231000, PATTERN_SIZE - 231000);
+  CHECK_EQ(async_read(&loop, fd, bufs, 1, -1), 0);
+  CHECK_EQ(async_read(&loop, fd, bufs, 1, PATTERN_SIZE), 0);
+
+  /* All cached now: a small read and a vectored one. */
+  bufs[0] = uv_buf_init(out, 10);
+  CHECK_EQ(async_read(&loop, fd, bufs, 1, 4090), 10);
+  check_pattern(out, 4090, 10);
+  bufs[0] = uv_buf_init(out, 3);
+  bufs[1] = uv_buf_init(out + 3, 0);
+  bufs[2] = uv_buf_init(out + 3, 5);
+  CHECK_EQ(async_read(&loop, fd, bufs, 3, PATTERN_SIZE - 6), 6);
+  check_pattern(out, PATTERN_SIZE - 6, 6);
+
+  CHECK_EQ(close(fd), 0);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+  tmp_teardown();
+}
+
+static void* write_later(void* arg) {
+  int fd = *(int*)arg;
+  uv_sleep(50);
+  CHECK_EQ(write(fd, "later", 5), 5);
+  return NULL;
+}
+
+TEST(fs_async_read_of_a_pipe_returns_what_is_there_or_waits_for_it) {
+  uv_loop_t loop;
+  uv_buf_t buf;
+  pthread_t writer;
+  char out[100];
+  int fds[2];
+
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(pipe(fds), 0);
+  CHECK_EQ(write(fds[1], "hello", 5), 5);
+  buf = uv_buf_init(out, sizeof(out));
+  CHECK_EQ(async_read(&loop, fds[0], &buf, 1, -1), 5);
+  CHECK(memcmp(out, "hello", 5) == 0);
+  /* Empty: the read waits for the writer, off the loop thread. */
+  CHECK_EQ(pthread_create(&writer, NULL, write_later, &fds[1]), 0);
+  CHECK_EQ(async_read(&loop, fds[0], &buf, 1, -1), 5);
+  CHECK(memcmp(out, "later", 5) == 0);
+  CHECK_EQ(pthread_join(writer, NULL), 0);
+  /* A pipe has no offsets. */
+  CHECK_EQ(async_read(&loop, fds[0], &buf, 1, 0), UV_ESPIPE);
+  CHECK_EQ(close(fds[1]), 0);
+  CHECK_EQ(async_read(&loop, fds[0], &buf, 1, -1), 0);
+  CHECK_EQ(close(fds[0]), 0);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+}
+
+static ssize_t cancelled_read_result[2];
+
+static void keep_read_result(uv_fs_t* req) {
+  cancelled_read_result[req->data != NULL] = req->result;
+  uv_fs_req_cleanup(req);
+}
+
+/* A read behind a busy pool is cancelled before it ran, or it is not:
+ * either way nothing is lost. A cancelled read reports UV_ECANCELED and
+ * left the file's position alone; one that could not be cancelled
+ * delivers its bytes. */
+TEST(cancel_of_a_read_behind_a_busy_pool_loses_nothing) {
+  uv_loop_t loop;
+  uv_work_t blockers[4];
+  uv_fs_t at_off, at_pos;
+  uv_timer_t timer;
+  uv_buf_t b1, b2;
+  char out1[64], out2[64];
+  int fd, i, rc;
+
+  tmp_setup();
+  setenv("UV_THREADPOOL_SIZE", "4", 1);
+  atomic_store(&blocked_started, 0);
+  CHECK_EQ(uv_sem_init(&block_sem, 0), 0);
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  fd = open_half_cached_pattern(tp("pattern"));
+  CHECK_EQ(lseek(fd, 1000, SEEK_SET), 1000);
+  for (i = 0; i < 4; i++)
+    CHECK_EQ(uv_queue_work(&loop, &blockers[i], blocking_work, NULL), 0);
+  while (atomic_load(&blocked_started) < 4)
+    uv_sleep(1);
+
+  /* At an offset: the read has nothing to undo, so it can be cancelled. */
+  b1 = uv_buf_init(out1, sizeof(out1));
+  at_off.data = NULL;
+  CHECK_EQ(uv_fs_read(&loop, &at_off, fd, &b1, 1, 0, keep_read_result), 0);
+  CHECK_EQ(uv_cancel((uv_req_t*)&at_off), 0);
+  /* At the file's position. */
+  b2 = uv_buf_init(out2, sizeof(out2));
+  at_pos.data = &at_pos;
+  CHECK_EQ(uv_fs_read(&loop, &at_pos, fd, &b2, 1, -1, keep_read_result), 0);
+  rc = uv_cancel((uv_req_t*)&at_pos);
+  CHECK(rc == 0 || rc == UV_EBUSY);
+
+  CHECK_EQ(uv_timer_init(&loop, &timer), 0);
+  CHECK_EQ(uv_timer_start(&timer, release_timer_cb, 20, 0), 0);
+  CHECK_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  CHECK_EQ(cancelled_read_result[0], UV_ECANCELED);
+  if (rc == 0) {
+    CHECK_EQ(cancelled_read_result[1], UV_ECANCELED);
+    CHECK_EQ(lseek(fd, 0, SEEK_CUR), 1000);
+  } else {
+    CHECK_EQ(cancelled_read_result[1], 64);
+    check_pattern(out2, 1000, 64);
+    CHECK_EQ(lseek(fd, 0, SEEK_CUR), 1064);
+  }
+  CHECK_EQ(close(fd), 0);
+  CHECK_EQ(uv_loop_close(&loop), 0);
+  uv_sem_destroy(&block_sem);
+  tmp_teardown();
+}
+
 static atomic_int running_now, running_max, arrived;
 static atomic_int all_met;
 

@@ -120,6 +120,7 @@ type FSReq struct {
 	DirMax       int   // readdir: at most this many entries
 
 	Result    int64
+	Partial   int64  // read: bytes ReadNow read before the pool took over
 	StatfsOut Statfs // statfs
 	Err       error
 	Str       string   // readlink and realpath
@@ -175,7 +176,12 @@ func (r *FSReq) do() (int64, error) {
 		}
 		return 0, e
 	case FSRead:
-		return fsRead(r.File, r.Bufs, r.Off)
+		n, err := fsRead(r.File, r.Bufs, r.Off)
+		if r.Partial > 0 {
+			// What ReadNow read counts, whatever became of the rest.
+			return r.Partial + n, nil
+		}
+		return n, err
 	case FSWrite:
 		return fsWriteAll(r.File, r.Bufs, r.Off)
 	case FSSendfile:
