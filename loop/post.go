@@ -66,6 +66,12 @@ func (l *Loop) PostHere(p *Posted) {
 func (l *Loop) runPostedHere() {
 	p := l.hereHead
 	l.hereHead, l.hereTail = nil, nil
+	l.countEvents(runChain(p))
+}
+
+// runChain runs the chain that starts at p, in order, and returns how
+// many of its entries count as events.
+func runChain(p *Posted) uint64 {
 	events := uint64(0)
 	for p != nil {
 		next := p.next
@@ -76,9 +82,15 @@ func (l *Loop) runPostedHere() {
 		p.Fn(p)
 		p = next
 	}
-	l.metrics.Events += events
+	return events
+}
+
+// countEvents adds n events to the loop's metrics, as events that were
+// waiting if the poll did not wait.
+func (l *Loop) countEvents(n uint64) {
+	l.metrics.Events += n
 	if l.pollTimeout == 0 {
-		l.metrics.EventsWaiting += events
+		l.metrics.EventsWaiting += n
 	}
 }
 
@@ -96,21 +108,8 @@ func (l *Loop) runPosted() {
 		p = s
 		s = next
 	}
-	events := uint64(0)
-	for p != nil {
-		next := p.next
-		p.next = nil
-		if p.Event {
-			events++
-		}
-		p.Fn(p)
-		p = next
-	}
 	// The wakeup that brought them was counted once already.
-	if events > 1 {
-		l.metrics.Events += events - 1
-		if l.pollTimeout == 0 {
-			l.metrics.EventsWaiting += events - 1
-		}
+	if events := runChain(p); events > 1 {
+		l.countEvents(events - 1)
 	}
 }
