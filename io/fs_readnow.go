@@ -11,15 +11,15 @@ import (
 // preadv2 with RWF_NOWAIT copies what is cached and fails with EAGAIN
 // rather than wait for the disk, an empty pipe or a lock. It reports
 // whether the request is finished (Result set, Err nil). Otherwise the
-// pool must Do it, and does only what is left: after a short read of a
-// regular file (part of the range cached), Bufs and Off describe the rest
-// and Do adds what was read here. Everything ReadNow cannot vouch for is
-// left to the pool untouched: an error of any kind, a descriptor opened
-// with O_DIRECT (whose reads wait for the device even when told not to),
-// a kernel or file without RWF_NOWAIT.
+// pool must Do it, and does only what is left: after a read of a regular
+// file that stopped short of its end (part of the range cached), Bufs and
+// Off describe the rest and Do adds what was read here. Everything
+// ReadNow cannot vouch for is left to the pool untouched: an error of any
+// kind, a descriptor opened with O_DIRECT (whose reads wait for the
+// device even when told not to), a kernel or file without RWF_NOWAIT.
 //
-// A short read of anything else (a pipe, a socket, a terminal) is that
-// read's result, as a blocking read would have returned it.
+// A short read at a file's end, or of a pipe, a socket or a terminal, is
+// that read's result, as a blocking read would have returned it.
 //
 // It writes Bufs' entries in place when it shortens them: the caller must
 // own that array (capi gives asynchronous requests a copy, as libuv does).
@@ -50,7 +50,7 @@ func (r *FSReq) ReadNow() bool {
 		return false
 	}
 	n := uint64(got)
-	if n == want || n == 0 || !seekable(r.File) {
+	if n == want || n == 0 || !stoppedShort(r.File, r.Off, n) {
 		r.Result, r.Err = int64(n), nil
 		return true
 	}
@@ -75,14 +75,29 @@ func (r *FSReq) ReadNow() bool {
 // in flight, ran at 0.8 of the pool's speed when copied here).
 const readNowMax = 128 << 10
 
-// seekable reports whether fd is a regular file or a block device, whose
-// reads return less than asked only at the end.
-func seekable(fd int) bool {
+// stoppedShort reports whether a read of n bytes from fd at off (-1: at
+// the position, which the read moved) stopped before the end of a regular
+// file or a block device, where a blocking read would have gone on. A
+// short read at a file's end, or of a pipe, socket or terminal, is what
+// a blocking read returns too.
+func stoppedShort(fd int, off int64, n uint64) bool {
 	var st unix.Stat_t
-	_, _, e := unix.RawSyscall(unix.SYS_FSTAT, uintptr(fd), uintptr(unsafe.Pointer(&st)), 0)
-	if e != 0 {
+	if _, _, e := unix.RawSyscall(unix.SYS_FSTAT, uintptr(fd), uintptr(unsafe.Pointer(&st)), 0); e != 0 {
 		return false
 	}
-	t := st.Mode & unix.S_IFMT
-	return t == unix.S_IFREG || t == unix.S_IFBLK
+	switch st.Mode & unix.S_IFMT {
+	case unix.S_IFREG:
+		end := off + int64(n)
+		if off < 0 {
+			pos, _, e := unix.RawSyscall(unix.SYS_LSEEK, uintptr(fd), 0, unix.SEEK_CUR)
+			if e != 0 {
+				return true
+			}
+			end = int64(pos)
+		}
+		return end < st.Size
+	case unix.S_IFBLK:
+		return true // its size is not in st_size; the pool finds the end
+	}
+	return false
 }

@@ -50,6 +50,17 @@ func TestReadNowAnswersFromThePageCache(t *testing.T) {
 	if !r.ReadNow() || r.Result != 0 {
 		t.Fatalf("at the end: result %d", r.Result)
 	}
+	// Up to the end, at an offset and at the position: a short read, and
+	// the read's whole answer.
+	r = FSReq{Type: FSRead, File: fd, Off: int64(len(data)) - 30, Bufs: iovecs(out)}
+	if !r.ReadNow() || r.Result != 30 || !bytes.Equal(out[:30], data[len(data)-30:]) {
+		t.Fatalf("up to the end at an offset: result %d, partial %d", r.Result, r.Partial)
+	}
+	unix.Seek(fd, int64(len(data))-40, 0)
+	r = FSReq{Type: FSRead, File: fd, Off: -1, Bufs: iovecs(out)}
+	if !r.ReadNow() || r.Result != 40 || !bytes.Equal(out[:40], data[len(data)-40:]) {
+		t.Fatalf("up to the end at the position: result %d, partial %d", r.Result, r.Partial)
+	}
 	// What it cannot vouch for goes to the pool untouched.
 	for _, c := range []FSReq{
 		{Type: FSRead, File: -1, Bufs: iovecs(out)},                   // an error
