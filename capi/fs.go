@@ -221,10 +221,9 @@ func gouv_fs_run(req *C.uv_fs_t) C.int {
 	o := getReq(s, unsafe.Pointer(req), &req.gouv_work)
 	fsFill(&o.fs.r, req)
 	// A read the page cache answers needs no worker (docs/design.md,
-	// "Per-loop state and files"); its callback still runs on a later
-	// turn of the loop, and
-	// until then uv_cancel may cancel it, unless it read at the file's
-	// position and so moved it.
+	// "Per-loop state and files"). Its callback still runs on a later
+	// turn of the loop, and until then uv_cancel may cancel it, unless it
+	// read at the file's position and so moved it.
 	if o.fs.r.ReadNow() {
 		fsFinish(&o.fs.r, req)
 		o.finished(s, fsDone, pool.FastIO, o.fs.r.Off >= 0)

@@ -234,8 +234,9 @@ func (w *Work) begin(l *loop.Loop, kind Kind, state int32) {
 	l.ReqStart()
 }
 
-// Cancel cancels w if no worker has started it: its Done then runs with
-// ErrCanceled on the next loop iteration. It reports whether it did.
+// Cancel cancels w if no worker has started it, or if it was handed back
+// by Finished as cancellable and its Done has not run: its Done then runs
+// with ErrCanceled on the next loop iteration. It reports whether it did.
 func Cancel(w *Work) bool {
 	if w.state.CompareAndSwap(stateFinished, stateCanceled) {
 		w.err = ErrCanceled // its Done is on the way already
