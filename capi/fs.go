@@ -226,7 +226,7 @@ func gouv_fs_run(req *C.uv_fs_t) C.int {
 	// read at the file's position and so moved it.
 	if o.fs.r.ReadNow() {
 		fsFinish(&o.fs.r, req)
-		o.finished(s, fsDone, pool.FastIO, o.fs.r.Off >= 0)
+		o.finished(s, fsDone, o.fs.r.Off >= 0)
 		return 0
 	}
 	o.submit(s, fsRun, fsDone, pool.FastIO)

@@ -61,10 +61,9 @@ func (o *poolReq) submit(s *loopState, run func(*pool.Work), done func(*pool.Wor
 // finished hands back a request whose work ran on the loop thread:
 // done runs on a later turn of the loop, as after the pool
 // (pool.Finished).
-func (o *poolReq) finished(s *loopState, done func(*pool.Work, error), kind pool.Kind, cancellable bool) {
-	o.Run = nil
+func (o *poolReq) finished(s *loopState, done func(*pool.Work, error), cancellable bool) {
 	o.Done = done
-	pool.Finished(s.l, &o.Work, kind, cancellable)
+	pool.Finished(s.l, &o.Work, cancellable)
 }
 
 // release puts the object back; its C request is the host's again.

@@ -182,7 +182,8 @@ func LoopClosed() {
 // l alive until Done has run. It must be called on l's thread.
 func Submit(l *loop.Loop, w *Work, kind Kind) {
 	start.Do(startPool)
-	w.begin(l, kind, stateQueued)
+	w.kind = kind
+	w.begin(l, stateQueued)
 	p := &thePool
 	p.mu.Lock()
 	if kind == SlowIO {
@@ -214,18 +215,18 @@ func Submit(l *loop.Loop, w *Work, kind Kind) {
 // request must not have), Cancel may still win until Done runs, as it
 // could have had w waited in the queue; otherwise Cancel refuses it, as
 // work a worker has run. It must be called on l's thread.
-func Finished(l *loop.Loop, w *Work, kind Kind, cancellable bool) {
+func Finished(l *loop.Loop, w *Work, cancellable bool) {
 	state := stateRunning
 	if cancellable {
 		state = stateFinished
 	}
-	w.begin(l, kind, state)
+	w.begin(l, state)
 	l.PostHere(&w.post)
 }
 
-func (w *Work) begin(l *loop.Loop, kind Kind, state int32) {
+// begin makes w a request of l in the given state.
+func (w *Work) begin(l *loop.Loop, state int32) {
 	w.l = l
-	w.kind = kind
 	w.err = nil
 	w.next = nil
 	w.post.Fn = completed

@@ -214,8 +214,8 @@ func TestFinishedWorkRunsDoneFromTheLoop(t *testing.T) {
 	done := func(w *Work, err error) { calls = append(calls, err) }
 	var plain, cancellable Work
 	plain.Done, cancellable.Done = done, done
-	Finished(l, &plain, FastIO, false)
-	Finished(l, &cancellable, FastIO, true)
+	Finished(l, &plain, false)
+	Finished(l, &cancellable, true)
 	if len(calls) != 0 {
 		t.Fatal("Done ran inside Finished")
 	}
