@@ -67,22 +67,19 @@ type Work struct {
 }
 
 // poolSpins is how many times an idle worker yields its thread
-// (loop.YieldThread) and looks at the queue again before it parks. With
-// runtime.Gosched instead, each look cost the locked worker a handoff of
-// its P through two other threads: measured on 2 cores, uv_queue_work
-// with 64 in flight ran at 1.7 M/s that way and 3.3 M/s this way (libuv:
-// 1.7 M/s), with 1 in flight 47 k/s against 62 k/s (libuv: 48 k/s).
+// (loop.YieldThread) and looks at the queue again before it parks on its
+// futex (park.go). With runtime.Gosched instead, each look cost the
+// locked worker a handoff of its P through two other threads.
 const poolSpins = 4
 
 type pool struct {
 	mu          sync.Mutex
-	cond        *sync.Cond
 	head, tail  *Work // fast work
 	slowHead    *Work
 	slowTail    *Work
 	slowRunning int
 	size        int
-	idle        int
+	parked      *parker // idle workers, most recently parked first
 }
 
 var (
@@ -118,7 +115,6 @@ func startPool() {
 	procs.reserve()
 	procs.mu.Unlock()
 	thePool.size = n
-	thePool.cond = sync.NewCond(&thePool.mu)
 	for i := 0; i < n; i++ {
 		go thePool.worker()
 	}
@@ -201,11 +197,9 @@ func Submit(l *loop.Loop, w *Work, kind Kind) {
 		}
 		p.tail = w
 	}
-	wake := p.idle > 0
+	k := p.unpark()
 	p.mu.Unlock()
-	if wake {
-		p.cond.Signal()
-	}
+	k.wake()
 }
 
 // Finished hands w back to l as done: its caller did the work on l's
@@ -297,6 +291,7 @@ func (p *pool) worker() {
 			unix.Prctl(unix.PR_SET_NAME, uintptr(unsafe.Pointer(name)), 0, 0, 0)
 		}
 	}
+	me := new(parker)
 	for {
 		p.mu.Lock()
 		w := p.take()
@@ -312,9 +307,7 @@ func (p *pool) worker() {
 			}
 		}
 		for w == nil {
-			p.idle++
-			p.cond.Wait()
-			p.idle--
+			me.park(p)
 			w = p.take()
 		}
 		p.mu.Unlock()
@@ -331,11 +324,12 @@ func (p *pool) worker() {
 		if slow {
 			p.mu.Lock()
 			p.slowRunning--
-			more := p.slowHead != nil
-			p.mu.Unlock()
-			if more {
-				p.cond.Signal()
+			var k *parker
+			if p.slowHead != nil {
+				k = p.unpark()
 			}
+			p.mu.Unlock()
+			k.wake()
 		}
 	}
 }

@@ -245,3 +245,57 @@ func TestFinishedWorkRunsDoneFromTheLoop(t *testing.T) {
 		t.Error("loop still alive after both Done ran")
 	}
 }
+
+// parkedWorkers counts the workers asleep on their futex.
+func parkedWorkers() int {
+	thePool.mu.Lock()
+	defer thePool.mu.Unlock()
+	n := 0
+	for k := thePool.parked; k != nil; k = k.next {
+		n++
+	}
+	return n
+}
+
+// Work submitted while every worker sleeps must wake one per item: a
+// wake lost between a worker's last look and its sleep would leave Run
+// waiting forever.
+func TestSubmitWakesParkedWorkers(t *testing.T) {
+	l := newLoop(t)
+	var warm Work
+	warm.Done = func(*Work, error) {}
+	Submit(l, &warm, FastIO) // start the pool
+	if _, err := l.Run(loop.RunDefault); err != nil {
+		t.Fatal(err)
+	}
+	var works [4]Work
+	var ran atomic.Int32
+	for round := 0; round < 200; round++ {
+		deadline := time.Now().Add(5 * time.Second)
+		for parkedWorkers() != Size() {
+			if time.Now().After(deadline) {
+				t.Fatalf("round %d: %d of %d workers parked", round, parkedWorkers(), Size())
+			}
+			time.Sleep(50 * time.Microsecond)
+		}
+		n := 1 + round%len(works)
+		ran.Store(0)
+		done := 0
+		for i := range works[:n] {
+			works[i].Run = func(*Work) { ran.Add(1) }
+			works[i].Done = func(_ *Work, err error) {
+				if err != nil {
+					t.Errorf("Done(%v)", err)
+				}
+				done++
+			}
+			Submit(l, &works[i], FastIO)
+		}
+		if _, err := l.Run(loop.RunDefault); err != nil {
+			t.Fatal(err)
+		}
+		if done != n || int(ran.Load()) != n {
+			t.Fatalf("round %d: done %d, ran %d, want %d", round, done, ran.Load(), n)
+		}
+	}
+}
