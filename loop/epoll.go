@@ -331,7 +331,7 @@ func (l *Loop) poll(timeout int) {
 		}
 	}
 	// A wait that may block is timed: for the idle-time metric, and
-	// because one of yieldAfterWait lets the scheduler take the P (yieldP).
+	// because one of yieldAfterWait lets the scheduler take the P (PHold).
 	var start uint64
 	measure := l.metricsIdle && timeout != 0
 	if timeout != 0 {
@@ -351,9 +351,7 @@ func (l *Loop) poll(timeout int) {
 				l.idleTime += waited
 				measure = false
 			}
-			if waited >= yieldAfterWait {
-				l.heldSince = start + waited // a new P, as a yield gives
-			}
+			l.held.Waited(start, start+waited)
 		}
 		if err == unix.EINTR {
 			// The Go runtime preempts with SIGURG; a signal is not an
@@ -445,7 +443,7 @@ func (l *Loop) dispatch(n int) uint64 {
 			// What the callbacks submitted (writes finished in C) joins
 			// the pending queue now, in the order it happened.
 			l.drain()
-			l.yieldP()
+			l.held.Yield()
 		}
 	}
 	return delivered

@@ -83,8 +83,8 @@ type Loop struct {
 	idleTime     uint64 // nanoseconds spent blocked in poll
 	metrics      Metrics
 	pollStart    uint64
-	pollTimeout  int    // of the wait whose events are being dispatched
-	heldSince    uint64 // Hrtime of the last yield of the thread's P (yieldP)
+	pollTimeout  int   // of the wait whose events are being dispatched
+	held         PHold // how long the loop has held its thread's P
 
 	num uint32 // the loop's number, which its handles' records hold
 
@@ -280,7 +280,7 @@ func (l *Loop) Run(mode RunMode) (bool, error) {
 			timeout = l.BackendTimeout()
 		}
 		l.metrics.LoopCount++
-		l.yieldP()
+		l.held.Yield()
 		l.poll(timeout)
 		if l.hereHead != nil {
 			l.runPostedHere()
@@ -314,24 +314,41 @@ func (l *Loop) Run(mode RunMode) (bool, error) {
 }
 
 // The Go scheduler's monitor takes the P of a goroutine that has run for
-// 10 ms without being scheduled, and a loop goroutine is never scheduled
-// while it runs: it would then lose its P at every look of the monitor (as
-// often as every 20 µs) until it happens to be preempted. So a busy loop
-// yields its P itself a little more often than that, before each poll and
-// between the events of a long dispatch (docs/design.md, "Threads"). A wait
-// of yieldAfterWait or more lets the monitor take the P anyway, and counts
-// as a yield.
+// 10 ms without being scheduled, and a goroutine locked to its thread that
+// only ever waits in system calls and C calls (a loop, a pool worker) is
+// never scheduled: it would then lose its P at every look of the monitor
+// (as often as every 20 µs) until it happens to be preempted. So such a
+// goroutine yields its P itself a little more often than that: a busy loop
+// before each poll and between the events of a long dispatch, a worker
+// before it sleeps (docs/design.md, "Threads"). A wait of yieldAfterWait or
+// more lets the monitor take the P anyway, and counts as a yield.
 const (
 	yieldEvery     = 8e6  // nanoseconds
 	yieldAfterWait = 10e6 // nanoseconds
 )
 
-// yieldP lets the scheduler reschedule the loop's goroutine when it has
-// held its P for yieldEvery.
-func (l *Loop) yieldP() {
-	if Hrtime()-l.heldSince >= yieldEvery {
+// PHold tracks how long a goroutine locked to its thread has held its P
+// since it was last scheduled. The zero value counts from the first Yield.
+type PHold struct{ since uint64 }
+
+// Yield lets the scheduler reschedule the goroutine once it has held its
+// P for yieldEvery.
+func (h *PHold) Yield() {
+	now := Hrtime()
+	if h.since == 0 {
+		h.since = now
+	} else if now-h.since >= yieldEvery {
 		runtime.Gosched()
-		l.heldSince = Hrtime()
+		h.since = Hrtime()
+	}
+}
+
+// Waited records a wait in a system call from start to now: one of
+// yieldAfterWait or more counts as a yield, since the monitor takes the P
+// of a call that long and the goroutine comes back on a fresh one.
+func (h *PHold) Waited(start, now uint64) {
+	if now-start >= yieldAfterWait {
+		h.since = now
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"gouv/loop"
 )
 
 // A parker is where an idle worker sleeps: a futex word of its own, as a
@@ -26,18 +28,21 @@ const (
 )
 
 // park puts the calling worker on p's list and sleeps until a submitter
-// wakes it. The caller holds p.mu; park returns with it held again.
-func (k *parker) park(p *pool) {
+// wakes it. The caller holds p.mu; park returns with it held again. A
+// long sleep counts as a yield of the worker's P (loop.PHold).
+func (k *parker) park(p *pool, held *loop.PHold) {
 	k.word.Store(0)
 	k.next = p.parked
 	p.parked = k
 	p.mu.Unlock()
+	start := loop.Hrtime()
 	for k.word.Load() == 0 {
 		// A system call the scheduler sees (unix.Syscall6, not Raw): its
 		// P may be lent to other goroutines while the worker sleeps.
 		unix.Syscall6(unix.SYS_FUTEX, uintptr(unsafe.Pointer(&k.word)),
 			futexWait|futexPrivate, 0, 0, 0, 0)
 	}
+	held.Waited(start, loop.Hrtime())
 	p.mu.Lock()
 }
 

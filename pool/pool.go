@@ -292,7 +292,12 @@ func (p *pool) worker() {
 		}
 	}
 	me := new(parker)
+	// The worker sleeps in a system call and runs work in C or in system
+	// calls, so the scheduler never reschedules it: it yields its P now
+	// and then itself (loop.PHold).
+	var held loop.PHold
 	for {
+		held.Yield()
 		p.mu.Lock()
 		w := p.take()
 		if w == nil {
@@ -307,7 +312,7 @@ func (p *pool) worker() {
 			}
 		}
 		for w == nil {
-			me.park(p)
+			me.park(p, &held)
 			w = p.take()
 		}
 		p.mu.Unlock()
