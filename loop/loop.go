@@ -319,8 +319,8 @@ func (l *Loop) Run(mode RunMode) (bool, error) {
 // never scheduled: it would then lose its P at every look of the monitor
 // (as often as every 20 µs) until it happens to be preempted. So such a
 // goroutine yields its P itself a little more often than that: a busy loop
-// before each poll and between the events of a long dispatch, a worker
-// before it sleeps (docs/design.md, "Threads"). A wait of yieldAfterWait or
+// before each poll and between the events of a long dispatch, a pool
+// worker before it takes each item (docs/design.md, "Threads"). A wait of yieldAfterWait or
 // more lets the monitor take the P anyway, and counts as a yield.
 const (
 	yieldEvery     = 8e6  // nanoseconds
