@@ -320,8 +320,9 @@ func (l *Loop) Run(mode RunMode) (bool, error) {
 // (as often as every 20 µs) until it happens to be preempted. So such a
 // goroutine yields its P itself a little more often than that: a busy loop
 // before each poll and between the events of a long dispatch, a pool
-// worker before it takes each item (docs/design.md, "Threads"). A wait of yieldAfterWait or
-// more lets the monitor take the P anyway, and counts as a yield.
+// worker before it takes each item (docs/design.md, "Threads"). A wait of
+// yieldAfterWait or more lets the monitor take the P anyway, and counts as
+// a yield.
 const (
 	yieldEvery     = 8e6  // nanoseconds
 	yieldAfterWait = 10e6 // nanoseconds
