@@ -443,10 +443,14 @@ func (l *Loop) SetLight(h LightHooks) { l.light = h }
 // those structures drains first, so each sees the state the host's calls
 // left, in the order it made them.
 func (l *Loop) drain() {
-	s := l.w.Sub
-	if s.Head == nil && s.CloseHead == nil {
-		return
+	if s := l.w.Sub; s.Head != nil || s.CloseHead != nil {
+		l.drainLists(s)
 	}
+}
+
+// drainLists is drain's work once a list is known not to be empty; the
+// check stays in drain, small enough to be inlined at its many call sites.
+func (l *Loop) drainLists(s *Submissions) {
 	for r := s.Head; r != nil; {
 		next := r.SubNext
 		r.SubNext = nil
