@@ -834,6 +834,43 @@ TEST(idle_time_metric_grows_while_loop_blocks_on_a_timer) {
   finish_loop(&loop);
 }
 
+static uint64_t now_in_poll_cb;
+
+static void record_now_poll_cb(uv_poll_t* p, int status, int events) {
+  CHECK_EQ(status, 0);
+  CHECK(events & UV_READABLE);
+  now_in_poll_cb = uv_now(p->loop);
+  uv_poll_stop(p);
+}
+
+/* With the idle-time metric on, the poll first looks without waiting; the
+ * clock is refreshed after that look too, so a callback of an event that
+ * was already waiting sees the time after the poll, not the time the loop
+ * last read before it. */
+TEST(idle_time_metric_poll_refreshes_the_clock_before_waiting_events) {
+  uv_loop_t loop;
+  uv_poll_t poll;
+  int sv[2];
+  uint64_t before;
+  struct timespec pause = {0, 60 * 1000 * 1000};
+  CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+  CHECK_EQ(write(sv[1], "x", 1), 1);
+  CHECK_EQ(uv_loop_init(&loop), 0);
+  CHECK_EQ(uv_loop_configure(&loop, UV_METRICS_IDLE_TIME), 0);
+  CHECK_EQ(uv_poll_init(&loop, &poll, sv[0]), 0);
+  CHECK_EQ(uv_poll_start(&poll, UV_READABLE, record_now_poll_cb), 0);
+  uv_update_time(&loop);
+  before = uv_now(&loop);
+  nanosleep(&pause, NULL);
+  now_in_poll_cb = 0;
+  CHECK_EQ(uv_run(&loop, UV_RUN_ONCE), 0);
+  CHECK(now_in_poll_cb >= before + 50);
+  uv_close((uv_handle_t*)&poll, NULL);
+  finish_loop(&loop);
+  close(sv[0]);
+  close(sv[1]);
+}
+
 TEST(idle_time_metric_stays_zero_unless_configured) {
   uv_loop_t loop;
   uv_timer_t timer;

@@ -12,9 +12,11 @@ func nanotime() int64
 func Hrtime() uint64 { return uint64(nanotime()) }
 
 // UpdateTime refreshes the loop's cached clock (milliseconds).
-func (l *Loop) UpdateTime() {
-	*l.w.Time = uint64(nanotime()) / 1e6
-}
+func (l *Loop) UpdateTime() { l.setTime(Hrtime()) }
+
+// setTime sets the loop's cached clock from an Hrtime reading the caller
+// has just taken, so that one reading of the clock serves twice.
+func (l *Loop) setTime(now uint64) { *l.w.Time = now / 1e6 }
 
 // Now returns the cached clock in milliseconds.
 func (l *Loop) Now() uint64 { return *l.w.Time }

@@ -304,6 +304,10 @@ func (l *Loop) poll(timeout int) {
 		}
 		timeout = 0
 	}
+	// The yield check before each poll reads the clock; that reading is
+	// also the start of the wait and, when the poll does not wait, the
+	// loop's new time: one reading where three would do the same.
+	start := l.held.Yield()
 	// Nothing but the wakeup descriptor is registered and we must not
 	// block: its word tells us all that epoll_wait could, without the
 	// system call.
@@ -311,7 +315,7 @@ func (l *Loop) poll(timeout int) {
 		l.pollTimeout = 0
 		// libuv refreshes the clock after every poll; callbacks of this
 		// iteration (check callbacks starting timers) rely on it.
-		l.UpdateTime()
+		l.setTime(start)
 		if atomic.LoadUint32(l.w.Wakeup) != 0 { // senders set it from other threads
 			l.woken()
 			l.metrics.Events++ // the event epoll_wait would have reported
@@ -319,11 +323,16 @@ func (l *Loop) poll(timeout int) {
 		return
 	}
 
-	l.pollStart = *l.w.Time
+	l.pollStart = start / 1e6
 	if l.metricsIdle && timeout != 0 {
 		// As libuv, with idle-time metrics on, a first look that does not
-		// wait: what it finds were events already waiting.
-		if n, err := l.epollWait(0); err == nil && n > 0 {
+		// wait: what it finds were events already waiting. The clock is
+		// refreshed after it as after any poll, and the wait, if one
+		// follows, starts there.
+		n, err := l.epollWait(0)
+		start = Hrtime()
+		l.setTime(start)
+		if err == nil && n > 0 {
 			d := l.dispatch(n)
 			l.metrics.Events += d
 			l.metrics.EventsWaiting += d
@@ -332,11 +341,8 @@ func (l *Loop) poll(timeout int) {
 	}
 	// A wait that may block is timed: for the idle-time metric, and
 	// because one of yieldAfterWait lets the scheduler take the P (PHold).
-	var start uint64
-	measure := l.metricsIdle && timeout != 0
-	if timeout != 0 {
-		start = Hrtime()
-	}
+	timed := timeout != 0
+	measure := l.metricsIdle && timed
 	for {
 		n, err := l.epollWait(timeout)
 		// The wait may have lasted the whole timeout, and the process may
@@ -344,14 +350,14 @@ func (l *Loop) poll(timeout int) {
 		// clock before any callback of this iteration reads it, as libuv
 		// does (a timer started from a check callback counts from now,
 		// not from before the wait).
-		l.UpdateTime()
-		if start != 0 {
-			waited := Hrtime() - start
+		now := Hrtime()
+		l.setTime(now)
+		if timed {
 			if measure {
-				l.idleTime += waited
+				l.idleTime += now - start
 				measure = false
 			}
-			l.held.Waited(start, start+waited)
+			l.held.Waited(start, now)
 		}
 		if err == unix.EINTR {
 			// The Go runtime preempts with SIGURG; a signal is not an
@@ -443,7 +449,11 @@ func (l *Loop) dispatch(n int) uint64 {
 			// What the callbacks submitted (writes finished in C) joins
 			// the pending queue now, in the order it happened.
 			l.drain()
-			l.held.Yield()
+			if i+1 < n {
+				// Between two events of a long dispatch; after the last
+				// one, the check before the next poll comes soon enough.
+				l.held.Yield()
+			}
 		}
 	}
 	return delivered

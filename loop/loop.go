@@ -280,8 +280,7 @@ func (l *Loop) Run(mode RunMode) (bool, error) {
 			timeout = l.BackendTimeout()
 		}
 		l.metrics.LoopCount++
-		l.held.Yield()
-		l.poll(timeout)
+		l.poll(timeout) // yields the P first if the loop has held it long
 		if l.hereHead != nil {
 			l.runPostedHere()
 		}
@@ -333,15 +332,18 @@ const (
 type PHold struct{ since uint64 }
 
 // Yield lets the scheduler reschedule the goroutine once it has held its
-// P for yieldEvery.
-func (h *PHold) Yield() {
+// P for yieldEvery. It returns the clock (Hrtime) as it stands after any
+// yield, which the loop's poll uses as the start of its wait.
+func (h *PHold) Yield() uint64 {
 	now := Hrtime()
 	if h.since == 0 {
 		h.since = now
 	} else if now-h.since >= yieldEvery {
 		runtime.Gosched()
-		h.since = Hrtime()
+		now = Hrtime()
+		h.since = now
 	}
+	return now
 }
 
 // Waited records a wait in a system call from start to now: one of
