@@ -46,6 +46,14 @@ static inline void bench_result_rate(const char* name, double ops,
           ops > 0 ? (double)ns / ops : 0.0);
 }
 
+/* GOUV_BENCH_COUNT=N makes the benchmarks that read it run exactly N
+ * operations, with no time cap (scripts/instructions.sh counts the
+ * instructions of two such runs); 0 when it is not set. */
+static inline uint64_t bench_fixed_count(void) {
+  const char* s = getenv("GOUV_BENCH_COUNT");
+  return s != NULL ? strtoull(s, NULL, 10) : 0;
+}
+
 /* Evaluate a libuv call; on a negative return, name the error and exit. */
 #define BENCH_UV(call)                                                      \
   do {                                                                      \

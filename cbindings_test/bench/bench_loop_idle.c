@@ -15,11 +15,13 @@
 
 static uint64_t count;
 static uint64_t start_ns;
+static uint64_t fixed; /* GOUV_BENCH_COUNT, or 0 */
 
 static void idle_cb(uv_idle_t* h) {
   count++;
-  if (count >= ITERATIONS ||
-      ((count & 1023) == 0 && bench_now_ns() - start_ns > TIME_CAP_NS))
+  if (fixed ? count >= fixed
+            : count >= ITERATIONS ||
+                  ((count & 1023) == 0 && bench_now_ns() - start_ns > TIME_CAP_NS))
     uv_idle_stop(h);
 }
 
@@ -28,6 +30,7 @@ int main(void) {
   uv_idle_t idle;
   uint64_t end_ns;
 
+  fixed = bench_fixed_count();
   BENCH_UV(uv_loop_init(&loop));
   BENCH_UV(uv_idle_init(&loop, &idle));
   BENCH_UV(uv_idle_start(&idle, idle_cb));
@@ -36,7 +39,7 @@ int main(void) {
   BENCH_UV(uv_run(&loop, UV_RUN_DEFAULT));
   end_ns = bench_now_ns();
 
-  if (count < ITERATIONS)
+  if (!fixed && count < ITERATIONS)
     fprintf(stderr, "loop_idle: time cap hit after %llu iterations\n",
             (unsigned long long)count);
   bench_result_rate("loop_idle", (double)count, end_ns - start_ns, "iter/s");

@@ -13,6 +13,7 @@ static uv_connect_t creq;
 static uv_write_t sreq, creq_w;
 static char sbuf[64], cbuf[64];
 static uint64_t trips, start_ns, end_ns;
+static uint64_t fixed; /* GOUV_BENCH_COUNT, or 0 for about a second */
 static int stopping;
 
 static void salloc(uv_handle_t* h, size_t s, uv_buf_t* b) { (void)h; (void)s; *b = uv_buf_init(sbuf, sizeof sbuf); }
@@ -37,7 +38,8 @@ static void client_read(uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
   if (n <= 0)
     return;
   trips++;
-  if ((trips & 127) == 0 && bench_now_ns() - start_ns > TIME_CAP_NS) {
+  if (fixed ? trips >= fixed
+            : (trips & 127) == 0 && bench_now_ns() - start_ns > TIME_CAP_NS) {
     end_ns = bench_now_ns();
     stopping = 1;
     uv_close((uv_handle_t*)s, NULL);
@@ -63,6 +65,7 @@ static void on_connect(uv_connect_t* req, int status) {
 }
 
 int main(void) {
+  fixed = bench_fixed_count();
   BENCH_UV(uv_loop_init(&loop));
   bs_listen(&loop, &server, BS_TCP, on_connection, "pingpong");
   bs_connect(&loop, &server, BS_TCP, &client, &creq, on_connect);

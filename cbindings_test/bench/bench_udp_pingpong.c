@@ -22,6 +22,7 @@ static unsigned next_req;
 static char payload[64];
 static char slab[65536];
 static uint64_t round_trips, start_ns;
+static uint64_t fixed; /* GOUV_BENCH_COUNT, or 0 */
 static int done;
 
 static void alloc_cb(uv_handle_t* h, size_t suggested, uv_buf_t* buf) {
@@ -64,8 +65,9 @@ static void ping_recv(uv_udp_t* h, ssize_t nread, const uv_buf_t* buf,
     return;
   }
   round_trips++;
-  if (round_trips >= ROUND_TRIPS ||
-      ((round_trips & 255) == 0 && bench_now_ns() - start_ns > TIME_CAP_NS)) {
+  if (fixed ? round_trips >= fixed
+            : round_trips >= ROUND_TRIPS ||
+                  ((round_trips & 255) == 0 && bench_now_ns() - start_ns > TIME_CAP_NS)) {
     done = 1;
     uv_udp_recv_stop(&ping);
     uv_udp_recv_stop(&pong);
@@ -85,6 +87,7 @@ static void bind_loopback(uv_udp_t* h, struct sockaddr_in* addr) {
 int main(void) {
   uint64_t end_ns;
 
+  fixed = bench_fixed_count();
   memset(payload, 'p', sizeof(payload));
   BENCH_UV(uv_loop_init(&loop));
   bind_loopback(&ping, &ping_addr);
