@@ -14,10 +14,12 @@ import (
 
 // streamHooks connects every uvio.Stream to its C handle, which holds the
 // stream's record. It has no state: it is the one uvio.StreamOwner, and
-// capi's streams are initialised with nil hooks.
+// capi's streams are initialised with nil hooks. Its methods take a
+// pointer, so that calls through the owner's interfaces reach them directly
+// (a value in an interface is called through a generated wrapper).
 type streamHooks struct{}
 
-func init() { uvio.SetStreamOwner(streamHooks{}) }
+func init() { uvio.SetStreamOwner(&streamHooks{}) }
 
 // cstream returns the C handle of a stream, which holds the stream; the
 // host keeps it alive until close_cb, after which Go never calls a hook of
@@ -26,7 +28,7 @@ func cstream(s *uvio.Stream) *C.uv_stream_t { return (*C.uv_stream_t)(cHandle(s.
 
 // ReadDirect runs the reads of one readiness event in C, ends included
 // (io.DirectReader).
-func (streamHooks) ReadDirect(s *uvio.Stream, max int) {
+func (*streamHooks) ReadDirect(s *uvio.Stream, max int) {
 	C.gouv_stream_read_direct(cHandleAddr(s.Base()), C.int(max))
 }
 
@@ -47,11 +49,11 @@ func gouv_stream_take_fds(cs *C.uv_stream_t, fds *C.int, n C.int) {
 	}
 }
 
-func (streamHooks) Connected(s *uvio.Stream, req unsafe.Pointer, err error) {
+func (*streamHooks) Connected(s *uvio.Stream, req unsafe.Pointer, err error) {
 	C.gouv_call_connect(caddr(req), streamStatus(err))
 }
 
-func (streamHooks) Connection(s *uvio.Stream, err error) {
+func (*streamHooks) Connection(s *uvio.Stream, err error) {
 	C.gouv_call_connection(cHandleAddr(s.Base()), streamStatus(err))
 }
 
@@ -165,10 +167,10 @@ func uv_accept(server, client *C.uv_stream_t) C.int {
 // Each reads the engine's state from the C handle, or crosses once.
 
 // WriteIO writes what is queued: the descriptor is writable.
-func (streamHooks) WriteIO(s *uvio.Stream) { C.gouv_stream_write_io(cHandleAddr(s.Base())) }
+func (*streamHooks) WriteIO(s *uvio.Stream) { C.gouv_stream_write_io(cHandleAddr(s.Base())) }
 
 // RunWrites runs finished writes' callbacks and a waiting shutdown.
-func (streamHooks) RunWrites(s *uvio.Stream) {
+func (*streamHooks) RunWrites(s *uvio.Stream) {
 	cs := cstream(s)
 	if cs.gouv_stream_b[2] != nil || cs.gouv_stream_b[6] != nil {
 		C.gouv_stream_run_writes(caddr(unsafe.Pointer(cs)))
@@ -176,7 +178,7 @@ func (streamHooks) RunWrites(s *uvio.Stream) {
 }
 
 // ConnectDone writes the queue after a connect, or fails it.
-func (streamHooks) ConnectDone(s *uvio.Stream, err error) {
+func (*streamHooks) ConnectDone(s *uvio.Stream, err error) {
 	cs := cstream(s)
 	if cs.gouv_stream_b[4] != nil || cs.gouv_stream_b[6] != nil {
 		C.gouv_stream_connect_done(cs, streamStatus(err))
@@ -185,7 +187,7 @@ func (streamHooks) ConnectDone(s *uvio.Stream, err error) {
 
 // CancelWrites fails what is queued as the stream closes; a stream with
 // nothing queued, finished or waiting costs no crossing.
-func (streamHooks) CancelWrites(s *uvio.Stream) {
+func (*streamHooks) CancelWrites(s *uvio.Stream) {
 	cs := cstream(s)
 	if cs.gouv_stream_b[2] != nil || cs.gouv_stream_b[4] != nil || cs.gouv_stream_b[6] != nil {
 		C.gouv_stream_cancel_writes(cs)
@@ -194,7 +196,7 @@ func (streamHooks) CancelWrites(s *uvio.Stream) {
 
 // WriteState reads the engine's lists in the C handle (stream_write.c
 // names the words): the queue, the finished writes, the shutdown.
-func (streamHooks) WriteState(s *uvio.Stream) (queued, pending bool) {
+func (*streamHooks) WriteState(s *uvio.Stream) (queued, pending bool) {
 	cs := cstream(s)
 	queued = cs.gouv_stream_b[4] != nil
 	pending = cs.gouv_stream_b[2] != nil || (cs.gouv_stream_b[6] != nil && !queued)

@@ -307,13 +307,16 @@ func streamIO(w *loop.IO, events uint32) {
 	if s.FD() < 0 {
 		return // closed by a read callback
 	}
-	e := s.writer()
+	// A read callback that changed the write state (a write, a shutdown)
+	// brought the loop in line itself: the C engine by submitting the
+	// stream, goEngine at once. Only what WriteIO does needs a sync here.
 	if events&(loop.EventWrite|loop.EventError|loop.EventHup) != 0 {
+		e := s.writer()
 		if queued, _ := e.WriteState(s); queued {
 			e.WriteIO(s)
 		}
+		s.syncWrites(e)
 	}
-	s.syncWrites(e)
 }
 
 // fed runs in the pending phase: completed writes, a connect that failed

@@ -104,9 +104,12 @@ func (l *Loop) IOStart(w *IO, events uint32) {
 // keep the state it follows elsewhere (a C engine's queue, a reading
 // bit); when w already agrees it does nothing.
 func (l *Loop) IOWatch(w *IO, events uint32, on bool) {
-	if on == w.Active(events) {
-		return
+	if on != w.Active(events) { // inlined; the change is not
+		l.ioWatchChange(w, events, on)
 	}
+}
+
+func (l *Loop) ioWatchChange(w *IO, events uint32, on bool) {
 	if on {
 		l.IOStart(w, events)
 	} else {
