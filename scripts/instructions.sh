@@ -69,8 +69,10 @@ for spec in "${specs[@]}"; do
     dir=$GOUV_BUILD
     [[ $impl == ref ]] && dir=$GOUV_REF_BUILD
     bin=$dir/cbindings_test/bench/$bench
-    read -r t1 l1 < <(count "$bin" "$n1" "$impl")
-    read -r t2 l2 < <(count "$bin" "$n2" "$impl")
+    c1=$(count "$bin" "$n1" "$impl")
+    c2=$(count "$bin" "$n2" "$impl")
+    read -r t1 l1 <<<"$c1"
+    read -r t2 l2 <<<"$c2"
     row+=("$(((t2 - t1) / (n2 - n1)))" "$(((l2 - l1) / (n2 - n1)))")
   done
   # ratio: libuv's instructions per operation over gouv's (> 1: gouv does less).
